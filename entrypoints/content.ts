@@ -1,0 +1,20 @@
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { browser } from 'wxt/browser';
+import { handleMessage } from '../src/content/controller';
+import { trackContextMenu } from '../src/content/targets';
+import type { BackgroundToContent } from '../src/messaging/protocol';
+
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  allFrames: true,
+  runAt: 'document_idle',
+  main() {
+    trackContextMenu();
+    browser.runtime.onMessage.addListener((message: unknown, sender) => {
+      const msg = message as BackgroundToContent;
+      // Only the extension's own service worker addresses the content script.
+      if (sender.id !== browser.runtime.id || msg?.to !== 'content') return undefined;
+      return handleMessage(msg);
+    });
+  },
+});

@@ -1,0 +1,30 @@
+import { browser } from 'wxt/browser';
+import { extensionUrl } from '../../src/extension-url';
+import type { BackgroundToOffscreen } from '../../src/messaging/protocol';
+import { debugApi } from '../../src/offscreen/debug';
+import { InferenceHost } from '../../src/offscreen/host';
+import { IdleTimer } from '../../src/offscreen/idle';
+
+const host = new InferenceHost({
+  wasmDir: extensionUrl('/litert/'),
+  modelDir: extensionUrl('/models/'),
+  log: (line) => {
+    host.log.push(line);
+    if (host.log.length > 500) host.log.splice(0, 250);
+  },
+});
+
+// Tell the background when nothing has run for a while, so it can close this document.
+const idle = new IdleTimer(5 * 60_000, () => {
+  void browser.runtime.sendMessage({ to: 'background', type: 'offscreen-idle' }).catch(() => {});
+});
+
+browser.runtime.onMessage.addListener((message: unknown, sender) => {
+  const msg = message as Partial<BackgroundToOffscreen>;
+  // Only the extension itself talks to this document: never a content script (sender.tab is set).
+  if (sender.id !== browser.runtime.id || sender.tab || msg?.to !== 'offscreen' || msg.type !== 'stylize') return undefined;
+  idle.busy();
+  return host.stylize(msg as BackgroundToOffscreen).finally(() => idle.done());
+});
+
+Object.assign(globalThis, { backdropDebug: debugApi(host) });

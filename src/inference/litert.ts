@@ -1,0 +1,61 @@
+import { loadAndCompile, loadLiteRt, Tensor, type CompiledModel } from '@litertjs/core';
+import type { LoadedModel, Runtime, TensorIn } from './runtime';
+
+export interface LiteRtRuntimeOptions {
+  /** URL of the folder holding the litert_wasm_*.js/.wasm builds (packaged, never a CDN). */
+  wasmDir: string;
+  /** Load the threaded build (a pthread pool of navigator.hardwareConcurrency workers). */
+  threaded: boolean;
+  /** Where the runtime's native log lines go (they would otherwise land in console.error). */
+  log?: (line: string) => void;
+}
+
+let loading: Promise<Runtime> | undefined;
+
+/** Loads LiteRT.js once per page (it refuses a second load) and wraps it in the Runtime seam. */
+export function loadLiteRtRuntime(opts: LiteRtRuntimeOptions): Promise<Runtime> {
+  loading ??= (async () => {
+    const log = opts.log ?? (() => {});
+    // Emscripten reads `self.Module` when the factory runs: route its stdout/stderr to our log.
+    (self as unknown as { Module: unknown }).Module = { print: log, printErr: log };
+    const threaded = opts.threaded && typeof SharedArrayBuffer !== 'undefined';
+    await loadLiteRt(opts.wasmDir, { threads: threaded });
+    const pool = threaded ? navigator.hardwareConcurrency || 1 : 0;
+    return {
+      name: 'litert',
+      accelerator: 'wasm',
+      maxThreads: threaded ? pool : 1,
+      async load(url, { threads, name }) {
+        // Always name the accelerator: LiteRT.js would pick WebGPU (even a software one) by itself.
+        const model = await loadAndCompile(url, {
+          accelerator: 'wasm',
+          cpuOptions: { numThreads: threaded ? threads : 1 },
+        });
+        return wrap(model, name);
+      },
+    } satisfies Runtime;
+  })().catch((e) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+function wrap(model: CompiledModel, name: string): LoadedModel {
+  return {
+    name,
+    async run(inputs: TensorIn[]) {
+      const tensors = inputs.map((t) => new Tensor(t.data, t.shape));
+      let outputs: Tensor[] | undefined;
+      try {
+        outputs = await model.run(tensors);
+        // Copy out of wasm memory: the tensor's view dies with delete().
+        return outputs.map((o) => new Float32Array(o.toTypedArray() as Float32Array));
+      } finally {
+        for (const t of tensors) t.delete();
+        for (const o of outputs ?? []) o.delete();
+      }
+    },
+    delete: () => model.delete(),
+  };
+}

@@ -1,0 +1,84 @@
+import type { LoadedModel, Runtime } from './runtime';
+import { threadPlan } from './runtime';
+
+export const SEG_SIZE = 257;
+export const STYLE_SIZE = 256;
+export const CONTENT_SIZE = 384;
+export const BOTTLENECK = 100;
+
+export const MODEL_FILES = {
+  segmentation: 'lite-model_deeplabv3_1_metadata_2.tflite',
+  prediction: 'magenta_arbitrary-image-stylization-v1-256_int8_prediction_1.tflite',
+  transfer: {
+    fp16: 'magenta_arbitrary-image-stylization-v1-256_fp16_transfer_1.tflite',
+    int8: 'magenta_arbitrary-image-stylization-v1-256_int8_transfer_1.tflite',
+  },
+} as const;
+
+export type TransferKind = keyof typeof MODEL_FILES.transfer;
+
+/** Counts of model runs, readable by tests and the benchmark. */
+export const modelRuns = { segmentation: 0, prediction: 0, transfer: 0 };
+
+/**
+ * The three models, loaded lazily and kept alive (compiling is not free). At most one transfer
+ * model is live at a time, so the live models never hold more pool workers than exist.
+ */
+export class ModelSet {
+  private seg?: Promise<LoadedModel>;
+  private pred?: Promise<LoadedModel>;
+  private transferKind?: TransferKind;
+  private trans?: Promise<LoadedModel>;
+  readonly plan: ReturnType<typeof threadPlan>;
+
+  constructor(private runtime: Runtime, private modelDir: string, threads: number) {
+    this.plan = threadPlan(runtime.maxThreads > 1 ? runtime.maxThreads : 0, threads);
+  }
+
+  /** Loads a model; a failed load is forgotten so that the next job tries again. */
+  private load(file: string, threads: number, name: string): Promise<LoadedModel> {
+    const p = this.runtime.load(this.modelDir + file, { threads, name });
+    p.catch(() => {
+      if (this.seg === p) this.seg = undefined;
+      if (this.pred === p) this.pred = undefined;
+      if (this.trans === p) { this.trans = undefined; this.transferKind = undefined; }
+    });
+    return p;
+  }
+
+  async segment(input: Float32Array): Promise<Float32Array> {
+    this.seg ??= this.load(MODEL_FILES.segmentation, this.plan.segmentation, 'segmentation');
+    const [logits] = await (await this.seg).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+    modelRuns.segmentation++;
+    return logits;
+  }
+
+  async predict(input: Float32Array): Promise<Float32Array> {
+    this.pred ??= this.load(MODEL_FILES.prediction, this.plan.prediction, 'prediction');
+    const [bottleneck] = await (await this.pred).run([{ data: input, shape: [1, STYLE_SIZE, STYLE_SIZE, 3] }]);
+    modelRuns.prediction++;
+    return bottleneck;
+  }
+
+  async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
+    if (this.transferKind !== kind) {
+      const old = this.trans;
+      this.trans = undefined;
+      if (old) (await old.catch(() => undefined))?.delete();
+      this.transferKind = kind;
+      this.trans = this.load(MODEL_FILES.transfer[kind], this.plan.transfer, `transfer-${kind}`);
+    }
+    const [stylized] = await (await this.trans!).run([
+      { data: content, shape: [1, CONTENT_SIZE, CONTENT_SIZE, 3] },
+      { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
+    ]);
+    modelRuns.transfer++;
+    return stylized;
+  }
+
+  async dispose() {
+    for (const m of [this.seg, this.pred, this.trans]) (await m?.catch(() => undefined))?.delete();
+    this.seg = this.pred = this.trans = undefined;
+    this.transferKind = undefined;
+  }
+}

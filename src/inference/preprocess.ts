@@ -1,0 +1,93 @@
+/** Model input preparation: pure functions over RGBA pixels, plus small canvas helpers. */
+
+export interface Rect { x: number; y: number; width: number; height: number }
+
+/** The centred square crop the official Android samples take before resizing. */
+export function centerSquare(width: number, height: number): Rect {
+  const side = Math.min(width, height);
+  return { x: Math.floor((width - side) / 2), y: Math.floor((height - side) / 2), width: side, height: side };
+}
+
+/**
+ * RGBA bytes → float32 RGB in HWC order, each channel mapped to (v - mean) / std.
+ * DeepLab wants mean = std = 127.5 ([-1, 1]); Magenta wants mean 0, std 255 ([0, 1]).
+ */
+export function rgbaToFloat(rgba: Uint8ClampedArray | Uint8Array, mean: number, std: number): Float32Array {
+  const n = rgba.length >> 2;
+  const out = new Float32Array(n * 3);
+  const scale = 1 / std;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const k = i << 2;
+    out[j] = (rgba[k] - mean) * scale;
+    out[j + 1] = (rgba[k + 1] - mean) * scale;
+    out[j + 2] = (rgba[k + 2] - mean) * scale;
+  }
+  return out;
+}
+
+/**
+ * Float RGB in [0,1] (HWC) → opaque RGBA bytes, rounding to nearest. `bias` 0 truncates instead,
+ * as the official Android sample's float-to-Bitmap conversion does.
+ */
+export function floatToRgba(rgb: Float32Array, pixels: number, bias = 0.5): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(pixels * 4);
+  for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+    const k = i << 2;
+    out[k] = Math.floor(rgb[j] * 255 + bias);
+    out[k + 1] = Math.floor(rgb[j + 1] * 255 + bias);
+    out[k + 2] = Math.floor(rgb[j + 2] * 255 + bias);
+    out[k + 3] = 255;
+  }
+  return out;
+}
+
+/**
+ * Bilinear resize of an RGBA region without antialiasing, sampling at pixel centres — what
+ * Android's `Bitmap.createScaledBitmap(..., filter = true)` does. Used where fidelity to the
+ * official samples matters (style images at 256², and the golden tests); small outputs only.
+ */
+export function bilinearResize(
+  src: Uint8ClampedArray | Uint8Array, srcWidth: number, crop: Rect, outW: number, outH: number,
+): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(outW * outH * 4);
+  const sx = crop.width / outW, sy = crop.height / outH;
+  const maxX = crop.width - 1, maxY = crop.height - 1;
+  for (let y = 0; y < outH; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), maxY);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, maxY), wy = fy - y0;
+    const row0 = (crop.y + y0) * srcWidth, row1 = (crop.y + y1) * srcWidth;
+    for (let x = 0; x < outW; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), maxX);
+      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, maxX), wx = fx - x0;
+      const a = (row0 + crop.x + x0) << 2, b = (row0 + crop.x + x1) << 2;
+      const c = (row1 + crop.x + x0) << 2, d = (row1 + crop.x + x1) << 2;
+      const o = (y * outW + x) << 2;
+      for (let ch = 0; ch < 4; ch++) {
+        const top = src[a + ch] + (src[b + ch] - src[a + ch]) * wx;
+        const bot = src[c + ch] + (src[d + ch] - src[c + ch]) * wx;
+        out[o + ch] = top + (bot - top) * wy + 0.5;
+      }
+    }
+  }
+  return out;
+}
+
+/** Size to process an image at: the original, or scaled down so its long side fits `maxSide`. */
+export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number; scaled: boolean } {
+  const long = Math.max(width, height);
+  if (long <= maxSide) return { width, height, scaled: false };
+  const s = maxSide / long;
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)), scaled: true };
+}
+
+type Drawable = CanvasImageSource;
+
+/** Draws (a region of) an image into a w×h canvas and returns its RGBA pixels. */
+export function pixelsAt(image: Drawable, w: number, h: number, crop?: Rect, quality: ImageSmoothingQuality = 'medium'): Uint8ClampedArray {
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingQuality = quality;
+  if (crop) ctx.drawImage(image, crop.x, crop.y, crop.width, crop.height, 0, 0, w, h);
+  else ctx.drawImage(image, 0, 0, w, h);
+  return ctx.getImageData(0, 0, w, h).data;
+}

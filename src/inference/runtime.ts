@@ -1,0 +1,37 @@
+/**
+ * The one seam between Backdrop and a TFLite runtime. The pipeline only sees these types, so a
+ * second runtime can be measured beside LiteRT.js without touching anything else.
+ */
+export interface TensorIn {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface LoadedModel {
+  readonly name: string;
+  /** Runs the model on float32 inputs and returns every output as a fresh Float32Array. */
+  run(inputs: TensorIn[]): Promise<Float32Array[]>;
+  delete(): void;
+}
+
+export interface Runtime {
+  readonly name: string;
+  /** The accelerator actually used, e.g. 'wasm'. */
+  readonly accelerator: string;
+  /** Threads the runtime's pool can give a model (1 when unthreaded). */
+  readonly maxThreads: number;
+  load(url: string, opts: { threads: number; name: string }): Promise<LoadedModel>;
+}
+
+/**
+ * How many threads each of the three live models may take. In an Emscripten pthread pool every
+ * live model holds `threads - 1` workers for as long as it lives; if the models together ask for
+ * more workers than the pool has, the page deadlocks for good. The models run one at a time, so the
+ * two heavy ones (segmentation, transfer) share the pool and prediction, run once per style, stays
+ * single-threaded.
+ */
+export function threadPlan(poolSize: number, wanted: number): { segmentation: number; transfer: number; prediction: number } {
+  const pool = Math.max(0, Math.floor(poolSize));
+  const perHeavy = Math.max(1, Math.min(wanted > 0 ? wanted : pool, 1 + Math.floor(pool / 2)));
+  return { segmentation: perHeavy, transfer: perHeavy, prediction: 1 };
+}

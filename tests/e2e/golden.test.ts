@@ -1,0 +1,81 @@
+/**
+ * The official golden pairs, run by the real bundled pipeline code inside the extension's offscreen
+ * document (under its CSP) with the real models.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { decodeLabels, readImagePixels } from '../support/pixels';
+import { startServer, type TestServer } from '../support/server';
+
+let ext: ExtensionBrowser;
+let server: TestServer;
+let offscreen: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  ext = await launchWithExtension();
+  const w = await ext.worker();
+  await w.evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
+  offscreen = await ext.offscreen();
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', async () => {
+  const labels = decodeLabels(await offscreen.evaluate(
+    (url) => (globalThis as any).backdropDebug.segmentLabels(url),
+    `${server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`,
+  ));
+  // The expected mask: RGBA, person (191,128,128,128), horse (191,0,128,128), background transparent.
+  const page = await ext.browser.newPage();
+  await page.goto(`${server.origin}/blank.html`);
+  const expected = await readImagePixels(page, { url: `${server.origin}/fixtures/tfexamples_segmentation_expect_image.png` });
+  expect(expected.width * expected.height).toBe(labels.length);
+  let agree = 0;
+  const seen = new Set<number>();
+  for (let i = 0; i < labels.length; i++) {
+    const [r, g, b, a] = expected.data.subarray(i * 4, i * 4 + 4);
+    const want = a === 0 ? 0 : r === 191 && g === 128 && b === 128 ? 15 : r === 191 && g === 0 && b === 128 ? 13 : -1;
+    if (labels[i] === want) agree++;
+    seen.add(labels[i]);
+  }
+  const share = agree / labels.length;
+  console.log(`segmentation golden: ${(share * 100).toFixed(3)}% pixels agree; classes ${[...seen].sort((a, b) => a - b)}`);
+  expect(seen).toEqual(new Set([0, 13, 15]));
+  expect(share).toBeGreaterThanOrEqual(0.99);
+});
+
+test('predict + transfer (int8) on the tiger with style24 comes close to the official expected image', async () => {
+  const b64 = await offscreen.evaluate(
+    (c, s) => (globalThis as any).backdropDebug.stylizeOfficial(c, s, 'int8'),
+    `${server.origin}/fixtures/tfexamples_style_transfer_input_image.jpg`,
+    `${server.origin}/styles/style24.jpg`,
+  );
+  const got = new Uint8Array(Buffer.from(b64, 'base64'));
+  const page = await ext.browser.newPage();
+  await page.goto(`${server.origin}/blank.html`);
+  const expected = await readImagePixels(page, { url: `${server.origin}/fixtures/tfexamples_style_transfer_expected_image.png` });
+  expect(expected.width).toBe(384);
+  let sum = 0, inexact = 0;
+  for (let i = 0; i < 384 * 384; i++) {
+    let px = 0;
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(got[i * 4 + c] - expected.data[i * 4 + c]);
+      sum += d;
+      px = Math.max(px, d);
+    }
+    if (px > 0) inexact++;
+  }
+  const mad = sum / (384 * 384 * 3);
+  console.log(`style golden: mean abs diff ${mad.toFixed(3)}/255, ${(100 * inexact / (384 * 384)).toFixed(2)}% pixels inexact`);
+  expect(mad).toBeLessThanOrEqual(GOLDEN_STYLE_BOUND);
+});
+
+// Measured here: 7.80/255 with the official preprocessing (centre crop, bilinear, [0,1], truncating
+// output). The residual is a per-channel colour shift (the device's decoder and kernels), not a
+// preprocessing error: wrong normalisation or cropping lands far above. 8/255 is the issue's limit.
+const GOLDEN_STYLE_BOUND = 8;

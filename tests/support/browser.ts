@@ -1,0 +1,82 @@
+/** Launching Debian's Chromium with the built extension, and reaching its service worker and offscreen document. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { CHROMIUM, EXTENSION_DIR, requireBuilt } from './paths';
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  worker(): Promise<WebWorker>;
+  offscreen(): Promise<Page>;
+  /** Calls the service worker's registered context-menu handler exactly as Chrome would. */
+  click(menuItemId: string, page: Page, srcUrl?: string, extra?: Record<string, unknown>): Promise<unknown>;
+  tabId(page: Page): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  requireBuilt();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    userDataDir,
+    enableExtensions: [EXTENSION_DIR],
+    args: [
+      '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-quic', '--disable-domain-reliability', '--disable-gpu',
+    ],
+  });
+  const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });
+  const extensionId = new URL(swTarget.url()).host;
+
+  const worker = async () => {
+    const t = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
+    const w = await t.worker();
+    if (!w) throw new Error('no service worker');
+    for (let i = 0; !(await w.evaluate(() => Boolean((globalThis as any).backdrop))); i++) {
+      if (i > 200) throw new Error('the service worker never exposed globalThis.backdrop');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return w;
+  };
+
+  const offscreen = async () => {
+    const t = await browser.waitForTarget((t) => t.type() === 'background_page' && t.url().endsWith('/offscreen.html'), { timeout: 20_000 });
+    const p = await t.asPage();
+    await p.waitForFunction(() => (globalThis as any).backdropDebug !== undefined);
+    return p;
+  };
+
+  const tabId = async (page: Page) => {
+    const url = page.url();
+    const w = await worker();
+    const id = await w.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, url);
+    if (id === undefined) throw new Error(`no tab for ${url}`);
+    return id;
+  };
+
+  return {
+    browser,
+    extensionId,
+    worker,
+    offscreen,
+    tabId,
+    async click(menuItemId, page, srcUrl, extra = {}) {
+      const id = await tabId(page);
+      const w = await worker();
+      return w.evaluate(
+        (info, id) => (globalThis as any).backdrop.handleContextMenuClick(info, { id }),
+        { menuItemId, srcUrl, frameId: 0, pageUrl: page.url(), editable: false, ...extra }, id,
+      );
+    },
+    async close() {
+      const proc = browser.process();
+      await browser.close().catch(() => proc?.kill('SIGKILL'));
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Third-party fixtures and styles: $BACKDROP_ASSETS or ../shared beside the project (never committed). */
+export const SHARED = process.env.BACKDROP_ASSETS ? resolve(process.env.BACKDROP_ASSETS) : resolve(ROOT, '../shared');
+export const FIXTURES = resolve(SHARED, 'fixtures');
+export const EXTENSION_DIR = resolve(ROOT, '.output/chrome-mv3');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function requireBuilt() {
+  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first.`);
+  }
+  if (!existsSync(FIXTURES)) throw new Error(`No fixtures at ${FIXTURES}: set BACKDROP_ASSETS to the shared folder.`);
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'wxt';
+
+// LiteRT.js wasm builds shipped with the extension. JSPI is left out: Backdrop never asks for it
+// (no WebNN, no WebGPU/wasm partitioning), so a browser can never pick that build.
+const LITERT_BUILDS = ['litert_wasm_internal', 'litert_wasm_threaded_internal', 'litert_wasm_compat_internal'];
+
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  outDir: '.output',
+  manifest: {
+    name: 'Backdrop',
+    description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
+    permissions: ['contextMenus', 'offscreen', 'storage'],
+    // Reading the bytes of images from any site (cross-origin) needs host access.
+    host_permissions: ['<all_urls>'],
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
+    browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid' } },
+  },
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      for (const build of LITERT_BUILDS) {
+        for (const ext of ['js', 'wasm']) {
+          files.push({
+            absoluteSrc: resolve('node_modules/@litertjs/core/wasm', `${build}.${ext}`),
+            relativeDest: `litert/${build}.${ext}`,
+          });
+        }
+      }
+    },
+  },
+});

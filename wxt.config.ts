@@ -18,6 +18,9 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },
+    // Cross-origin isolation for extension pages: the threaded wasm build shares memory with its workers.
+    cross_origin_embedder_policy: { value: 'require-corp' },
+    cross_origin_opener_policy: { value: 'same-origin' },
     browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid' } },
   },
   hooks: {

@@ -26,6 +26,8 @@ export function imageMatches(img: HTMLImageElement, srcUrl: string): boolean {
 export function findImage(srcUrl: string, doc: Document = document): HTMLImageElement | undefined {
   const clicked = lastContextTarget;
   if (clicked instanceof HTMLImageElement && clicked.isConnected && imageMatches(clicked, srcUrl)) return clicked;
-  for (const img of doc.images) if (imageMatches(img, srcUrl)) return img;
-  return undefined;
+  // What an image shows (currentSrc) beats what its src attribute says: with srcset or <picture>
+  // the same URL can be one image's unused fallback and another's current picture.
+  const images = [...doc.images];
+  return images.find((img) => sameUrl(img.currentSrc, srcUrl)) ?? images.find((img) => sameUrl(img.src, srcUrl));
 }

@@ -54,17 +54,3 @@ export function composite({ original, stylized, keep, keepTransparency }: Compos
   }
   return out;
 }
-
-/** Lossless encode, so the subject stays pixel for pixel. */
-export async function encodePng(canvas: OffscreenCanvas): Promise<Blob> {
-  return canvas.convertToBlob({ type: 'image/png' });
-}
-
-export function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result as string);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(blob);
-  });
-}

@@ -56,7 +56,7 @@ export function keepAlpha(prob: Float32Array, invert = false, lo = 0.25, hi = 0.
   for (let i = 0; i < prob.length; i++) {
     let t = (prob[i] - lo) / span;
     t = t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t);
-    out[(i << 2) + 3] = (invert ? 1 - t : t) * 255 + 0.5;
+    out[(i << 2) + 3] = (invert ? 1 - t : t) * 255; // Uint8ClampedArray rounds
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ImageSource, StylizeOptions, StylizeResult } from '../messaging/protocol';
-import { blobToDataUrl, composite, encodePng } from './composite';
+import { composite } from './composite';
+import { blobToDataUrl, encodeBmp } from './encode';
 import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
 import { ALL_OBJECTS, keepAlpha, subjectProbability } from './mask';
 import { CONTENT_SIZE, SEG_SIZE, type ModelSet } from './models';
@@ -55,8 +56,8 @@ export async function stylize(source: ImageSource, options: StylizeOptions, deps
     const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
     const out = composite({ original: bitmap, stylized, keep, keepTransparency: mayHaveAlpha(type) });
     sw.lap('composite');
-    const png = await encodePng(out);
-    const dataUrl = await blobToDataUrl(png);
+    const pixels = out.getContext('2d')!.getImageData(0, 0, out.width, out.height);
+    const dataUrl = await blobToDataUrl(encodeBmp(pixels));
     sw.lap('encode');
     return { dataUrl, width: bitmap.width, height: bitmap.height, downscaledFrom, timings: sw.timings };
   } finally {

@@ -65,7 +65,7 @@ export function bilinearResize(
       for (let ch = 0; ch < 4; ch++) {
         const top = src[a + ch] + (src[b + ch] - src[a + ch]) * wx;
         const bot = src[c + ch] + (src[d + ch] - src[c + ch]) * wx;
-        out[o + ch] = top + (bot - top) * wy + 0.5;
+        out[o + ch] = top + (bot - top) * wy; // Uint8ClampedArray rounds to nearest
       }
     }
   }

@@ -25,6 +25,7 @@ export function debugApi(host: InferenceHost) {
     modelRuns,
     info: () => host.info(),
     log: () => host.log.slice(-200),
+    lastTimings: () => host.lastTimings,
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
     async segmentLabels(url: string, threads = 0) {
       const models = await host.getModels(threads);

@@ -24,6 +24,8 @@ export class InferenceHost {
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   readonly log: string[] = [];
+  /** Stage timings of the last successful job (ms), for the tests and the benchmark. */
+  lastTimings: Record<string, number> = {};
 
   constructor(private config: HostConfig) {}
 
@@ -84,6 +86,7 @@ export class InferenceHost {
           models,
           bottleneck: (id, url) => this.bottleneck(models, id, url),
         });
+        this.lastTimings = result.timings;
         return { ok: true as const, result };
       } catch (e) {
         return { ok: false as const, error: toJobError(e) };

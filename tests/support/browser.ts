@@ -54,7 +54,10 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
   const tabId = async (page: Page) => {
     const url = page.url();
     const w = await worker();
-    const id = await w.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, url);
+    const id = await w.evaluate(async (url) => {
+      const tabs: { id?: number; url?: string }[] = await (globalThis as any).chrome.tabs.query({});
+      return tabs.find((t) => t.url === url)?.id;
+    }, url);
     if (id === undefined) throw new Error(`no tab for ${url}`);
     return id;
   };

@@ -1,0 +1,191 @@
+/**
+ * The right-click flow end to end: real Chromium, the built extension, the real models, fixture
+ * photos served on 127.0.0.1 (one from a second origin), driven through the service worker's
+ * registered context-menu handler.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { decodeLabels, erode, meanAbsDiff, readImagePixels } from '../support/pixels';
+import { startServer, type TestServer } from '../support/server';
+
+let ext: ExtensionBrowser;
+let site: TestServer;
+let other: TestServer;
+let page: Page;
+
+const pageHtml = (otherOrigin: string) => `<!doctype html><meta charset="utf-8"><title>gallery</title>
+<style>body { margin: 0; font: 14px sans-serif } img { display: block; margin: 8px }</style>
+<img id="plain" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">
+<picture id="pic">
+  <source srcset="/fixtures/pytorchhub_dog.jpg" media="(min-width: 1px)">
+  <img id="picimg" src="/fixtures/pexels-elly-fairytale-3822220.jpg" style="width: 400px" alt="dog">
+</picture>
+<img id="dense" srcset="/fixtures/pexels-elly-fairytale-3822220.jpg 2x" alt="yoga">
+<img id="cross" src="${otherOrigin}/fixtures/pytorchhub_deeplab1_person_sheep.png" style="width: 500px" alt="sheep">
+<img id="missing" src="/broken/missing.jpg" width="200" height="150" alt="missing">
+<img id="text" src="/broken/text.jpg" width="200" height="150" alt="text">
+<img id="tiny" src="/broken/tiny.png" width="200" height="150" alt="tiny">`;
+
+beforeAll(async () => {
+  other = await startServer();
+  site = await startServer(undefined, async (path) =>
+    path === '/gallery.html' ? { type: 'text/html; charset=utf-8', body: pageHtml(other.origin) } : undefined);
+  ext = await launchWithExtension();
+  page = await ext.browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${site.origin}/gallery.html`, { waitUntil: 'load' });
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await site?.close();
+  await other?.close();
+});
+
+const rectOf = (sel: string) => page.$eval(sel, (el) => {
+  const r = el.getBoundingClientRect();
+  return { width: r.width, height: r.height };
+});
+const attrs = (sel: string) => page.$eval(sel, (el) => ({
+  src: el.getAttribute('src'), srcset: el.getAttribute('srcset'), stylized: el.hasAttribute('data-backdrop-stylized'),
+  currentSrc: (el as HTMLImageElement).currentSrc,
+}));
+const overlayState = () => page.evaluate(() => {
+  const host = document.querySelector('[data-backdrop-overlay]') as HTMLElement | null;
+  return host ? { state: host.dataset.state, text: host.shadowRoot?.textContent ?? '' } : undefined;
+});
+
+async function stylize(sel: string) {
+  const { currentSrc } = await attrs(sel);
+  const t0 = performance.now();
+  const outcome = await ext.click('stylize-background', page, currentSrc) as { ok: boolean; error?: { code: string } };
+  const ms = performance.now() - t0;
+  if (outcome.ok) {
+    const timings = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+    console.log(`${sel}: ${ms.toFixed(0)} ms end to end; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  }
+  return { outcome, ms, originalUrl: currentSrc };
+}
+
+/** Subject (eroded model mask) and background regions, from the model's own labels at 257². */
+async function regions(url: string) {
+  const off = await ext.offscreen();
+  const labels = decodeLabels(await off.evaluate((u) => (globalThis as any).backdropDebug.segmentLabels(u), url));
+  return {
+    subject: { mask: erode(labels, 257, 257, 3, (l) => l !== 0), w: 257, h: 257 },
+    background: { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 },
+  };
+}
+
+async function expectStylizedWell(sel: string, originalUrl: string, compareUrl = originalUrl) {
+  const a = await attrs(sel);
+  expect(a.stylized).toBe(true);
+  expect(a.src).toMatch(/^data:image\/bmp;base64,/);
+  expect(a.srcset).toBeNull();
+  const shown = await readImagePixels(page, { selector: sel });
+  const original = await readImagePixels(page, { url: compareUrl });
+  expect([shown.width, shown.height]).toEqual([original.width, original.height]);
+  const r = await regions(compareUrl);
+  const subject = meanAbsDiff(shown, original, r.subject);
+  const background = meanAbsDiff(shown, original, r.background);
+  console.log(`${sel}: subject MAD ${subject.mad.toFixed(2)} over ${subject.pixels} px, background MAD ${background.mad.toFixed(1)} over ${background.pixels} px`);
+  expect(subject.pixels).toBeGreaterThan(1000);
+  expect(background.pixels).toBeGreaterThan(1000);
+  expect(subject.mad).toBeLessThanOrEqual(3);
+  expect(background.mad).toBeGreaterThanOrEqual(20);
+}
+
+describe('Stylize background', () => {
+  test('a plain <img>: progress shows, the image is swapped in place, subject kept, background painted; restore brings it back', async () => {
+    const before = await rectOf('#plain');
+    const original = await attrs('#plain');
+    const running = stylize('#plain');
+    await page.waitForFunction(() => document.querySelector('[data-backdrop-overlay]')?.getAttribute('data-state') === 'working', { timeout: 10_000 });
+    const { outcome, ms, originalUrl } = await running;
+    console.log(`cold stylization of the 1280² photo: ${ms.toFixed(0)} ms`);
+    expect(outcome).toEqual({ ok: true });
+    expect(await overlayState()).toBeUndefined();
+    expect(await rectOf('#plain')).toEqual(before);
+    await expectStylizedWell('#plain', originalUrl);
+
+    const shown = (await attrs('#plain')).src!;
+    expect(await ext.click('restore-original', page, shown)).toBe(true);
+    const restored = await attrs('#plain');
+    expect(restored).toEqual(original);
+    const back = await readImagePixels(page, { selector: '#plain' });
+    const orig = await readImagePixels(page, { url: originalUrl });
+    expect(meanAbsDiff(back, orig).mad).toBe(0);
+
+    // Warm: models loaded, style cached.
+    const warm = await stylize('#plain');
+    console.log(`warm stylization of the 1280² photo: ${warm.ms.toFixed(0)} ms`);
+    expect(warm.outcome.ok).toBe(true);
+    expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
+  });
+
+  test('<picture> with <source srcset>: the swap sticks and restore puts every candidate back', async () => {
+    const before = await rectOf('#picimg');
+    const sourceSrcset = () => page.$eval('#pic source', (s) => s.getAttribute('srcset'));
+    const { outcome, originalUrl } = await stylize('#picimg');
+    expect(originalUrl).toContain('pytorchhub_dog.jpg');
+    expect(outcome.ok).toBe(true);
+    expect(await sourceSrcset()).toBeNull();
+    // A viewport change makes the browser re-run source selection: the result must stay.
+    await page.setViewport({ width: 1000, height: 900 });
+    await page.setViewport({ width: 1280, height: 900 });
+    expect((await attrs('#picimg')).currentSrc).toMatch(/^data:image\/bmp/);
+    expect(await rectOf('#picimg')).toEqual(before);
+    await expectStylizedWell('#picimg', originalUrl);
+    expect(await ext.click('restore-original', page, (await attrs('#picimg')).src!)).toBe(true);
+    expect(await sourceSrcset()).toBe('/fixtures/pytorchhub_dog.jpg');
+    await page.waitForFunction(() => (document.querySelector('#picimg') as HTMLImageElement).currentSrc.endsWith('pytorchhub_dog.jpg'));
+  });
+
+  test('a density srcset (2x) keeps its rendered size after the swap', async () => {
+    const before = await rectOf('#dense');
+    expect(before.width).toBeCloseTo(426.5, 0);
+    const { outcome, originalUrl } = await stylize('#dense');
+    expect(outcome.ok).toBe(true);
+    const after = await rectOf('#dense');
+    expect(after.width).toBeCloseTo(before.width, 1);
+    expect(after.height).toBeCloseTo(before.height, 1);
+    await expectStylizedWell('#dense', originalUrl);
+    expect(await ext.click('restore-original', page, (await attrs('#dense')).src!)).toBe(true);
+    expect(await page.$eval('#dense', (el) => (el as HTMLElement).style.width)).toBe('');
+    expect(await rectOf('#dense')).toEqual(before);
+  });
+
+  test('an image from a second origin is fetched by the extension itself', async () => {
+    const { outcome, originalUrl } = await stylize('#cross');
+    expect(originalUrl.startsWith(other.origin)).toBe(true);
+    expect(outcome.ok).toBe(true);
+    // The page itself cannot read it (no CORS); the test reads a CORS copy to compare.
+    await expectStylizedWell('#cross', originalUrl, `${originalUrl}?cors=1`);
+  });
+
+  test.each([
+    ['#missing', 'not-found', /not found/i],
+    ['#text', 'not-image', /not an image/i],
+    ['#tiny', 'too-small', /too small/i],
+  ])('bad input %s shows "%s" on the image and leaves the original', async (sel, code, words) => {
+    const before = await attrs(sel);
+    const { outcome } = await stylize(sel);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error?.code).toBe(code);
+    const overlay = await overlayState();
+    expect(overlay?.state).toBe('error');
+    expect(overlay?.text).toMatch(words);
+    expect(await attrs(sel)).toEqual(before);
+    // Dismissable.
+    await page.evaluate(() => ((document.querySelector('[data-backdrop-overlay]') as HTMLElement).shadowRoot!.querySelector('button') as HTMLButtonElement).click());
+    expect(await overlayState()).toBeUndefined();
+  });
+
+  test('a good image still stylizes after failures', async () => {
+    await stylize('#missing');
+    const { outcome, originalUrl } = await stylize('#plain');
+    expect(outcome.ok).toBe(true);
+    await expectStylizedWell('#plain', originalUrl);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest';
+import { bmpHeader, BMP_HEADER_SIZE } from '../../src/inference/encode';
+import { threadPlan } from '../../src/inference/runtime';
+import { sniffImageType } from '../../src/inference/decode';
+
+describe('BMP header', () => {
+  test('top-down 32-bit RGBA bitfields, sizes consistent', () => {
+    const h = new DataView(bmpHeader(3, 2).buffer);
+    expect(String.fromCharCode(h.getUint8(0), h.getUint8(1))).toBe('BM');
+    expect(h.getUint32(2, true)).toBe(BMP_HEADER_SIZE + 3 * 2 * 4);
+    expect(h.getUint32(10, true)).toBe(BMP_HEADER_SIZE);
+    expect(h.getInt32(18, true)).toBe(3);
+    expect(h.getInt32(22, true)).toBe(-2);
+    expect(h.getUint16(28, true)).toBe(32);
+    expect(h.getUint32(30, true)).toBe(3);
+    // masks pick bytes 0,1,2,3 of each pixel as R,G,B,A: canvas order
+    expect([h.getUint32(54, true), h.getUint32(58, true), h.getUint32(62, true), h.getUint32(66, true)])
+      .toEqual([0xff, 0xff00, 0xff0000, 0xff000000]);
+  });
+});
+
+describe('thread plan', () => {
+  test('live models never hold more pool workers than the pool has', () => {
+    for (const pool of [0, 1, 2, 3, 4, 8, 16]) {
+      for (const wanted of [0, 1, 2, 4, 32]) {
+        const p = threadPlan(pool, wanted);
+        const workers = (p.segmentation - 1) + (p.transfer - 1) + (p.prediction - 1);
+        expect(workers).toBeLessThanOrEqual(pool);
+        expect(Math.min(p.segmentation, p.transfer, p.prediction)).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+  test('two cores: two threads for the heavy models, one for prediction', () => {
+    expect(threadPlan(2, 0)).toEqual({ segmentation: 2, transfer: 2, prediction: 1 });
+    expect(threadPlan(2, 1)).toEqual({ segmentation: 1, transfer: 1, prediction: 1 });
+    expect(threadPlan(0, 0)).toEqual({ segmentation: 1, transfer: 1, prediction: 1 });
+  });
+});
+
+describe('image sniffing', () => {
+  const bytes = (...b: number[]) => new Uint8Array([...b, ...new Array(16).fill(0)]);
+  const ascii = (s: string) => bytes(...[...s].map((c) => c.charCodeAt(0)));
+  test.each([
+    [bytes(0xff, 0xd8, 0xff, 0xe0), 'image/jpeg'],
+    [bytes(0x89, 0x50, 0x4e, 0x47), 'image/png'],
+    [ascii('GIF89a'), 'image/gif'],
+    [ascii('RIFF\0\0\0\0WEBPVP8 '), 'image/webp'],
+    [ascii('\0\0\0\x1cftypavif'), 'image/avif'],
+  ])('%#: %s', (head, type) => expect(sniffImageType(head)).toBe(type));
+  test('text and HTML are not images', () => {
+    expect(sniffImageType(ascii('this is plain text'))).toBeUndefined();
+    expect(sniffImageType(ascii('<!doctype html>'))).toBeUndefined();
+  });
+});

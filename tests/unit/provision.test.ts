@@ -1,0 +1,53 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+// @ts-expect-error — a plain .mjs script without types
+import { provision, styleList } from '../../scripts/provision.mjs';
+// @ts-expect-error — a plain .mjs script without types
+import { MODELS } from '../../scripts/assets.mjs';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'backdrop-provision-'));
+const noNetwork = async (url: string) => {
+  throw new Error(`offline (${url})`);
+};
+
+describe('provisioning', () => {
+  test('a local file with the wrong sha256 fails, naming the file, and writes nothing', async () => {
+    const local = tmp(), dest = tmp();
+    mkdirSync(join(local, 'models'));
+    const bad = MODELS[0].name;
+    writeFileSync(join(local, 'models', bad), 'not the model');
+    await expect(provision({ dest, localDir: local, fetchImpl: noNetwork })).rejects.toThrow(new RegExp(`${bad.replace(/\./g, '\\.')}: sha256 mismatch`));
+    expect(existsSync(join(dest, 'models', bad))).toBe(false);
+  });
+
+  test('a missing file with no network fails, naming the file and the URL tried', async () => {
+    const dest = tmp();
+    await expect(provision({ dest, localDir: tmp(), fetchImpl: noNetwork })).rejects.toThrow(/lite-model_deeplabv3_1_metadata_2\.tflite: not found locally .* download from https:\/\/storage\.googleapis\.com\/.* failed/);
+  });
+
+  test('a download with the wrong bytes fails the checksum too', async () => {
+    const fetchImpl = async () => new Response('tampered');
+    await expect(provision({ dest: tmp(), localDir: tmp(), fetchImpl })).rejects.toThrow(/sha256 mismatch \(from https:/);
+  });
+
+  test('an HTTP error names the status', async () => {
+    const fetchImpl = async () => new Response('', { status: 404 });
+    await expect(provision({ dest: tmp(), localDir: tmp(), fetchImpl })).rejects.toThrow(/HTTP 404/);
+  });
+
+  test('the style list pins 26 built-in styles', async () => {
+    const styles = await styleList();
+    expect(styles).toHaveLength(26);
+    expect(new Set(styles.map((s: { name: string }) => s.name)).size).toBe(26);
+    for (const s of styles) expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the pinned model hashes match ../shared/models/SOURCES.md', () => {
+    const sources = join(__dirname, '../../../shared/models/SOURCES.md');
+    if (!existsSync(sources)) return;
+    const text = readFileSync(sources, 'utf8');
+    for (const m of MODELS) expect(text).toContain(m.sha256);
+  });
+});

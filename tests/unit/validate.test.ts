@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { isFetchableUrl, isPageLocalUrl, parseJobBeginReply } from '../../src/messaging/validate';
+
+describe('validating the content script’s answers (page-facing)', () => {
+  test('accepts the two good shapes', () => {
+    expect(parseJobBeginReply({ ok: true })).toEqual({ ok: true });
+    expect(parseJobBeginReply({ ok: true, dataUrl: 'data:image/png;base64,AAAA' })).toEqual({ ok: true, dataUrl: 'data:image/png;base64,AAAA' });
+    expect(parseJobBeginReply({ ok: false, error: { code: 'not-found', message: 'gone' } }))
+      .toEqual({ ok: false, error: { code: 'not-found', message: 'gone' } });
+  });
+  test('drops extra fields from errors', () => {
+    expect(parseJobBeginReply({ ok: false, error: { code: 'blocked', message: 'x', html: '<img onerror>' } }))
+      .toEqual({ ok: false, error: { code: 'blocked', message: 'x' } });
+  });
+  test.each([
+    [undefined], [null], ['ok'], [[]], [{ ok: 'true' }],
+    [{ ok: true, dataUrl: 'javascript:alert(1)' }],
+    [{ ok: true, dataUrl: 'https://evil.example/x.png' }],
+    [{ ok: true, dataUrl: 42 }],
+    [{ ok: false, error: { code: 'pwned', message: 'x' } }],
+    [{ ok: false, error: { code: 'internal', message: 'x'.repeat(501) } }],
+    [{ ok: false }],
+  ])('rejects %j as an internal error', (v) => {
+    const r = parseJobBeginReply(v);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.code).toBe('internal');
+  });
+  test('which URLs the offscreen document fetches and which only the page can read', () => {
+    expect(isFetchableUrl('https://a.example/x.jpg')).toBe(true);
+    expect(isFetchableUrl('http://127.0.0.1:8080/x.jpg')).toBe(true);
+    expect(isFetchableUrl('file:///etc/passwd')).toBe(false);
+    expect(isFetchableUrl('chrome-extension://abc/x.png')).toBe(false);
+    expect(isFetchableUrl('not a url')).toBe(false);
+    expect(isPageLocalUrl('data:image/png;base64,AA')).toBe(true);
+    expect(isPageLocalUrl('blob:https://a.example/123')).toBe(true);
+    expect(isPageLocalUrl('https://a.example/x.jpg')).toBe(false);
+  });
+});

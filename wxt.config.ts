@@ -8,7 +8,8 @@ const LITERT_BUILDS = ['litert_wasm_internal', 'litert_wasm_threaded_internal', 
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
-  outDir: '.output',
+  // BACKDROP_OUT lets parallel builds (e.g. two developers' test runs) use separate folders.
+  outDir: process.env.BACKDROP_OUT ?? '.output',
   manifest: {
     name: 'Backdrop',
     description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',

@@ -13,7 +13,7 @@ export default defineConfig({
   manifest: {
     name: 'Backdrop',
     description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
-    permissions: ['contextMenus', 'offscreen', 'storage'],
+    permissions: ['contextMenus', 'offscreen', 'storage', 'downloads'],
     // Reading the bytes of images from any site (cross-origin) needs host access.
     host_permissions: ['<all_urls>'],
     content_security_policy: {

@@ -1,6 +1,8 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
-import { createMenus, handleContextMenuClick } from '../src/background/menus';
+import { createMenus, handleContextMenuClick, refreshRecentMenu } from '../src/background/menus';
+import { routePopupMessage } from '../src/background/popup-routes';
+import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 
 export default defineBackground({
@@ -9,9 +11,15 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(createMenus);
     browser.contextMenus.onClicked.addListener((info, tab) => void handleContextMenuClick(info, tab));
 
+    settingsItem.watch((next, prev) => {
+      if (next?.recentStyleIds.join() !== prev?.recentStyleIds.join() || next?.styleId !== prev?.styleId) void refreshRecentMenu();
+    });
+
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
       const msg = message as { to?: string; type?: string };
       if (msg?.to !== 'background') return undefined;
+      const popupReply = routePopupMessage(message, sender);
+      if (popupReply) return popupReply;
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.
       if (msg.type === 'offscreen-idle' && sender.id === browser.runtime.id && !sender.tab
         && sender.url === browser.runtime.getURL('/offscreen.html')) {

@@ -8,6 +8,7 @@ import { IdleTimer } from '../../src/offscreen/idle';
 const host = new InferenceHost({
   wasmDir: extensionUrl('/litert/'),
   modelDir: extensionUrl('/models/'),
+  extensionUrl,
   log: (line) => {
     host.log.push(line);
     if (host.log.length > 500) host.log.splice(0, 250);
@@ -22,9 +23,9 @@ const idle = new IdleTimer(5 * 60_000, () => {
 browser.runtime.onMessage.addListener((message: unknown, sender) => {
   const msg = message as Partial<BackgroundToOffscreen>;
   // Only the extension itself talks to this document: never a content script (sender.tab is set).
-  if (sender.id !== browser.runtime.id || sender.tab || msg?.to !== 'offscreen' || msg.type !== 'stylize') return undefined;
+  if (sender.id !== browser.runtime.id || sender.tab || msg?.to !== 'offscreen') return undefined;
   idle.busy();
-  return host.stylize(msg as BackgroundToOffscreen).finally(() => idle.done());
+  return host.handle(msg as BackgroundToOffscreen).finally(() => idle.done());
 });
 
 Object.assign(globalThis, { backdropDebug: debugApi(host) });

@@ -1,11 +1,12 @@
-/** Routing a right-click job: content script (target, progress) ⇄ offscreen document (pipeline). */
+/** Routing jobs: content script (target, progress, swap) ⇄ offscreen document (pipeline). */
 import { browser } from 'wxt/browser';
-import type { BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, StylizeOptions, StylizeReply } from '../messaging/protocol';
+import type {
+  BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, StylizeOptions, StylizeReply,
+} from '../messaging/protocol';
 import { isFetchableUrl, parseJobBeginReply } from '../messaging/validate';
-import { getSettings } from '../settings/settings';
-import { BUILTIN_STYLES, builtinStyle } from '../styles/builtins';
+import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
+import { styleName } from '../styles/names';
 import { ensureOffscreen } from './offscreen';
-import { extensionUrl } from '../extension-url';
 
 export interface TabTarget {
   tabId: number;
@@ -18,12 +19,12 @@ export function sendToContent(target: TabTarget, msg: BackgroundToContent): Prom
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends a job to the offscreen document, waiting briefly for a document that is still starting. */
-export async function sendToOffscreen(msg: BackgroundToOffscreen): Promise<StylizeReply> {
+/** Sends a request to the offscreen document, waiting briefly for a document that is still starting. */
+export async function sendToOffscreen<R = StylizeReply>(msg: BackgroundToOffscreen): Promise<R | { ok: false; error: JobError }> {
   await ensureOffscreen();
   for (let attempt = 0; ; attempt++) {
     try {
-      const reply = (await browser.runtime.sendMessage(msg)) as StylizeReply | undefined;
+      const reply = (await browser.runtime.sendMessage(msg)) as R | undefined;
       if (reply) return reply;
       throw new Error('no reply');
     } catch (e) {
@@ -34,23 +35,23 @@ export async function sendToOffscreen(msg: BackgroundToOffscreen): Promise<Styli
   }
 }
 
-export async function resolveOptions(): Promise<StylizeOptions> {
+/** The painting options from the settings, with `styleId` overriding the active style when given. */
+export async function resolveOptions(styleId?: string): Promise<StylizeOptions> {
   const s = await getSettings();
-  const style = builtinStyle(s.styleId) ?? BUILTIN_STYLES[0];
   return {
-    styleId: style.id,
-    styleUrl: extensionUrl(style.path),
+    styleId: styleId ?? s.styleId,
+    mixStyleId: styleId ? undefined : s.mixStyleId,
+    mixRatio: s.mixRatio,
+    strength: s.strength,
+    subject: subjectClasses(s),
+    invert: s.invert,
     transferModel: s.transferModel,
     threads: s.threads,
   };
 }
 
-export async function styleName(styleId: string) {
-  return builtinStyle(styleId)?.name ?? styleId;
-}
-
 /** Stylizes the image at `srcUrl` in the given frame, end to end. Resolves when the page shows the outcome. */
-export async function stylizeImage(target: TabTarget, srcUrl: string): Promise<{ ok: boolean; error?: JobError }> {
+export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string): Promise<{ ok: boolean; error?: JobError }> {
   const jobId = crypto.randomUUID();
   const fail = async (error: JobError) => {
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId, error }).catch(() => {});
@@ -66,12 +67,14 @@ export async function stylizeImage(target: TabTarget, srcUrl: string): Promise<{
 
   let source: ImageSource;
   if (begin.dataUrl) source = { kind: 'data', dataUrl: begin.dataUrl };
-  else if (isFetchableUrl(srcUrl)) source = { kind: 'url', url: srcUrl };
+  else if (isFetchableUrl(begin.sourceUrl ?? srcUrl)) source = { kind: 'url', url: begin.sourceUrl ?? srcUrl };
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
 
-  const options = await resolveOptions();
+  const options = await resolveOptions(styleId);
   const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options });
   if (!reply.ok) return fail(reply.error);
+  const recent = (await getSettings()).recentStyleIds;
+  if (recent[0] !== options.styleId) await updateSettings({ recentStyleIds: withRecent(recent, options.styleId) });
   await sendToContent(target, {
     to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await styleName(options.styleId),
   });

@@ -1,17 +1,40 @@
 /** Context menus: ids, creation, and the one click handler (exposed for tests as a stable seam). */
 import { browser, type Browser } from 'wxt/browser';
+import { getSettings } from '../settings/settings';
+import { styleName } from '../styles/names';
 import { restoreImage, stylizeImage } from './jobs';
+import { saveStylized, useAsStyle } from './styles';
 
 export const MENU = {
   stylize: 'stylize-background',
+  stylizeWith: 'stylize-with',
   restore: 'restore-original',
+  save: 'save-stylized',
+  useAsStyle: 'use-as-style',
 } as const;
+
+/** Children of "Stylize background with ▸" are `stylize-with:<styleId>`. */
+const WITH_PREFIX = `${MENU.stylizeWith}:`;
 
 export function createMenus() {
   browser.contextMenus.removeAll(() => {
     browser.contextMenus.create({ id: MENU.stylize, title: 'Stylize background', contexts: ['image'] });
     browser.contextMenus.create({ id: MENU.restore, title: 'Restore original', contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.save, title: 'Save stylized image', contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.useAsStyle, title: 'Use image as style', contexts: ['image'] });
+    void refreshRecentMenu();
   });
+}
+
+/** Rebuilds "Stylize background with ▸" from the five most recently used styles. */
+export async function refreshRecentMenu() {
+  const { recentStyleIds, styleId } = await getSettings();
+  const ids = recentStyleIds.length ? recentStyleIds : [styleId];
+  await browser.contextMenus.remove(MENU.stylizeWith).catch(() => {});
+  browser.contextMenus.create({ id: MENU.stylizeWith, title: 'Stylize background with', contexts: ['image'] });
+  for (const id of ids) {
+    browser.contextMenus.create({ id: WITH_PREFIX + id, parentId: MENU.stylizeWith, title: await styleName(id), contexts: ['image'] });
+  }
 }
 
 type ClickInfo = Pick<Browser.contextMenus.OnClickData, 'menuItemId' | 'srcUrl' | 'frameId' | 'pageUrl'>;
@@ -25,7 +48,14 @@ export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser
       return info.srcUrl ? stylizeImage(target, info.srcUrl) : undefined;
     case MENU.restore:
       return info.srcUrl ? restoreImage(target, info.srcUrl) : undefined;
+    case MENU.save:
+      return info.srcUrl ? saveStylized(target, info.srcUrl) : undefined;
+    case MENU.useAsStyle:
+      return info.srcUrl ? useAsStyle(target, info.srcUrl) : undefined;
     default:
+      if (typeof info.menuItemId === 'string' && info.menuItemId.startsWith(WITH_PREFIX) && info.srcUrl) {
+        return stylizeImage(target, info.srcUrl, info.menuItemId.slice(WITH_PREFIX.length));
+      }
       return undefined;
   }
 }

@@ -2,7 +2,7 @@
 import type { BackgroundToContent, JobBeginReply } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
-import { isStylized, originalUrl, restoreImage, swapImage } from './swap';
+import { isStylized, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
 
 const jobs = new Map<string, HTMLImageElement>();
@@ -18,13 +18,13 @@ async function readPageLocal(url: string): Promise<string> {
 }
 
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
-  const img = findImage(srcUrl);
+  const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
   jobs.set(jobId, img);
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.
   const source = isStylized(img) ? originalUrl(img)! : srcUrl;
-  if (!isPageLocalUrl(source)) return { ok: true };
+  if (!isPageLocalUrl(source)) return source === srcUrl ? { ok: true } : { ok: true, sourceUrl: source };
   try {
     return { ok: true, dataUrl: await readPageLocal(source) };
   } catch {
@@ -35,14 +35,13 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   }
 }
 
-/** The image a stylized/original URL refers to, for restore. */
+const stylizedImages = () => [...document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)].filter(isStylized);
+
+/** The image a URL refers to: what it shows now, or the original it was stylized from. */
 function findForRestore(srcUrl: string) {
   const img = findImage(srcUrl);
   if (img) return img;
-  for (const candidate of document.querySelectorAll<HTMLImageElement>('img[data-backdrop-stylized]')) {
-    if (originalUrl(candidate) === srcUrl || imageMatches(candidate, srcUrl)) return candidate;
-  }
-  return undefined;
+  return stylizedImages().find((c) => originalUrl(c) === srcUrl || imageMatches(c, srcUrl));
 }
 
 export async function handleMessage(msg: BackgroundToContent): Promise<unknown> {
@@ -55,6 +54,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       if (!img) return false;
       try {
         await swapImage(img, msg.result.dataUrl);
+        img.dataset.backdropStyle = msg.styleName;
       } catch (e) {
         overlayFor(img).show({ kind: 'error', text: (e as Error).message });
         return false;
@@ -75,6 +75,21 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       if (!img) return false;
       clearOverlay(img);
       return restoreImage(img);
+    }
+    case 'list-stylized':
+      return stylizedImages().map((img) => originalUrl(img)!);
+    case 'stylized-info': {
+      const img = findForRestore(msg.srcUrl);
+      if (!img || !isStylized(img)) return null;
+      return { dataUrl: img.src, originalUrl: originalUrl(img)!, styleName: img.dataset.backdropStyle ?? 'style' };
+    }
+    case 'restore-all': {
+      let n = 0;
+      for (const img of stylizedImages()) {
+        clearOverlay(img);
+        if (restoreImage(img)) n++;
+      }
+      return n;
     }
   }
 }

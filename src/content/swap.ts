@@ -82,5 +82,6 @@ export function restoreImage(img: HTMLImageElement): boolean {
   img.style.width = saved.inlineWidth;
   img.style.height = saved.inlineHeight;
   img.removeAttribute(STYLIZED_ATTR);
+  delete img.dataset.backdropStyle;
   return true;
 }

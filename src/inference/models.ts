@@ -17,6 +17,9 @@ export const MODEL_FILES = {
 
 export type TransferKind = keyof typeof MODEL_FILES.transfer;
 
+/** sha256 of the installed prediction model (pinned by provisioning): stamps every cached bottleneck. */
+export const PREDICTION_SHA256 = 'af6ad4b2e7aeba0675f32636082ab915ced5375229a3f8aff7e714c6213f5ed2';
+
 /** Counts of model runs, readable by tests and the benchmark. */
 export const modelRuns = { segmentation: 0, prediction: 0, transfer: 0 };
 

@@ -1,16 +1,11 @@
 import type { ImageSource, StylizeOptions, StylizeResult } from '../messaging/protocol';
 import { composite } from './composite';
-import { blobToDataUrl, encodeBmp } from './encode';
 import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
-import { ALL_OBJECTS, keepAlpha, subjectProbability } from './mask';
-import { CONTENT_SIZE, SEG_SIZE, type ModelSet } from './models';
+import { blobToDataUrl, encodeBmp } from './encode';
+import { keepAlpha, subjectProbability } from './mask';
+import { CONTENT_SIZE, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
-
-export interface PipelineDeps {
-  models: ModelSet;
-  /** The style's bottleneck, computed once and cached by the caller. */
-  bottleneck(styleId: string, styleUrl: string): Promise<Float32Array>;
-}
+import { paintBottleneck } from '../library/record';
 
 /** Records how long each stage takes, in ms. */
 export class Stopwatch {
@@ -34,33 +29,85 @@ export function toCanvas(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: num
   return c;
 }
 
-/** The whole right-click path for one image: bytes in, stylized PNG out. */
-export async function stylize(source: ImageSource, options: StylizeOptions, deps: PipelineDeps): Promise<StylizeResult> {
-  const sw = new Stopwatch();
+/** Everything about one image that does not depend on the style: kept so a restyle costs one transfer. */
+export interface Prepared {
+  bitmap: ImageBitmap;
+  type: string;
+  downscaledFrom?: { width: number; height: number };
+  logits: Float32Array;
+  content: Float32Array;
+  /** The content image's own bottleneck, for strength < 1 (computed on first need). */
+  contentBottleneck?: Float32Array;
+}
+
+export async function prepare(source: ImageSource, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
   const blob = await fetchImage(source);
   sw.lap('fetch');
   const { bitmap, type, downscaledFrom } = await decodeImage(blob);
   sw.lap('decode');
   try {
     const segIn = segmentationInput(bitmap);
-    const contentIn = contentInput(bitmap);
+    const content = contentInput(bitmap);
     sw.lap('preprocess');
-    const logits = await deps.models.segment(segIn);
+    const logits = await models.segment(segIn);
     sw.lap('segmentation');
-    const keep = new ImageData(keepAlpha(subjectProbability(logits, ALL_OBJECTS)), SEG_SIZE, SEG_SIZE);
-    sw.lap('mask');
-    const bottleneck = await deps.bottleneck(options.styleId, options.styleUrl);
-    sw.lap('style');
-    const styled = await deps.models.transfer(options.transferModel, contentIn, bottleneck);
-    sw.lap('transfer');
-    const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
-    const out = composite({ original: bitmap, stylized, keep, keepTransparency: mayHaveAlpha(type) });
-    sw.lap('composite');
-    const pixels = out.getContext('2d')!.getImageData(0, 0, out.width, out.height);
-    const dataUrl = await blobToDataUrl(encodeBmp(pixels));
-    sw.lap('encode');
-    return { dataUrl, width: bitmap.width, height: bitmap.height, downscaledFrom, timings: sw.timings };
-  } finally {
+    return { bitmap, type, downscaledFrom, logits, content };
+  } catch (e) {
     bitmap.close();
+    throw e;
+  }
+}
+
+export interface PaintDeps {
+  models: ModelSet;
+  /** A style's bottleneck from the library (computed once, then cached). */
+  bottleneck(styleId: string): Promise<Float32Array>;
+}
+
+/** Paints a prepared image with the given options: mask, bottleneck blend, transfer, composite, encode. */
+export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<StylizeResult> {
+  const keep = new ImageData(keepAlpha(subjectProbability(p.logits, options.subject), options.invert), SEG_SIZE, SEG_SIZE);
+  sw.lap('mask');
+  const style = await deps.bottleneck(options.styleId);
+  const mix = options.mixStyleId ? await deps.bottleneck(options.mixStyleId) : undefined;
+  if (options.strength < 1 && !p.contentBottleneck) {
+    p.contentBottleneck = await deps.models.predict(rgbaToFloat(pixelsAt(p.bitmap, STYLE_SIZE, STYLE_SIZE), 0, 255));
+  }
+  const bottleneck = paintBottleneck(style, { mix, mixRatio: options.mixRatio, strength: options.strength, content: p.contentBottleneck });
+  sw.lap('style');
+  const styled = await deps.models.transfer(options.transferModel, p.content, bottleneck);
+  sw.lap('transfer');
+  const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
+  const out = composite({ original: p.bitmap, stylized, keep, keepTransparency: mayHaveAlpha(p.type) });
+  sw.lap('composite');
+  const pixels = out.getContext('2d')!.getImageData(0, 0, out.width, out.height);
+  const dataUrl = await blobToDataUrl(encodeBmp(pixels));
+  sw.lap('encode');
+  return { dataUrl, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
+}
+
+/** A small LRU of prepared images, closing bitmaps as they fall out. */
+export class PreparedCache {
+  private map = new Map<string, Prepared>();
+  constructor(private capacity = 8) {}
+  get(key: string) {
+    const p = this.map.get(key);
+    if (p) {
+      this.map.delete(key);
+      this.map.set(key, p);
+    }
+    return p;
+  }
+  set(key: string, p: Prepared) {
+    this.map.delete(key);
+    this.map.set(key, p);
+    while (this.map.size > this.capacity) {
+      const [oldKey, old] = this.map.entries().next().value as [string, Prepared];
+      this.map.delete(oldKey);
+      old.bitmap.close();
+    }
+  }
+  get size() {
+    return this.map.size;
   }
 }

@@ -23,8 +23,15 @@ export interface JobError {
 /** What the pipeline needs to know about how to paint, resolved by the background from settings. */
 export interface StylizeOptions {
   styleId: string;
-  /** URL of the style image, for computing its bottleneck when it is not cached yet. */
-  styleUrl: string;
+  /** An optional second style, mixed with the first: ratio = the first style's share. */
+  mixStyleId?: string;
+  mixRatio: number;
+  /** How much style the background gets: b = s·b_style + (1−s)·b_content. */
+  strength: number;
+  /** VOC classes that stay untouched (the subject). */
+  subject: number[];
+  /** Stylize the subject and keep the background instead. */
+  invert: boolean;
   transferModel: 'fp16' | 'int8';
   /** 0 = let the runtime decide from the cores available. */
   threads: number;
@@ -53,24 +60,52 @@ export type BackgroundToContent =
   | { to: 'content'; type: 'job-begin'; jobId: string; srcUrl: string }
   | { to: 'content'; type: 'job-done'; jobId: string; result: StylizeResult; styleName: string }
   | { to: 'content'; type: 'job-failed'; jobId: string; error: JobError }
-  | { to: 'content'; type: 'restore'; srcUrl: string };
+  | { to: 'content'; type: 'restore'; srcUrl: string }
+  /** → string[]: the original URLs of the images stylized in this frame. */
+  | { to: 'content'; type: 'list-stylized' }
+  /** → StylizedInfo | null */
+  | { to: 'content'; type: 'stylized-info'; srcUrl: string }
+  /** → number restored */
+  | { to: 'content'; type: 'restore-all' };
+
+export interface StylizedInfo {
+  dataUrl: string;
+  originalUrl: string;
+  styleName: string;
+}
 
 /** The content script's answer to `job-begin`. Page-facing: validated by the background. */
 export type JobBeginReply =
-  | { ok: true; /** present for data: and blob: URLs, which only the page can read */ dataUrl?: string }
+  | {
+    ok: true;
+    /** Present for data: and blob: URLs, which only the page can read. */
+    dataUrl?: string;
+    /** The original's URL when the image is already stylized (a restyle starts from the original). */
+    sourceUrl?: string;
+  }
   | { ok: false; error: JobError };
 
 // ---------------------------------------------------------------- background → offscreen
-export type BackgroundToOffscreen = {
-  to: 'offscreen';
-  type: 'stylize';
-  jobId: string;
-  source: ImageSource;
-  options: StylizeOptions;
-};
+export type BackgroundToOffscreen =
+  | { to: 'offscreen'; type: 'stylize'; jobId: string; source: ImageSource; options: StylizeOptions }
+  | { to: 'offscreen'; type: 'add-style'; source: ImageSource; name: string; origin: StyleOriginWire }
+  | { to: 'offscreen'; type: 'to-png'; dataUrl: string };
+
+export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fileName: string };
 
 export type StylizeReply = Outcome<{ result: StylizeResult }>;
+export type AddStyleReply = Outcome<{ id: string; name: string }>;
+export type ToPngReply = Outcome<{ dataUrl: string }>;
 
 /** Limits shared by the parts. */
 export const MIN_SIDE = 64;
 export const MAX_SIDE = 4096;
+
+// ---------------------------------------------------------------- popup → background
+export type PopupToBackground =
+  /** Re-apply the current settings to the images already stylized in a tab. */
+  | { to: 'background'; type: 'restyle-tab'; tabId: number }
+  /** Restore every stylized image in a tab. */
+  | { to: 'background'; type: 'restore-page'; tabId: number }
+  /** Add a style from a file the user chose or dropped. */
+  | { to: 'background'; type: 'add-style-file'; dataUrl: string; fileName: string };

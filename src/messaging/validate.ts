@@ -1,4 +1,4 @@
-import type { ErrorCode, JobBeginReply, JobError } from './protocol';
+import type { ErrorCode, JobBeginReply, JobError, PopupToBackground } from './protocol';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'not-found', 'not-image', 'too-small', 'decode-failed', 'blocked', 'no-target', 'internal',
@@ -17,6 +17,10 @@ export function isJobError(v: unknown): v is JobError {
 /** Validates the content script's answer to `job-begin`; anything else becomes an internal error. */
 export function parseJobBeginReply(v: unknown): JobBeginReply {
   if (isObject(v) && v.ok === true) {
+    if (v.sourceUrl !== undefined) {
+      return typeof v.sourceUrl === 'string' && isFetchableUrl(v.sourceUrl) && v.dataUrl === undefined
+        ? { ok: true, sourceUrl: v.sourceUrl } : invalid;
+    }
     if (v.dataUrl === undefined) return { ok: true };
     if (typeof v.dataUrl === 'string' && v.dataUrl.length <= MAX_DATA_URL && /^data:[\w.+-]+\/[\w.+-]+[;,]/.test(v.dataUrl)) {
       return { ok: true, dataUrl: v.dataUrl };
@@ -24,7 +28,22 @@ export function parseJobBeginReply(v: unknown): JobBeginReply {
   } else if (isObject(v) && v.ok === false && isJobError(v.error)) {
     return { ok: false, error: { code: v.error.code, message: v.error.message } };
   }
-  return { ok: false, error: { code: 'internal', message: 'The page sent an answer Backdrop does not understand.' } };
+  return invalid;
+}
+
+const invalid = { ok: false, error: { code: 'internal', message: 'The page sent an answer Backdrop does not understand.' } } as const;
+
+/** Validates the content script's `stylized-info` answer. */
+export function parseStylizedInfo(v: unknown): { dataUrl: string; originalUrl: string; styleName: string } | undefined {
+  if (!isObject(v) || typeof v.dataUrl !== 'string' || !v.dataUrl.startsWith('data:image/') || v.dataUrl.length > MAX_DATA_URL) return undefined;
+  if (typeof v.originalUrl !== 'string' || v.originalUrl.length > 8192) return undefined;
+  const styleName = typeof v.styleName === 'string' ? v.styleName.slice(0, 100) : 'style';
+  return { dataUrl: v.dataUrl, originalUrl: v.originalUrl, styleName };
+}
+
+/** Validates the content script's `list-stylized` answer: fetchable original URLs only. */
+export function parseUrlList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && isFetchableUrl(u)).slice(0, 1000) : [];
 }
 
 /** True for URLs whose bytes only the page itself can read. */
@@ -37,5 +56,22 @@ export function isFetchableUrl(url: string): boolean {
     return u.protocol === 'http:' || u.protocol === 'https:';
   } catch {
     return false;
+  }
+}
+
+/** Validates a message addressed to the background by the popup; undefined when it is not one. */
+export function parsePopupMessage(v: unknown): PopupToBackground | undefined {
+  if (!isObject(v) || v.to !== 'background') return undefined;
+  const tabOk = Number.isInteger(v.tabId) && (v.tabId as number) >= 0;
+  switch (v.type) {
+    case 'restyle-tab':
+    case 'restore-page':
+      return tabOk ? { to: 'background', type: v.type, tabId: v.tabId as number } : undefined;
+    case 'add-style-file':
+      return typeof v.dataUrl === 'string' && v.dataUrl.startsWith('data:') && v.dataUrl.length <= MAX_DATA_URL
+        && typeof v.fileName === 'string'
+        ? { to: 'background', type: 'add-style-file', dataUrl: v.dataUrl, fileName: v.fileName.slice(0, 200) } : undefined;
+    default:
+      return undefined;
   }
 }

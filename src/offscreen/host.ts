@@ -1,33 +1,39 @@
 /**
  * The inference host that lives in the offscreen document: one runtime, the models, the style
- * bottleneck cache, and the message handler for jobs the background routes here.
+ * library's bottlenecks, a small cache of prepared images, and the handler for jobs routed here.
  */
-import type { BackgroundToOffscreen, StylizeOptions, StylizeReply } from '../messaging/protocol';
+import type { AddStyleReply, BackgroundToOffscreen, StylizeOptions, StylizeReply, ToPngReply } from '../messaging/protocol';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns } from '../inference/models';
-import { stylize } from '../inference/pipeline';
+import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
 import type { Runtime } from '../inference/runtime';
-import { predictBottleneck } from '../inference/style';
+import { StyleService } from './styles';
 
 export interface HostConfig {
   wasmDir: string;
   modelDir: string;
+  extensionUrl: (path: string) => string;
   log: (line: string) => void;
 }
+
+type Msg<T extends BackgroundToOffscreen['type']> = Extract<BackgroundToOffscreen, { type: T }>;
 
 export class InferenceHost {
   private runtime?: Promise<Runtime>;
   private models?: ModelSet;
   private modelsThreads = -1;
-  private bottlenecks = new Map<string, Promise<Float32Array>>();
+  private prepared = new PreparedCache(8);
+  readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   readonly log: string[] = [];
   /** Stage timings of the last successful job (ms), for the tests and the benchmark. */
   lastTimings: Record<string, number> = {};
 
-  constructor(private config: HostConfig) {}
+  constructor(private config: HostConfig) {
+    this.styles = new StyleService(config.extensionUrl);
+  }
 
   async getRuntime(): Promise<Runtime> {
     this.runtime ??= loadLiteRtRuntime({
@@ -51,26 +57,6 @@ export class InferenceHost {
     return this.models;
   }
 
-  /** A style's bottleneck, predicted once per style and reused. */
-  bottleneck(models: ModelSet, styleId: string, styleUrl: string): Promise<Float32Array> {
-    let b = this.bottlenecks.get(styleId);
-    if (!b) {
-      b = (async () => {
-        const res = await fetch(styleUrl);
-        if (!res.ok) throw new JobFailure('blocked', `The style image could not be loaded (HTTP ${res.status}).`);
-        const image = await createImageBitmap(await res.blob());
-        try {
-          return await predictBottleneck(models, image);
-        } finally {
-          image.close();
-        }
-      })();
-      this.bottlenecks.set(styleId, b);
-      b.catch(() => this.bottlenecks.delete(styleId));
-    }
-    return b;
-  }
-
   /** Runs jobs strictly one at a time; a failed job never blocks the next. */
   serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
@@ -78,19 +64,52 @@ export class InferenceHost {
     return run;
   }
 
-  stylize(msg: BackgroundToOffscreen): Promise<StylizeReply> {
-    return this.serial(async () => {
-      try {
-        const models = await this.getModels(msg.options.threads);
-        const result = await stylize(msg.source, msg.options, {
-          models,
-          bottleneck: (id, url) => this.bottleneck(models, id, url),
-        });
-        this.lastTimings = result.timings;
-        return { ok: true as const, result };
-      } catch (e) {
-        return { ok: false as const, error: toJobError(e) };
+  handle(msg: BackgroundToOffscreen): Promise<unknown> {
+    switch (msg.type) {
+      case 'stylize': return this.stylize(msg);
+      case 'add-style': return this.addStyle(msg);
+      case 'to-png': return this.toPng(msg);
+    }
+  }
+
+  stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
+    return this.serial(() => outcome(async () => {
+      const models = await this.getModels(msg.options.threads);
+      const sw = new Stopwatch();
+      const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
+      let p = this.prepared.get(key);
+      if (!p) {
+        p = await prepare(msg.source, models, sw);
+        this.prepared.set(key, p);
       }
+      const result = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+      this.lastTimings = result.timings;
+      return { result };
+    }));
+  }
+
+  addStyle(msg: Msg<'add-style'>): Promise<AddStyleReply> {
+    return this.serial(() => outcome(async () => {
+      const models = await this.getModels(this.modelsThreads < 0 ? 0 : this.modelsThreads);
+      return this.styles.add(models, msg.source, msg.name, msg.origin);
+    }));
+  }
+
+  /** A lossless PNG of a shown result (for saving: slower to encode than what is shown, so only on demand). */
+  toPng(msg: Msg<'to-png'>): Promise<ToPngReply> {
+    return outcome(async () => {
+      const bitmap = await createImageBitmap(await (await fetch(msg.dataUrl)).blob());
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      c.getContext('2d')!.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      const blob = await c.convertToBlob({ type: 'image/png' });
+      const dataUrl = await new Promise<string>((resolve, reject) => {
+        const r = new FileReader();
+        r.onload = () => resolve(r.result as string);
+        r.onerror = () => reject(r.error);
+        r.readAsDataURL(blob);
+      });
+      return { dataUrl };
     });
   }
 
@@ -102,12 +121,21 @@ export class InferenceHost {
       maxThreads: runtime.maxThreads,
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
+      preparedCached: this.prepared.size,
       crossOriginIsolated: globalThis.crossOriginIsolated,
     };
   }
 
   warm(options: Pick<StylizeOptions, 'threads'>) {
     return this.serial(() => this.getModels(options.threads));
+  }
+}
+
+async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: ReturnType<typeof toJobError> }> {
+  try {
+    return { ok: true as const, ...(await work()) };
+  } catch (e) {
+    return { ok: false as const, error: toJobError(e) };
   }
 }
 

@@ -1,0 +1,104 @@
+/** The style library's record shape, its validation, and the bottleneck maths. Pure: no storage here. */
+import { BOTTLENECK } from '../inference/models';
+
+export type StyleOrigin =
+  | { kind: 'builtin'; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; fileName: string };
+
+export interface StyleRecord {
+  id: string;
+  name: string;
+  origin: StyleOrigin;
+  /** A small preview for the popup grid. */
+  thumbnail: Blob;
+  /** The style image itself (downscaled), so a bottleneck can be recomputed without the network. */
+  image?: Blob;
+  /** The prediction model's 100-float output. */
+  bottleneck: number[];
+  /** sha256 of the prediction model that produced `bottleneck`. */
+  modelSha256: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isBottleneck(v: unknown): v is number[] {
+  return Array.isArray(v) && v.length === BOTTLENECK && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+export function checkOrigin(v: unknown): string | undefined {
+  if (!isObj(v)) return 'origin is missing';
+  if (v.kind === 'builtin') return typeof v.path === 'string' ? undefined : 'origin.path is missing';
+  if (v.kind === 'url') return typeof v.url === 'string' && /^(https?|data):/.test(v.url) ? undefined : 'origin.url is not an http(s) URL';
+  if (v.kind === 'file') return typeof v.fileName === 'string' ? undefined : 'origin.fileName is missing';
+  return `origin.kind "${String(v.kind)}" is unknown`;
+}
+
+/** What is wrong with a record's fields (not its blobs), or undefined when it is sound. */
+export function checkRecordFields(v: unknown): string | undefined {
+  if (!isObj(v)) return 'not an object';
+  if (typeof v.id !== 'string' || !v.id || v.id.length > 200) return 'id is missing';
+  if (typeof v.name !== 'string' || v.name.length > 200) return 'name is missing';
+  const origin = checkOrigin(v.origin);
+  if (origin) return origin;
+  if (!isBottleneck(v.bottleneck)) return `bottleneck is not ${BOTTLENECK} finite numbers`;
+  if (typeof v.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(v.modelSha256)) return 'modelSha256 is not a sha256';
+  if (typeof v.createdAt !== 'number' || typeof v.lastUsedAt !== 'number') return 'timestamps are missing';
+  return undefined;
+}
+
+/** A record's bottleneck when it was made by the installed prediction model; never a stale one. */
+export function reusableBottleneck(rec: Pick<StyleRecord, 'bottleneck' | 'modelSha256'> | undefined, installedSha256: string): Float32Array | undefined {
+  return rec && rec.modelSha256 === installedSha256 && isBottleneck(rec.bottleneck) ? Float32Array.from(rec.bottleneck) : undefined;
+}
+
+/** b = Σ wᵢ·bᵢ: used for mixing two styles and for the strength blend with the content's own bottleneck. */
+export function weightedSum(parts: { b: ArrayLike<number>; w: number }[]): Float32Array {
+  const out = new Float32Array(BOTTLENECK);
+  for (const { b, w } of parts) for (let i = 0; i < BOTTLENECK; i++) out[i] += w * b[i];
+  return out;
+}
+
+/**
+ * The bottleneck that paints: an optional mix of two styles (ratio = share of the first), then
+ * Magenta's strength blend b = s·b_style + (1−s)·b_content.
+ */
+export function paintBottleneck(
+  style: ArrayLike<number>, opts: { mix?: ArrayLike<number>; mixRatio?: number; strength?: number; content?: ArrayLike<number> },
+): Float32Array {
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  const r = opts.mix ? clamp(opts.mixRatio ?? 0.5) : 1;
+  const styled = opts.mix ? weightedSum([{ b: style, w: r }, { b: opts.mix, w: 1 - r }]) : Float32Array.from(style);
+  const s = clamp(opts.strength ?? 1);
+  if (s === 1 || !opts.content) return styled;
+  return weightedSum([{ b: styled, w: s }, { b: opts.content, w: 1 - s }]);
+}
+
+export const EXPORT_FORMAT = 'backdrop-style-library';
+export const EXPORT_VERSION = 1;
+
+export interface ExportedStyle extends Omit<StyleRecord, 'thumbnail' | 'image'> {
+  thumbnail: string; // data: URL
+  image?: string; // data: URL
+}
+
+/** Validates a whole import file: every problem is named and nothing is imported unless all is sound. */
+export function parseExport(v: unknown): { ok: true; styles: ExportedStyle[] } | { ok: false; error: string } {
+  if (!isObj(v)) return { ok: false, error: 'The file is not a Backdrop style library (not a JSON object).' };
+  if (v.format !== EXPORT_FORMAT) return { ok: false, error: `The file is not a Backdrop style library (format is ${JSON.stringify(v.format)}).` };
+  if (v.version !== EXPORT_VERSION) return { ok: false, error: `Unsupported library version ${JSON.stringify(v.version)}.` };
+  if (!Array.isArray(v.styles)) return { ok: false, error: 'The file has no "styles" list.' };
+  const ids = new Set<string>();
+  for (const [i, s] of v.styles.entries()) {
+    const problem = checkRecordFields(s);
+    if (problem) return { ok: false, error: `Style #${i + 1}: ${problem}.` };
+    const rec = s as Record<string, unknown>;
+    if (typeof rec.thumbnail !== 'string' || !rec.thumbnail.startsWith('data:image/')) return { ok: false, error: `Style #${i + 1}: thumbnail is not an image data URL.` };
+    if (rec.image !== undefined && (typeof rec.image !== 'string' || !rec.image.startsWith('data:image/'))) return { ok: false, error: `Style #${i + 1}: image is not an image data URL.` };
+    if (ids.has(rec.id as string)) return { ok: false, error: `Style #${i + 1}: duplicate id ${rec.id}.` };
+    ids.add(rec.id as string);
+  }
+  return { ok: true, styles: v.styles as ExportedStyle[] };
+}

@@ -1,0 +1,187 @@
+/**
+ * The popup and the style library, end to end with the real models: choosing a style, live restyle,
+ * strength, "Use image as style", malformed import, and saving a result.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { decodeLabels, erode, meanAbsDiff, readImagePixels, type Rgba } from '../support/pixels';
+import { startServer, type TestServer } from '../support/server';
+
+let ext: ExtensionBrowser;
+let site: TestServer;
+let page: Page;
+let popup: Page;
+let tabId: number;
+const downloads = mkdtempSync(join(tmpdir(), 'backdrop-downloads-'));
+
+const PHOTO = '/fixtures/pexels-jansel-ferma-3949761.jpg';
+const html = `<!doctype html><meta charset="utf-8"><title>styles</title>
+<img id="photo" src="${PHOTO}" style="width: 400px">
+<img id="dog" src="/fixtures/pytorchhub_dog.jpg" style="width: 400px">
+<img id="art" src="/styles/style7.jpg" style="width: 200px">`;
+
+const debug = async <T,>(fn: string, ...args: unknown[]): Promise<T> =>
+  (await ext.offscreen()).evaluate((fn, args) => (globalThis as any).backdropDebug[fn](...args), fn, args) as Promise<T>;
+const runs = () => debug<{ segmentation: number; prediction: number; transfer: number }>('info').then((i: any) => ({ ...i.modelRuns }));
+const src = (sel: string) => page.$eval(sel, (el) => (el as HTMLImageElement).currentSrc);
+const shown = (sel: string) => readImagePixels(page, { selector: sel });
+const settings = () => ext.worker().then((w) => w.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('settings')).settings));
+
+let original: Rgba;
+let background: { mask: Uint8Array; w: number; h: number };
+
+beforeAll(async () => {
+  site = await startServer(undefined, async (p) => (p === '/styles.html' ? { type: 'text/html', body: html } : undefined));
+  ext = await launchWithExtension();
+  page = await ext.browser.newPage();
+  await page.goto(`${site.origin}/styles.html`, { waitUntil: 'load' });
+  tabId = await ext.tabId(page);
+  const cdp = await ext.browser.target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  popup = await ext.browser.newPage();
+  await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+  await popup.waitForSelector('[role="radio"]');
+  await page.bringToFront();
+  original = await readImagePixels(page, { url: `${site.origin}${PHOTO}` });
+  await ext.click('stylize-background', page, await src('#photo')); // starts the offscreen document
+  const labels = decodeLabels(await debug<string>('segmentLabels', `${site.origin}${PHOTO}`));
+  background = { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 };
+  await ext.click('restore-original', page, await src('#photo'));
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await site?.close();
+});
+
+/** Clicks a style tile in the popup, waits for the live restyle of the stylized images. */
+async function pickStyle(id: string) {
+  await popup.bringToFront();
+  await popup.$eval(`[role="radio"][data-style-id="${id}"]`, (el) => (el as HTMLElement).click());
+  await popup.waitForSelector(`[role="radio"][data-style-id="${id}"][aria-checked="true"]`);
+  await page.bringToFront();
+}
+
+const bgDiff = (a: Rgba, b: Rgba) => meanAbsDiff(a, b, background).mad;
+
+describe('popup and style library', () => {
+  test('a style chosen in the popup persists, and a live restyle swaps a new result without re-running segmentation', async () => {
+    await pickStyle('builtin:style3');
+    expect((await settings()).styleId).toBe('builtin:style3');
+    await popup.reload();
+    await popup.waitForSelector('[role="radio"][data-style-id="builtin:style3"][aria-checked="true"]');
+
+    expect((await ext.click('stylize-background', page, await src('#photo')) as any).ok).toBe(true);
+    const withStyle3 = await shown('#photo');
+    expect(bgDiff(withStyle3, original)).toBeGreaterThan(20);
+
+    const before = await runs();
+    const oldSrc = await src('#photo');
+    await pickStyle('builtin:style10');
+    await page.waitForFunction((old) => (document.querySelector('#photo') as HTMLImageElement).currentSrc !== old, { timeout: 30_000 }, oldSrc);
+    const after = await runs();
+    expect(after.segmentation).toBe(before.segmentation);
+    expect(after.transfer).toBeGreaterThan(before.transfer);
+    const withStyle10 = await shown('#photo');
+    const between = bgDiff(withStyle10, withStyle3);
+    console.log(`background difference style3 vs style10: ${between.toFixed(1)}/255`);
+    expect(between).toBeGreaterThan(10);
+  });
+
+  test('strength 0.2 paints a background measurably closer to the original than strength 1.0', async () => {
+    await popup.bringToFront();
+    await popup.$eval('#strength', (el) => {
+      (el as HTMLInputElement).value = '0.2';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await popup.waitForFunction(() => document.querySelector('output')?.textContent === '20%');
+    await page.bringToFront();
+    expect(await ext.click('stylize-background', page, await src('#photo'))).toEqual({ ok: true });
+    const weak = bgDiff(await shown('#photo'), original);
+    await popup.$eval('#strength', (el) => {
+      (el as HTMLInputElement).value = '1';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await popup.waitForFunction(() => document.querySelector('output')?.textContent === '100%');
+    await page.bringToFront();
+    expect(await ext.click('stylize-background', page, await src('#photo'))).toEqual({ ok: true });
+    const strong = bgDiff(await shown('#photo'), original);
+    console.log(`background MAD to the original: strength 0.2 → ${weak.toFixed(1)}, 1.0 → ${strong.toFixed(1)}`);
+    expect(weak).toBeLessThan(strong * 0.8);
+  });
+
+  test('"Use image as style" adds a record of 100 finite floats; using it twice runs the prediction model once', async () => {
+    const p0 = (await runs()).prediction;
+    const reply = await ext.click('use-as-style', page, await src('#art')) as { ok: boolean; id: string };
+    expect(reply.ok).toBe(true);
+    const p1 = (await runs()).prediction;
+    expect(p1).toBe(p0 + 1);
+    const lib = await debug<{ styles: { id: string; bottleneck: number[]; origin: { kind: string } }[] }>('library');
+    const rec = lib.styles.find((s) => s.id === reply.id)!;
+    expect(rec.origin.kind).toBe('url');
+    expect(rec.bottleneck).toHaveLength(100);
+    expect(rec.bottleneck.every(Number.isFinite)).toBe(true);
+
+    for (const sel of ['#dog', '#photo']) {
+      expect((await ext.click(`stylize-with:${reply.id}`, page, await src(sel)) as any).ok).toBe(true);
+    }
+    expect((await runs()).prediction).toBe(p1);
+    // It appears in the popup and in the recent-styles submenu's source list.
+    await popup.reload();
+    await popup.waitForSelector(`[role="radio"][data-style-id="${reply.id}"]`);
+    expect((await settings()).recentStyleIds[0]).toBe(reply.id);
+  });
+
+  test('a library record made by another prediction model is recomputed, never reused', async () => {
+    const id = 'builtin:style5';
+    await ext.click(`stylize-with:${id}`, page, await src('#dog'));
+    const p0 = (await runs()).prediction;
+    await ext.click(`stylize-with:${id}`, page, await src('#dog'));
+    expect((await runs()).prediction).toBe(p0);
+    await popup.evaluate(async (id) => {
+      const open = indexedDB.open('backdrop-library');
+      const db: IDBDatabase = await new Promise((r) => (open.onsuccess = () => r(open.result)));
+      const tx = db.transaction('styles', 'readwrite');
+      const store = tx.objectStore('styles');
+      const rec: any = await new Promise((r) => (store.get(id).onsuccess = (e: any) => r(e.target.result)));
+      rec.modelSha256 = '0'.repeat(64);
+      store.put(rec);
+      await new Promise((r) => (tx.oncomplete = r));
+    }, id);
+    await ext.click(`stylize-with:${id}`, page, await src('#dog'));
+    expect((await runs()).prediction).toBe(p0 + 1);
+  });
+
+  test('importing a malformed file is rejected whole and leaves the library as it was', async () => {
+    const before = (await debug<{ styles: unknown[] }>('library')).styles.length;
+    const bad = join(downloads, 'bad-library.json');
+    writeFileSync(bad, JSON.stringify({ format: 'backdrop-style-library', version: 1, styles: [{ id: 'user:x', name: 'x', bottleneck: [1, 2] }] }));
+    const input = await popup.$('input[name="import-file"]');
+    await input!.uploadFile(bad);
+    await popup.waitForSelector('[data-message="error"]');
+    expect(await popup.$eval('[data-message="error"]', (e) => e.textContent)).toMatch(/Import rejected.*Style #1/);
+    expect((await debug<{ styles: unknown[] }>('library')).styles.length).toBe(before);
+  });
+
+  test('"Save stylized image" downloads a PNG whose pixels equal the image shown', async () => {
+    expect((await ext.click('stylize-background', page, await src('#photo')) as any).ok).toBe(true);
+    const saved = await ext.click('save-stylized', page, await src('#photo')) as { ok: boolean; filename: string };
+    expect(saved.ok).toBe(true);
+    expect(saved.filename).toMatch(/^pexels-jansel-ferma-3949761-.+\.png$/);
+    let file: string | undefined;
+    for (let i = 0; i < 100 && !file; i++) {
+      file = readdirSync(downloads).find((f) => f.endsWith('.png'));
+      if (!file) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(file).toBeDefined();
+    const png = readFileSync(join(downloads, file!));
+    const fromFile = await readImagePixels(page, { url: `data:image/png;base64,${png.toString('base64')}` });
+    const onPage = await shown('#photo');
+    expect([fromFile.width, fromFile.height]).toEqual([1280, 1280]);
+    expect(meanAbsDiff(fromFile, onPage).mad).toBe(0);
+  });
+});

@@ -23,6 +23,11 @@ export default defineConfig({
     cross_origin_embedder_policy: { value: 'require-corp' },
     cross_origin_opener_policy: { value: 'same-origin' },
     browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid' } },
+    // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
+    action: { default_title: 'Backdrop' },
+    commands: {
+      'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
+    },
   },
   hooks: {
     'build:publicAssets': (_wxt, files) => {

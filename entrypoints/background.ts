@@ -4,12 +4,14 @@ import { createMenus, handleContextMenuClick, refreshRecentMenu } from '../src/b
 import { routePopupMessage } from '../src/background/popup-routes';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
+import { handleBatchCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
 
 export default defineBackground({
   type: 'module',
   main() {
     browser.runtime.onInstalled.addListener(createMenus);
     browser.contextMenus.onClicked.addListener((info, tab) => void handleContextMenuClick(info, tab));
+    registerBatch();
 
     settingsItem.watch((next, prev) => {
       if (next?.recentStyleIds.join() !== prev?.recentStyleIds.join() || next?.styleId !== prev?.styleId) void refreshRecentMenu();
@@ -20,6 +22,8 @@ export default defineBackground({
       if (msg?.to !== 'background') return undefined;
       const popupReply = routePopupMessage(message, sender);
       if (popupReply) return popupReply;
+      const batchReply = routeBatchMessage(message, sender);
+      if (batchReply) return batchReply;
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.
       if (msg.type === 'offscreen-idle' && sender.id === browser.runtime.id && !sender.tab
         && sender.url === browser.runtime.getURL('/offscreen.html')) {
@@ -29,6 +33,6 @@ export default defineBackground({
     });
 
     // The seam tests drive: the very function registered with contextMenus.onClicked.
-    Object.assign(globalThis, { backdrop: { handleContextMenuClick, ensureOffscreen } });
+    Object.assign(globalThis, { backdrop: { handleContextMenuClick, ensureOffscreen, handleBatchCommand } });
   },
 });

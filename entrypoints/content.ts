@@ -1,6 +1,7 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import { handleMessage } from '../src/content/controller';
+import { handleBatchMessage, isBatchMessage } from '../src/content/batch';
 import { trackContextMenu } from '../src/content/targets';
 import type { BackgroundToContent } from '../src/messaging/protocol';
 
@@ -14,6 +15,7 @@ export default defineContentScript({
       const msg = message as BackgroundToContent;
       // Only the extension's own service worker addresses the content script.
       if (sender.id !== browser.runtime.id || msg?.to !== 'content') return undefined;
+      if (isBatchMessage(msg)) return handleBatchMessage(msg);
       return handleMessage(msg);
     });
   },

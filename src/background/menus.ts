@@ -4,6 +4,7 @@ import { getSettings } from '../settings/settings';
 import { styleName } from '../styles/names';
 import { restoreImage, stylizeImage } from './jobs';
 import { saveStylized, useAsStyle } from './styles';
+import { startBatch } from '../batch/runner';
 
 export const MENU = {
   stylize: 'stylize-background',
@@ -11,6 +12,8 @@ export const MENU = {
   restore: 'restore-original',
   save: 'save-stylized',
   useAsStyle: 'use-as-style',
+  /** Batch: every eligible image of the page (issue 4). */
+  stylizePage: 'stylize-page',
 } as const;
 
 /** Children of "Stylize background with ▸" are `stylize-with:<styleId>`. */
@@ -22,6 +25,7 @@ export function createMenus() {
     browser.contextMenus.create({ id: MENU.restore, title: 'Restore original', contexts: ['image'] });
     browser.contextMenus.create({ id: MENU.save, title: 'Save stylized image', contexts: ['image'] });
     browser.contextMenus.create({ id: MENU.useAsStyle, title: 'Use image as style', contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.stylizePage, title: 'Stylize every image on this page', contexts: ['page', 'image'] });
     void refreshRecentMenu();
   });
 }
@@ -52,6 +56,8 @@ export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser
       return info.srcUrl ? saveStylized(target, info.srcUrl) : undefined;
     case MENU.useAsStyle:
       return info.srcUrl ? useAsStyle(target, info.srcUrl) : undefined;
+    case MENU.stylizePage:
+      return startBatch(tab.id);
     default:
       if (typeof info.menuItemId === 'string' && info.menuItemId.startsWith(WITH_PREFIX) && info.srcUrl) {
         return stylizeImage(target, info.srcUrl, info.menuItemId.slice(WITH_PREFIX.length));

@@ -6,6 +6,7 @@ import type { AddStyleReply, PopupToBackground } from '../messaging/protocol';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
 import { extensionUrl } from '../extension-url';
+import { BatchPanel } from './BatchPanel';
 import { MyStyles } from './MyStyles';
 import { StyleGrid, type GridStyle } from './StyleGrid';
 import { SubjectPicker } from './SubjectPicker';
@@ -134,15 +135,7 @@ export function App() {
 
       <SubjectPicker settings={settings} onChange={change} />
 
-      <section>
-        <h2>This page</h2>
-        <div class="actions">
-          <button type="button" disabled={tabId === undefined} onClick={async () => {
-            const n = await send<number>({ to: 'background', type: 'restore-page', tabId: tabId! });
-            setMessage({ kind: 'ok', text: `Restored ${n ?? 0} image(s).` });
-          }}>Restore all on this page</button>
-        </div>
-      </section>
+      <BatchPanel tabId={tabId} onRestored={(n) => setMessage({ kind: 'ok', text: `Restored the originals (${n} right-clicked image(s) too).` })} />
 
       <section>
         <h2>Add a style</h2>

@@ -1,0 +1,217 @@
+/**
+ * The background side of the batch flow: start, cancel, restore-all and status for a tab, and the
+ * loop that feeds the tab's queue to the offscreen document.
+ *
+ * Surviving the service worker being stopped: the queue is in storage.session (./store.ts), and the
+ * content script of a tab in batch mode holds a port open to the worker. When the worker stops, the
+ * port drops; the content script reconnects while it still has images waiting, which starts a fresh
+ * worker, whose onConnect handler resumes the tab's queue (items that were working go back in front,
+ * their offscreen reply was lost with the old worker).
+ *
+ * Overlap: at most two images are in flight. The offscreen InferenceHost still runs jobs strictly one
+ * after another (the runtime's thread pool fits one model run), so the second job waits in its
+ * queue: while one image runs the models, the previous result travels to the page and is swapped in.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import type { StylizeReply } from '../messaging/protocol';
+import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/validate';
+import {
+  BATCH_PORT, RESULT_CHUNK, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
+} from '../messaging/batch';
+import { resolveOptions, sendToOffscreen } from '../background/jobs';
+import {
+  addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking,
+  type BatchItem, type TabBatch,
+} from './queue';
+import { loadBatch, setBatch, updateBatch } from './store';
+
+/** Images in flight at once (one running the models, one waiting in the offscreen queue). */
+const IN_FLIGHT = 2;
+
+/** Loops running in this worker instance, by tab. */
+const loops = new Map<number, Promise<void>>();
+
+const toContent = (tabId: number, msg: BatchToContent) => browser.tabs.sendMessage(tabId, msg, { frameId: 0 });
+
+async function showBadge(tabId: number, batch: TabBatch | undefined) {
+  const p = progress(batch);
+  await browser.action.setBadgeBackgroundColor({ tabId, color: p.failed ? '#b3261e' : '#3a2d7d' }).catch(() => {});
+  await browser.action.setBadgeText({ tabId, text: badgeText(p) }).catch(() => {});
+}
+
+export function statusOf(tabId: number, batch: TabBatch | undefined): BatchStatus {
+  return { tabId, active: batch?.active ?? false, ...progress(batch) };
+}
+
+/** Turns batch mode on for a tab: the page is scanned and its images queued, visible ones first. */
+export async function startBatch(tabId: number): Promise<BatchStatus> {
+  await setBatch(tabId, (b) => (b?.active ? b : { ...(b ?? emptyBatch(tabId)), active: true }));
+  let found;
+  try {
+    found = parseFoundImages(await toContent(tabId, { to: 'content', type: 'batch-scan' }));
+  } catch {
+    // No content script in this tab (a browser page, or the page predates the extension).
+    const batch = await setBatch(tabId, () => undefined);
+    await showBadge(tabId, batch);
+    return statusOf(tabId, batch);
+  }
+  const batch = await setBatch(tabId, (b) => addImages(b ?? emptyBatch(tabId), found));
+  await showBadge(tabId, batch);
+  ensureLoop(tabId);
+  return statusOf(tabId, batch);
+}
+
+/** Stops a tab's batch at once: nothing queued runs, results still in flight are dropped. */
+export async function cancelBatch(tabId: number): Promise<BatchStatus> {
+  const batch = await setBatch(tabId, (b) => (b ? cancel(b) : b));
+  await toContent(tabId, { to: 'content', type: 'batch-stop' }).catch(() => {});
+  await showBadge(tabId, batch);
+  return statusOf(tabId, batch);
+}
+
+/** Cancels and puts every image of the page back as it was. */
+export async function restoreAll(tabId: number): Promise<BatchStatus> {
+  await setBatch(tabId, () => undefined);
+  await toContent(tabId, { to: 'content', type: 'batch-restore-all' }).catch(() => {});
+  await showBadge(tabId, undefined);
+  return statusOf(tabId, undefined);
+}
+
+export async function batchStatus(tabId: number): Promise<BatchStatus> {
+  return statusOf(tabId, await loadBatch(tabId));
+}
+
+/** Images the page added while batch mode is on. */
+async function addFound(tabId: number, images: unknown): Promise<number> {
+  const found = parseFoundImages(images);
+  const batch = await setBatch(tabId, (b) => (b?.active ? addImages(b, found) : b));
+  if (!batch?.active) return 0;
+  await showBadge(tabId, batch);
+  ensureLoop(tabId);
+  return found.length;
+}
+
+/** Picks a tab's batch up again in a fresh worker (or does nothing if this worker is running it). */
+export async function resumeBatch(tabId: number): Promise<void> {
+  if (loops.has(tabId)) return;
+  const batch = await setBatch(tabId, (b) => (b && !loops.has(tabId) ? requeueWorking(b) : b));
+  if (batch?.active) ensureLoop(tabId);
+}
+
+function ensureLoop(tabId: number) {
+  if (loops.has(tabId)) return;
+  const loop = runLoop(tabId).finally(() => loops.delete(tabId));
+  loops.set(tabId, loop);
+}
+
+async function runLoop(tabId: number) {
+  const inFlight = new Set<Promise<void>>();
+  for (;;) {
+    const item = inFlight.size < IN_FLIGHT
+      ? await updateBatch(tabId, (b) => {
+        if (!b) return { batch: b, value: undefined };
+        const { batch, item } = claimNext(b);
+        return { batch, value: item };
+      })
+      : undefined;
+    if (item) {
+      const job: Promise<void> = processItem(tabId, item).catch(() => {}).finally(() => inFlight.delete(job));
+      inFlight.add(job);
+      continue;
+    }
+    if (!inFlight.size) return;
+    await Promise.race(inFlight);
+  }
+}
+
+/** One image: the page shows "working", the offscreen document paints it, the page swaps it in. */
+async function processItem(tabId: number, item: BatchItem) {
+  const fail = async (message: string, code: string = 'internal') => {
+    const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: message }) : b));
+    await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code: code as never, message } }).catch(() => {});
+    await showBadge(tabId, batch);
+  };
+  let begin;
+  try {
+    begin = parseJobBeginReply(await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url }));
+  } catch {
+    begin = { ok: false as const, error: { code: 'no-target' as const, message: 'The page is gone.' } };
+  }
+  if (!begin.ok) {
+    // The image left the page: it is no longer part of the batch.
+    if (begin.error.code === 'no-target') {
+      await showBadge(tabId, await setBatch(tabId, (b) => (b ? dropItem(b, item.url) : b)));
+      return;
+    }
+    return fail(begin.error.message, begin.error.code);
+  }
+  const source = begin.dataUrl ? { kind: 'data' as const, dataUrl: begin.dataUrl }
+    : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url } : undefined;
+  if (!source) return fail('Backdrop cannot read images from this kind of address.', 'blocked');
+
+  const reply = await sendToOffscreen<StylizeReply>({
+    to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source, options: await resolveOptions(),
+  });
+  // Cancelled or restored meanwhile: leave the page alone.
+  if (!isWorking(await loadBatch(tabId), item.url)) return;
+  if (!reply.ok) return fail(reply.error.message, isJobError(reply.error) ? reply.error.code : 'internal');
+  const shown = await sendResult(tabId, item.url, reply.result.dataUrl).catch(() => false);
+  if (shown !== true) return fail('The page refused to show the stylized image.');
+  const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
+  await showBadge(tabId, batch);
+}
+
+/** Sends a base64 data: URL result to the page in RESULT_CHUNK slices, then has it shown. */
+async function sendResult(tabId: number, url: string, dataUrl: string): Promise<boolean> {
+  const comma = dataUrl.indexOf(',');
+  const head = dataUrl.slice(0, comma);
+  if (!head.startsWith('data:') || !head.endsWith(';base64')) return false;
+  for (let i = comma + 1; i < dataUrl.length; i += RESULT_CHUNK) {
+    await toContent(tabId, { to: 'content', type: 'batch-chunk', url, data: dataUrl.slice(i, i + RESULT_CHUNK) });
+  }
+  const mimeType = head.slice('data:'.length, -';base64'.length);
+  return (await toContent(tabId, { to: 'content', type: 'batch-apply', url, mimeType })) === true;
+}
+
+/** Handles a batch command from the popup; undefined when the message is not one. */
+export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
+  switch (msg.type) {
+    case 'batch-start': return startBatch(msg.tabId);
+    case 'batch-cancel': return cancelBatch(msg.tabId);
+    case 'batch-restore-all': return restoreAll(msg.tabId);
+    case 'batch-status': return batchStatus(msg.tabId);
+  }
+}
+
+const fromExtensionPage = (sender: Browser.runtime.MessageSender) =>
+  sender.id === browser.runtime.id && !sender.tab && (sender.url ?? '').startsWith(browser.runtime.getURL('/'));
+
+/**
+ * The batch flow's runtime messages: commands from extension pages (the popup), images found by a
+ * content script in batch mode. Returns the reply promise, or undefined when the message is not ours.
+ */
+export function routeBatchMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined {
+  if (isBatchCommand(message) && fromExtensionPage(sender)) return handleBatchCommand(message);
+  const tabId = sender.tab?.id;
+  if (isBatchFound(message) && sender.id === browser.runtime.id && tabId !== undefined && sender.frameId === 0) {
+    return addFound(tabId, message.images);
+  }
+  return undefined;
+}
+
+/** Registers the batch flow's listeners; call once at the top level of the service worker. */
+export function registerBatch() {
+  browser.runtime.onConnect.addListener((port) => {
+    const tabId = port.sender?.tab?.id;
+    if (port.name !== BATCH_PORT || tabId === undefined || port.sender?.frameId !== 0) return;
+    void resumeBatch(tabId);
+  });
+  browser.commands?.onCommand.addListener((command, tab) => {
+    if (command === 'stylize-page' && tab?.id !== undefined && tab.id >= 0) void startBatch(tab.id);
+  });
+  // A closed, reloaded or navigated tab takes its batch with it (a new start re-reports what is still pending).
+  browser.tabs.onRemoved.addListener((tabId) => void setBatch(tabId, () => undefined));
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === 'loading') void setBatch(tabId, () => undefined).then((b) => showBadge(tabId, b));
+  });
+}

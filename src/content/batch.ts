@@ -1,0 +1,452 @@
+/**
+ * The content script's side of the batch flow: scan the page for eligible images (without long
+ * tasks), watch for images added while batch mode is on, show each image's state in place, swap
+ * results into <img> elements and CSS backgrounds, and put everything back on restore.
+ *
+ * One entry per image URL: every element showing that URL gets the one result.
+ * Per-element state is also written to `data-backdrop-batch` (queued, working, done, error).
+ */
+import { browser } from 'wxt/browser';
+import type { JobBeginReply } from '../messaging/protocol';
+import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../messaging/batch';
+import type { FoundImage, ItemState } from '../batch/queue';
+import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
+import { clearOverlay, overlayFor } from './overlay';
+import { STYLIZED_ATTR, restoreImage, swapImage } from './swap';
+
+export const BATCH_STATE_ATTR = 'data-backdrop-batch';
+export const BG_STYLIZED_ATTR = 'data-backdrop-bg-stylized';
+
+interface Entry {
+  url: string;
+  state: ItemState;
+  elements: Set<Element>;
+  /** The stylized result as a blob: URL of this page, reused for elements that show the same URL later. */
+  result?: string;
+  blob?: Blob;
+  /** Result slices received so far (decoded bytes, or base64 text where the browser cannot decode it natively). */
+  chunks?: (Uint8Array<ArrayBuffer> | string)[];
+  error?: string;
+}
+
+const entries = new Map<string, Entry>();
+/** The URL each claimed element was queued under. */
+const claimed = new WeakMap<Element, string>();
+/** What an element's inline style was before a batch touched it: the property, and the attribute text. */
+interface SavedStyle { attr: string | null; cssText: string; value?: string; priority?: string }
+const savedStyles = new WeakMap<HTMLElement, SavedStyle>();
+let active = false;
+let observer: MutationObserver | undefined;
+let port: ReturnType<typeof browser.runtime.connect> | undefined;
+const pendingRoots = new Set<Element>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+// ---------------------------------------------------------------- cooperative scheduling
+
+/** A time slice of 8 ms at most: long scans yield to the page between slices (no task over 50 ms). */
+const SLICE_MS = 8;
+const yieldToPage = () => new Promise<void>((r) => setTimeout(r, 0));
+
+async function forEachSliced<T>(items: Iterable<T>, fn: (item: T) => void) {
+  let start = performance.now();
+  for (const item of items) {
+    fn(item);
+    if (performance.now() - start > SLICE_MS) {
+      await yieldToPage();
+      start = performance.now();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- measuring
+
+const waitLoaded = (img: HTMLImageElement, ms = 10_000) => new Promise<void>((resolve) => {
+  if (img.complete) return resolve();
+  const done = () => {
+    clearTimeout(timer);
+    resolve();
+  };
+  const timer = setTimeout(done, ms);
+  img.addEventListener('load', done, { once: true });
+  img.addEventListener('error', done, { once: true });
+});
+
+/** A lazy image the browser has not picked a source for yet: load it now so it picks (srcset, <picture>). */
+async function loadLazy(img: HTMLImageElement) {
+  const loading = img.getAttribute('loading');
+  img.loading = 'eager';
+  await waitLoaded(img);
+  if (loading === null) img.removeAttribute('loading');
+  else img.setAttribute('loading', loading);
+}
+
+function imgFacts(img: HTMLImageElement): ImageFacts {
+  const r = img.getBoundingClientRect();
+  const loaded = img.complete && img.naturalWidth > 0;
+  return {
+    kind: 'img', url: img.currentSrc || img.src, renderedWidth: r.width, renderedHeight: r.height,
+    naturalWidth: loaded ? img.naturalWidth : 0, naturalHeight: loaded ? img.naturalHeight : 0,
+    stylized: img.hasAttribute(STYLIZED_ATTR),
+  };
+}
+
+/** Natural size of a background image (0×0 when it does not decode: the pipeline reports why). */
+async function probeSize(url: string): Promise<{ width: number; height: number }> {
+  const probe = new Image();
+  probe.src = url;
+  try {
+    await probe.decode();
+    return { width: probe.naturalWidth, height: probe.naturalHeight };
+  } catch {
+    return { width: 0, height: 0 };
+  }
+}
+
+interface Candidate {
+  el: Element;
+  facts: ImageFacts;
+  visible: boolean;
+}
+
+/** Cheap synchronous look at one element; async checks (lazy loads, background sizes) come after. */
+function look(el: Element, out: { now: Candidate[]; lazy: HTMLImageElement[]; backgrounds: Candidate[] }) {
+  if (claimed.has(el) || el.localName === 'backdrop-overlay') return;
+  if (el instanceof HTMLImageElement) {
+    const facts = imgFacts(el);
+    if (!el.currentSrc && !el.complete && el.loading === 'lazy') {
+      if (facts.renderedWidth >= 96 && facts.renderedHeight >= 96) out.lazy.push(el);
+      return;
+    }
+    out.now.push({ el, facts, visible: isVisible(el) });
+    return;
+  }
+  if (!(el instanceof HTMLElement) || el.hasAttribute(BG_STYLIZED_ATTR)) return;
+  const cs = getComputedStyle(el);
+  const url = cs.backgroundImage === 'none' ? undefined : backgroundUrl(cs.backgroundImage);
+  if (!url) return;
+  const r = el.getBoundingClientRect();
+  const facts: ImageFacts = {
+    kind: 'background', url, renderedWidth: r.width, renderedHeight: r.height, naturalWidth: 0, naturalHeight: 0,
+    stylized: false, backgroundPosition: cs.backgroundPosition, backgroundSize: cs.backgroundSize,
+  };
+  // Only what passes the cheap rules is worth decoding to learn its natural size.
+  if (classify(facts).eligible) out.backgrounds.push({ el, facts, visible: isVisible(el) });
+}
+
+const isVisible = (el: Element) => inViewport(el.getBoundingClientRect(), innerWidth, innerHeight);
+
+/** Eligible images among `elements` (in document order), not yet claimed. */
+async function findCandidates(elements: Iterable<Element>): Promise<Candidate[]> {
+  const out = { now: [] as Candidate[], lazy: [] as HTMLImageElement[], backgrounds: [] as Candidate[] };
+  await forEachSliced(elements, (el) => look(el, out));
+  // Lazy images and background probes resolve off the main thread; visibility is as found.
+  const lazyVisible = new Map(out.lazy.map((img) => [img, isVisible(img)]));
+  await Promise.all(out.lazy.map(loadLazy));
+  await Promise.all(out.backgrounds.map(async (c) => {
+    const size = await probeSize(c.facts.url);
+    c.facts = { ...c.facts, naturalWidth: size.width, naturalHeight: size.height };
+  }));
+  const all = [
+    ...out.now, ...out.backgrounds,
+    ...out.lazy.map((img) => ({ el: img as Element, facts: imgFacts(img), visible: lazyVisible.get(img)! })),
+  ].filter((c) => c.el.isConnected && !claimed.has(c.el) && classify(c.facts).eligible);
+  // Back to document order.
+  return all.sort((a, b) => (a.el === b.el ? 0 : a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+}
+
+// ---------------------------------------------------------------- per-element state
+
+function setState(el: Element, state: ItemState, error?: string) {
+  el.setAttribute(BATCH_STATE_ATTR, state);
+  if (state === 'working') overlayFor(el).show({ kind: 'working' });
+  else if (state === 'error') overlayFor(el).show({ kind: 'error', text: error ?? 'Backdrop could not stylize this image.' });
+  // Queued shows no veil (a page full of veils would be anything but unobtrusive); done shows the result itself.
+  else clearOverlay(el);
+}
+
+function forget(el: Element) {
+  claimed.delete(el);
+  el.removeAttribute(BATCH_STATE_ATTR);
+  clearOverlay(el);
+}
+
+/**
+ * Claims candidates into entries. Returns the URLs the background does not know yet, visible
+ * first, then in document order. Elements with a URL already done get its result at once.
+ */
+function claim(candidates: Candidate[]): FoundImage[] {
+  const fresh = new Map<string, FoundImage>();
+  for (const c of candidates) {
+    const url = c.facts.url;
+    claimed.set(c.el, url);
+    let entry = entries.get(url);
+    if (!entry) {
+      entry = { url, state: 'queued', elements: new Set() };
+      entries.set(url, entry);
+      fresh.set(url, { url, visible: c.visible });
+    } else if (fresh.has(url) && c.visible) {
+      fresh.get(url)!.visible = true;
+    }
+    entry.elements.add(c.el);
+    if (entry.state === 'done' && entry.result) void show(c.el, entry);
+    else setState(c.el, entry.state, entry.error);
+  }
+  const list = [...fresh.values()];
+  return [...list.filter((f) => f.visible), ...list.filter((f) => !f.visible)];
+}
+
+// ---------------------------------------------------------------- swapping
+
+/*
+ * The result arrives as base64 slices of several MB in all. Handing a multi-MB data: URL to an <img>
+ * or to CSS blocks the page (≈40 ms for an <img>, ≈260 ms for a background, fetch() of it ≈500 ms),
+ * so each slice is decoded natively as it arrives, and elements get a short blob: URL of the bytes.
+ */
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+
+function receiveChunk(url: string, data: string): boolean {
+  const entry = entries.get(url);
+  if (!entry || entry.state !== 'working') return false;
+  (entry.chunks ??= []).push(fromBase64 ? fromBase64(data) : data);
+  return true;
+}
+
+async function assemble(entry: Entry, mimeType: string): Promise<Blob> {
+  const parts = entry.chunks ?? [];
+  entry.chunks = undefined;
+  if (parts.every((p) => typeof p !== 'string')) return new Blob(parts as Uint8Array<ArrayBuffer>[], { type: mimeType });
+  return (await fetch(`data:${mimeType};base64,${parts.join('')}`)).blob();
+}
+
+/** A data: URL of the result, for the rare page whose CSP refuses blob: images. */
+const blobToDataUrl = (blob: Blob) => new Promise<string>((resolve, reject) => {
+  const r = new FileReader();
+  r.onload = () => resolve(r.result as string);
+  r.onerror = () => reject(r.error);
+  r.readAsDataURL(blob);
+});
+
+/** Shows a result in one element: an <img> swap (./swap.ts) or an inline background-image. */
+async function show(el: Element, entry: Entry): Promise<boolean> {
+  const url = entry.result!;
+  try {
+    if (el instanceof HTMLElement && !savedStyles.has(el)) {
+      savedStyles.set(el, {
+        attr: el.getAttribute('style'), cssText: el.style.cssText,
+        value: el.style.getPropertyValue('background-image'), priority: el.style.getPropertyPriority('background-image'),
+      });
+    }
+    if (el instanceof HTMLImageElement) {
+      // A lazy image out of view would never load its new source: let it load, then put the attribute back.
+      const lazy = el.getAttribute('loading');
+      if (lazy === 'lazy') el.loading = 'eager';
+      try {
+        await swapImage(el, url).catch(async () => swapImage(el, await blobToDataUrl(entry.blob!)));
+      } finally {
+        if (lazy === 'lazy') el.setAttribute('loading', lazy);
+      }
+    } else if (el instanceof HTMLElement) {
+      el.style.setProperty('background-image', `url("${url}")`, 'important');
+      el.setAttribute(BG_STYLIZED_ATTR, '');
+    }
+    setState(el, 'done');
+    return true;
+  } catch (e) {
+    setState(el, 'error', (e as Error).message);
+    return false;
+  }
+}
+
+function restoreBackground(el: HTMLElement): boolean {
+  if (!el.hasAttribute(BG_STYLIZED_ATTR)) return false;
+  const saved = savedStyles.get(el);
+  if (saved?.value) el.style.setProperty('background-image', saved.value, saved.priority);
+  else el.style.removeProperty('background-image');
+  el.removeAttribute(BG_STYLIZED_ATTR);
+  restoreStyleText(el);
+  return true;
+}
+
+/**
+ * Puts back the style attribute's exact text when the inline style is again what it was (the
+ * browser re-serializes it otherwise: quotes, a trailing semicolon, or an empty style="").
+ */
+function restoreStyleText(el: HTMLElement) {
+  const saved = savedStyles.get(el);
+  savedStyles.delete(el);
+  if (!saved || el.style.cssText !== saved.cssText) return;
+  if (saved.attr === null) el.removeAttribute('style');
+  else el.setAttribute('style', saved.attr);
+}
+
+async function readPageLocal(url: string): Promise<string> {
+  const blob = await (await fetch(url)).blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
+// ---------------------------------------------------------------- batch mode on/off
+
+const hasPending = () => [...entries.values()].some((e) => e.state === 'queued' || e.state === 'working');
+
+/** Keeps a port to the worker while work is pending; a stopped worker is woken by reconnecting. */
+function connect() {
+  if (port || !active) return;
+  try {
+    port = browser.runtime.connect({ name: BATCH_PORT });
+  } catch {
+    return; // the extension was reloaded: this content script is orphaned
+  }
+  port.onDisconnect.addListener(() => {
+    port = undefined;
+    if (active && hasPending()) setTimeout(connect, 200);
+  });
+}
+
+function startWatching() {
+  if (observer) return;
+  observer = new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) pendingRoots.add(n);
+    scheduleFlush();
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+  // Lazy images scrolled into view and <img> whose source changed announce themselves by loading.
+  document.addEventListener('load', onLoad, true);
+}
+
+function stopWatching() {
+  observer?.disconnect();
+  observer = undefined;
+  document.removeEventListener('load', onLoad, true);
+  pendingRoots.clear();
+  clearTimeout(flushTimer);
+  port?.disconnect();
+  port = undefined;
+}
+
+function onLoad(e: Event) {
+  if (e.target instanceof HTMLImageElement && !claimed.has(e.target)) {
+    pendingRoots.add(e.target);
+    scheduleFlush();
+  }
+}
+
+function scheduleFlush() {
+  clearTimeout(flushTimer);
+  flushTimer = setTimeout(() => void flush(), 100);
+}
+
+/** Sends what was added to the page since the last flush to the background. */
+async function flush() {
+  if (!active || !pendingRoots.size) return;
+  const roots = [...pendingRoots].filter((r) => r.isConnected);
+  pendingRoots.clear();
+  const elements = new Set<Element>();
+  for (const root of roots) {
+    elements.add(root);
+    for (const el of root.querySelectorAll('*')) elements.add(el);
+  }
+  const found = claim(await findCandidates(elements));
+  if (!active || !found.length) return;
+  connect();
+  const msg: BatchFoundMessage = { to: 'background', type: 'batch-found', images: found };
+  await browser.runtime.sendMessage(msg).catch(() => {});
+}
+
+async function scan(): Promise<FoundImage[]> {
+  active = true;
+  startWatching();
+  const found = claim(await findCandidates(document.querySelectorAll('*')));
+  // Images still waiting from before (the background may have forgotten them on a same-page navigation).
+  const known = new Set(found.map((f) => f.url));
+  for (const e of entries.values()) {
+    if ((e.state === 'queued' || e.state === 'working') && !known.has(e.url)) found.push({ url: e.url, visible: false });
+  }
+  if (hasPending()) connect();
+  return found;
+}
+
+/** Batch mode off; images not finished lose every trace of the batch. */
+function stop() {
+  active = false;
+  stopWatching();
+  for (const entry of entries.values()) {
+    if (entry.state === 'done') continue;
+    for (const el of entry.elements) forget(el);
+    entries.delete(entry.url);
+  }
+}
+
+function restoreAll(): number {
+  stop();
+  let restored = 0;
+  for (const img of document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)) {
+    if (restoreImage(img)) restored++;
+    restoreStyleText(img);
+  }
+  for (const el of document.querySelectorAll<HTMLElement>(`[${BG_STYLIZED_ATTR}]`)) if (restoreBackground(el)) restored++;
+  for (const entry of entries.values()) for (const el of entry.elements) forget(el);
+  for (const el of document.querySelectorAll(`[${BATCH_STATE_ATTR}]`)) forget(el);
+  for (const entry of entries.values()) if (entry.result) URL.revokeObjectURL(entry.result);
+  entries.clear();
+  return restored;
+}
+
+// ---------------------------------------------------------------- messages
+
+const liveElements = (entry: Entry) => [...entry.elements].filter((el) => el.isConnected && claimed.get(el) === entry.url);
+
+async function begin(url: string): Promise<JobBeginReply> {
+  const entry = entries.get(url);
+  const elements = entry ? liveElements(entry) : [];
+  if (!entry || !elements.length) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
+  entry.state = 'working';
+  entry.chunks = undefined; // slices of an attempt a stopped worker never finished sending
+  for (const el of elements) setState(el, 'working');
+  if (!url.startsWith('blob:')) return { ok: true };
+  try {
+    return { ok: true, dataUrl: await readPageLocal(url) };
+  } catch {
+    return { ok: false, error: { code: 'blocked', message: 'The page does not let Backdrop read this image.' } };
+  }
+}
+
+async function apply(url: string, mimeType: string): Promise<boolean> {
+  const entry = entries.get(url);
+  if (!entry || entry.state !== 'working') return false;
+  const blob = await assemble(entry, mimeType);
+  // Stopped or restored meanwhile: show nothing.
+  if (entries.get(url) !== entry) return false;
+  entry.state = 'done';
+  entry.blob = blob;
+  entry.result = URL.createObjectURL(blob);
+  const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));
+  return shown.some(Boolean);
+}
+
+function fail(url: string, message: string) {
+  const entry = entries.get(url);
+  if (!entry) return;
+  entry.state = 'error';
+  entry.error = message;
+  for (const el of liveElements(entry)) setState(el, 'error', message);
+}
+
+export async function handleBatchMessage(msg: BatchToContent): Promise<unknown> {
+  switch (msg.type) {
+    case 'batch-scan': return scan();
+    case 'batch-begin': return begin(msg.url);
+    case 'batch-chunk': return receiveChunk(msg.url, msg.data);
+    case 'batch-apply': return apply(msg.url, msg.mimeType);
+    case 'batch-fail': return fail(msg.url, msg.error.message), true;
+    case 'batch-stop': return stop(), true;
+    case 'batch-restore-all': return restoreAll();
+  }
+}
+
+export const isBatchMessage = (msg: { type?: unknown }): msg is BatchToContent =>
+  typeof msg.type === 'string' && msg.type.startsWith('batch-');

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { BatchCommandType, BatchStatus } from '../messaging/batch';
+
+const command = (type: BatchCommandType, tabId: number) =>
+  browser.runtime.sendMessage({ to: 'background', type, tabId }) as Promise<BatchStatus | undefined>;
+
+/** "This page": stylize every image, with a progress bar and cancel; restore everything. */
+export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; onRestored: (n: number) => void }) {
+  const [status, setStatus] = useState<BatchStatus>();
+  useEffect(() => {
+    if (tabId === undefined) return undefined;
+    const poll = () => void command('batch-status', tabId).then(setStatus).catch(() => {});
+    poll();
+    const timer = setInterval(poll, 500);
+    return () => clearInterval(timer);
+  }, [tabId]);
+  if (tabId === undefined) return null;
+  const finished = status ? status.done + status.failed : 0;
+  const running = Boolean(status?.active && status.total > finished);
+  return (
+    <section aria-label="This page">
+      <h2>This page</h2>
+      {status && status.total > 0 && (
+        <div class="row">
+          <progress max={status.total} value={finished} aria-label="Images stylized" style={{ flex: 1 }} />
+          <span data-batch-progress>{status.done}/{status.total}{status.failed ? ` · ${status.failed} failed` : ''}</span>
+        </div>
+      )}
+      <div class="actions">
+        {running
+          ? <button type="button" onClick={async () => setStatus(await command('batch-cancel', tabId))}>Cancel</button>
+          : <button type="button" class="primary" onClick={async () => setStatus(await command('batch-start', tabId))}>Stylize every image</button>}
+        <button type="button" onClick={async () => {
+          setStatus(await command('batch-restore-all', tabId));
+          const n = await browser.runtime.sendMessage({ to: 'background', type: 'restore-page', tabId }) as number;
+          onRestored(n ?? 0);
+        }}>Restore all on this page</button>
+      </div>
+    </section>
+  );
+}

@@ -3,7 +3,8 @@
  * benchmark can run the real bundled code (under the extension's CSP) stage by stage.
  */
 import { argmaxLabels } from '../inference/mask';
-import { CONTENT_SIZE, SEG_SIZE, modelRuns } from '../inference/models';
+import { getGlobalLiteRt } from '@litertjs/core';
+import { BOTTLENECK, CONTENT_SIZE, SEG_SIZE, modelRuns, type TransferKind } from '../inference/models';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import type { InferenceHost } from './host';
@@ -26,6 +27,8 @@ export function debugApi(host: InferenceHost) {
     info: () => host.info(),
     log: () => host.log.slice(-200),
     lastTimings: () => host.lastTimings,
+    /** The library as stored (bottlenecks included), for tests. */
+    library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
     async segmentLabels(url: string, threads = 0) {
       const models = await host.getModels(threads);
@@ -51,6 +54,43 @@ export function debugApi(host: InferenceHost) {
     async bottleneck(styleUrl: string, threads = 0) {
       const models = await host.getModels(threads);
       return Array.from(await predictBottleneck(models, await bitmapOf(styleUrl)));
+    },
+    /**
+     * For the benchmark: times `n` raw runs each of segmentation and transfer at fixed inputs (after one
+     * untimed run each), queued like a job so nothing overlaps. A run is what the pipeline's stage
+     * measures: tensors in, model, outputs copied out. Returns the times in ms.
+     */
+    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16') {
+      return host.serial(async () => {
+        const models = await host.getModels(threads);
+        const seg = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
+        const content = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
+        const bottleneck = new Float32Array(BOTTLENECK).fill(0.1);
+        const timed = async (run: () => Promise<unknown>) => {
+          const t0 = performance.now();
+          await run();
+          return performance.now() - t0;
+        };
+        const times = { segmentation: [] as number[], transfer: [] as number[] };
+        for (let i = 0; i <= n; i++) {
+          const s = await timed(() => models.segment(seg));
+          const t = await timed(() => models.transfer(kind, content, bottleneck));
+          if (i === 0) continue;
+          times.segmentation.push(s);
+          times.transfer.push(t);
+        }
+        return times;
+      });
+    },
+    /** For the benchmark: LiteRT.js's wasm memory and its live compiled models (undefined before it loads). */
+    runtimeMemory() {
+      try {
+        const lite = getGlobalLiteRt();
+        const live = (lite as unknown as { objectsToDelete?: Set<unknown> }).objectsToDelete;
+        return { wasmBytes: lite.liteRtWasm.HEAPU8.buffer.byteLength, liveModels: live?.size };
+      } catch {
+        return undefined;
+      }
     },
   };
 }

@@ -1,0 +1,76 @@
+/** One benchmark run: serve the pages, measure every phase, write the record, table and chart. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { EXTENSION_DIR, ROOT } from '../support/paths';
+import { startServer } from '../support/server';
+import { chartSvg } from './chart';
+import { benchConfig, type BenchMode } from './config';
+import { Driver } from './driver';
+import { measurePackage } from './package-size';
+import { measureCold, measureGallery, measureMemory, measureSizes, measureThreads } from './phases';
+import type { BenchRecord, Stamp } from './record';
+import { markdown } from './report';
+import { benchRoute, imageSpecs, makeImages } from './site';
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+
+function commit(): string {
+  try {
+    return git('rev-parse', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? ' (modified)' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Whether the built extension has the page-wide batch menu (being built beside this benchmark). */
+const hasBatchMenu = () => readFileSync(join(EXTENSION_DIR, 'background.js'), 'utf8').includes('stylize-page');
+
+export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-results', mode)): Promise<BenchRecord> {
+  const config = benchConfig(mode);
+  const loadStart = loadavg()[0];
+  const images = new Map<string, Buffer>();
+  const site = await startServer(undefined, benchRoute(config, images));
+  try {
+    const maker = await Driver.launch(site.origin, '/bench/blank.html');
+    try {
+      for (const [name, bytes] of await makeImages(maker.page, imageSpecs(config))) images.set(name, bytes);
+    } finally {
+      await maker.close();
+    }
+
+    const cold = await measureCold(config, site.origin);
+    const d = await Driver.launch(site.origin, '/bench/sizes.html');
+    try {
+      const { sizes, models } = await measureSizes(config, d, images);
+      const info = await d.debug<{ runtime: string; accelerator: string; maxThreads: number; plan: Record<string, number>; crossOriginIsolated: boolean }>('info');
+      const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
+      const gallery = await measureGallery(config, d, hasBatchMenu());
+      const threads = await measureThreads(config, d);
+      const memory = await measureMemory(config, d);
+      const reference = sizes.find((s) => s.label === config.reference)!;
+      const stamp: Stamp = {
+        date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
+        cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, hardwareConcurrency,
+        runtime: info.runtime, accelerator: info.accelerator, maxThreads: info.maxThreads, threadPlan: info.plan,
+        crossOriginIsolated: info.crossOriginIsolated, node: process.version, loadAverage: { start: loadStart, end: loadavg()[0] },
+      };
+      const record: BenchRecord = {
+        stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian, gallery, threads, memory,
+        package: measurePackage(EXTENSION_DIR),
+        maxPageLongTask: Math.max(0, ...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks),
+      };
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 2) + '\n');
+      writeFileSync(join(outDir, 'results.md'), markdown(record));
+      writeFileSync(join(outDir, 'chart.svg'), chartSvg(record));
+      console.log(`[bench] wrote ${outDir}/results.{json,md} and chart.svg`);
+      return record;
+    } finally {
+      await d.close();
+    }
+  } finally {
+    await site.close();
+  }
+}

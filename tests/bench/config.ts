@@ -1,0 +1,46 @@
+/** What a benchmark run measures: the full run (`npm run bench`) or the CI smoke (`npm run bench -- --smoke`). */
+export type BenchMode = 'full' | 'smoke';
+
+export interface SizeSpec {
+  label: string;
+  width: number;
+  height: number;
+  fixture: string;
+}
+
+export interface BenchConfig {
+  mode: BenchMode;
+  /** Images timed one by one through the right-click path. */
+  sizes: SizeSpec[];
+  /** Warm runs per size (after one untimed warm-up). */
+  repeats: number;
+  /** The size whose warm time is compared with the models' own time and with a cold start. */
+  reference: string;
+  /** Fresh browsers, each timing one cold stylization of the reference image and one warm. */
+  coldBrowsers: number;
+  galleryCount: number;
+  gallerySize: { width: number; height: number };
+  /** Stylizations of the smallest image while memory is sampled. */
+  memoryRuns: number;
+  /** Raw model runs timed per model. */
+  modelRuns: number;
+  /** Thread counts compared (empty: only the default). */
+  threads: number[];
+}
+
+const PHOTOS = ['pexels-jansel-ferma-3949761.jpg', 'pexels-elly-fairytale-3822220.jpg', 'pytorchhub_dog.jpg', 'pytorchhub_deeplab1_person_sheep.png'];
+export const galleryFixture = (i: number) => PHOTOS[i % PHOTOS.length];
+
+const SIZES: SizeSpec[] = [
+  { label: '512²', width: 512, height: 512, fixture: PHOTOS[0] },
+  { label: '1280×960', width: 1280, height: 960, fixture: PHOTOS[1] },
+  { label: '2048²', width: 2048, height: 2048, fixture: PHOTOS[2] },
+  { label: '4000×3000', width: 4000, height: 3000, fixture: PHOTOS[3] },
+];
+
+export function benchConfig(mode: BenchMode): BenchConfig {
+  const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 } };
+  return mode === 'full'
+    ? { ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2] }
+    : { ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [] };
+}

@@ -1,0 +1,120 @@
+/**
+ * Drives one browser with the built extension the way a user does: the service worker's registered
+ * context-menu handler, timed inside the worker, and the offscreen document's debug surface.
+ */
+import type { CDPSession, Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import type { MemoryPoint, ModelTimes, Sample } from './record';
+import { median, sum } from './stats';
+
+type ClickOutcome = { ok: boolean; error?: { code: string; message: string } } | undefined;
+
+export class Driver {
+  private offscreenPage?: Page;
+  private cdp?: CDPSession;
+
+  private constructor(readonly ext: ExtensionBrowser, readonly page: Page) {}
+
+  static async launch(origin: string, path: string): Promise<Driver> {
+    const ext = await launchWithExtension();
+    const page = await ext.browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(origin + path, { waitUntil: 'load' });
+    return new Driver(ext, page);
+  }
+
+  /** Another tab in the same browser, driven the same way. */
+  async newTab(url: string): Promise<Driver> {
+    const page = await this.ext.browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(url, { waitUntil: 'load' });
+    return new Driver(this.ext, page);
+  }
+
+  async goto(url: string) {
+    await this.page.goto(url, { waitUntil: 'load' });
+  }
+
+  close() {
+    return this.ext.close();
+  }
+
+  /** Calls the worker's context-menu handler as Chrome does and times it there, to the swapped image. */
+  async click(menuItemId: string, srcUrl?: string): Promise<{ outcome: ClickOutcome; ms: number }> {
+    const tabId = await this.ext.tabId(this.page);
+    const worker = await this.ext.worker();
+    return worker.evaluate(async (info, id) => {
+      const t0 = performance.now();
+      const outcome = await (globalThis as any).backdrop.handleContextMenuClick(info, { id });
+      return { outcome, ms: performance.now() - t0 };
+    }, { menuItemId, srcUrl, frameId: 0, pageUrl: this.page.url(), editable: false }, tabId);
+  }
+
+  /** One stylization of the image `#id`, with its stage timings. */
+  async stylize(id: string): Promise<Sample> {
+    const src = await this.page.$eval(`#${id}`, (el) => (el as HTMLImageElement).currentSrc);
+    const { outcome, ms } = await this.click('stylize-background', src);
+    if (!outcome?.ok) throw new Error(`stylizing ${src} failed: ${JSON.stringify(outcome)}`);
+    const stages = await this.debug<Record<string, number>>('lastTimings');
+    return { e2e: ms, stages, messageSwap: ms - sum(Object.values(stages)) };
+  }
+
+  /** Puts the original back (untimed) and gives the image a fresh URL, so the next run starts from the bytes. */
+  async reset(id: string, variant: string) {
+    const shown = await this.page.$eval(`#${id}`, (el) => el.getAttribute('src'));
+    if (shown?.startsWith('data:')) await this.click('restore-original', shown);
+    await this.page.$eval(`#${id}`, async (el, variant) => {
+      const img = el as HTMLImageElement;
+      img.src = `${img.src.split('?')[0]}?v=${variant}`;
+      await img.decode();
+    }, variant);
+  }
+
+  async isStylized(id: string) {
+    return this.page.$eval(`#${id}`, (el) => el.hasAttribute('data-backdrop-stylized'));
+  }
+
+  /** Long tasks the page has seen since the last call. */
+  takeLongTasks(): Promise<number[]> {
+    return this.page.evaluate(() => (window as any).__longTasks.splice(0));
+  }
+
+  async offscreen(): Promise<Page> {
+    this.offscreenPage ??= await this.ext.offscreen();
+    return this.offscreenPage;
+  }
+
+  /** Calls a function of the offscreen document's backdropDebug. */
+  async debug<T>(name: string, ...args: unknown[]): Promise<T> {
+    const page = await this.offscreen();
+    return page.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
+  }
+
+  async timeModels(n: number, threads: number): Promise<ModelTimes> {
+    const t = await this.debug<{ segmentation: number[]; transfer: number[] }>('timeModels', n, threads);
+    return { threads, ...t, sumMedian: median(t.segmentation) + median(t.transfer) };
+  }
+
+  /**
+   * Sets `threads` in the stored settings, keeping the rest (the host rebuilds its models on the next
+   * job), and returns the previous value (0, automatic, when unset).
+   */
+  async setThreads(threads: number): Promise<number> {
+    const worker = await this.ext.worker();
+    return worker.evaluate(async (threads) => {
+      const storage = (globalThis as any).chrome.storage.local;
+      const { settings } = await storage.get('settings');
+      await storage.set({ settings: { ...settings, threads } });
+      return settings?.threads ?? 0;
+    }, threads);
+  }
+
+  /** The offscreen document's JS heap (CDP Runtime.getHeapUsage, after a GC when asked) and wasm memory. */
+  async memory(run: number, gc: boolean): Promise<MemoryPoint> {
+    this.cdp ??= await (await this.offscreen()).createCDPSession();
+    if (gc) await this.cdp.send('HeapProfiler.collectGarbage');
+    const heap = await this.cdp.send('Runtime.getHeapUsage');
+    const wasm = await this.debug<{ wasmBytes: number; liveModels?: number } | undefined>('runtimeMemory');
+    return { run, jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, arrayBuffers: heap.backingStorageSize, ...wasm };
+  }
+}

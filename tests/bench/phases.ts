@@ -1,0 +1,185 @@
+/** The benchmark's measurements, each through the same paths users take. */
+import type { BenchConfig } from './config';
+import { Driver } from './driver';
+import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, ModelTimes, Sample, SizeResult, ThreadsResult } from './record';
+import { galleryImage, sizeImage } from './site';
+import { median, medianRecord, sum } from './stats';
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+let variants = 0;
+/** A URL suffix never used before: the host keeps prepared images by URL, and a bench run must start from bytes. */
+const fresh = () => String(++variants);
+
+export const summarize = (samples: Sample[]) => ({
+  e2e: median(samples.map((s) => s.e2e)),
+  stages: medianRecord(samples.map((s) => s.stages)),
+  messageSwap: median(samples.map((s) => s.messageSwap)),
+});
+
+async function timed(d: Driver, id: string): Promise<Sample> {
+  await d.reset(id, fresh());
+  return d.stylize(id);
+}
+
+/** Cold start on fresh browsers: the first stylization (offscreen document, runtime and models start), then a warm one. */
+export async function measureCold(config: BenchConfig, origin: string): Promise<ColdResult> {
+  const id = sizeImage(config.reference);
+  const cold: Sample[] = [], warm: Sample[] = [];
+  for (let i = 0; i < config.coldBrowsers; i++) {
+    const d = await Driver.launch(origin, '/bench/sizes.html');
+    try {
+      cold.push(await timed(d, id));
+      warm.push(await timed(d, id));
+      log(`cold ${i + 1}/${config.coldBrowsers}: ${cold.at(-1)!.e2e.toFixed(0)} ms, then warm ${warm.at(-1)!.e2e.toFixed(0)} ms`);
+    } finally {
+      await d.close();
+    }
+  }
+  return { image: config.reference, cold, warm, coldMedian: median(cold.map((s) => s.e2e)), warmMedian: median(warm.map((s) => s.e2e)) };
+}
+
+/**
+ * Warm stylizations per image size, after one untimed warm-up each. The raw model runs are timed
+ * between the reference image's runs, so that both see the same load on the machine.
+ */
+export async function measureSizes(config: BenchConfig, d: Driver, images: Map<string, Buffer>): Promise<{ sizes: SizeResult[]; models: ModelTimes }> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const results: SizeResult[] = [];
+  const models: ModelTimes[] = [];
+  for (const size of config.sizes) {
+    const id = sizeImage(size.label);
+    await timed(d, id);
+    await d.takeLongTasks();
+    const samples: Sample[] = [];
+    for (let i = 0; i < config.repeats; i++) {
+      samples.push(await timed(d, id));
+      if (size.label === config.reference) models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0));
+    }
+    const pageLongTasks = await d.takeLongTasks();
+    const { label, width, height } = size;
+    results.push({ label, width, height, jpegBytes: images.get(id)!.length, samples, median: summarize(samples), pageLongTasks });
+    log(`${size.label}: warm median ${results.at(-1)!.median.e2e.toFixed(0)} ms`);
+  }
+  const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
+  return { sizes: results, models: { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) } };
+}
+
+/**
+ * The gallery: each image stylized alone (warm singles), all of them as one batch in a tab of its
+ * own (closed after, so that no batch mode outlives it), then the singles again. The batch is compared
+ * with the mean of the two singles passes, which bracket it in time.
+ */
+export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMenu: boolean): Promise<GalleryResult> {
+  const url = new URL('/bench/gallery.html', d.page.url()).href;
+  await d.goto(url);
+  const ids = Array.from({ length: config.galleryCount }, (_, i) => galleryImage(i));
+  await timed(d, ids[0]);
+  await d.takeLongTasks();
+  const singlesPass = async () => {
+    const times: number[] = [];
+    for (const id of ids) times.push((await timed(d, id)).e2e);
+    return times;
+  };
+  const before = await singlesPass();
+
+  // A URL of its own: the extension's tabs are found by URL.
+  const tab = await d.newTab(`${url}?batch`);
+  let batchWall: number;
+  let batchLongTasks: number[];
+  try {
+    await tab.takeLongTasks();
+    batchWall = hasBatchMenu ? await pageBatch(tab) : await sequentialBatch(tab, ids);
+    for (const id of ids) if (!(await tab.isStylized(id))) throw new Error(`the batch left ${id} unstylized`);
+    batchLongTasks = await tab.takeLongTasks();
+  } finally {
+    await tab.page.close();
+  }
+
+  const after = await singlesPass();
+  const sumSingles = (sum(before) + sum(after)) / 2;
+  log(`gallery of ${ids.length}: batch ${batchWall.toFixed(0)} ms vs ${sumSingles.toFixed(0)} ms of singles (${sum(before).toFixed(0)} before, ${sum(after).toFixed(0)} after)`);
+  return {
+    count: ids.length, ...config.gallerySize, singles: [...before, ...after], sumSingles,
+    batchMode: hasBatchMenu ? 'stylize-page' : 'sequential-singles', batchWall, ratio: batchWall / sumSingles,
+    pageLongTasks: [...(await d.takeLongTasks()), ...batchLongTasks],
+  };
+}
+
+/** The page-wide batch menu, timed until every image of the page shows its result. */
+async function pageBatch(d: Driver): Promise<number> {
+  const t0 = performance.now();
+  await d.click('stylize-page');
+  await d.page.waitForFunction(() => [...document.images].every((img) => img.hasAttribute('data-backdrop-stylized')), { timeout: 600_000, polling: 50 });
+  return performance.now() - t0;
+}
+
+/** The handler called once per image, back to back, timed as a whole inside the service worker. */
+async function sequentialBatch(d: Driver, ids: string[]): Promise<number> {
+  const srcs = await d.page.$$eval(ids.map((id) => `#${id}`).join(','), (els) => els.map((el) => (el as HTMLImageElement).currentSrc));
+  const tabId = await d.ext.tabId(d.page);
+  const worker = await d.ext.worker();
+  return worker.evaluate(async (srcs, tabId, pageUrl) => {
+    const t0 = performance.now();
+    for (const srcUrl of srcs) {
+      const outcome = await (globalThis as any).backdrop.handleContextMenuClick({ menuItemId: 'stylize-background', srcUrl, frameId: 0, pageUrl }, { id: tabId });
+      if (!outcome?.ok) throw new Error(`batch: ${srcUrl}: ${JSON.stringify(outcome)}`);
+    }
+    return performance.now() - t0;
+  }, srcs, tabId, d.page.url());
+}
+
+/** The reference image and the raw models at each thread count, with the thread plan the host chose. */
+export async function measureThreads(config: BenchConfig, d: Driver): Promise<ThreadsResult[]> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const id = sizeImage(config.reference);
+  const results: ThreadsResult[] = [];
+  if (!config.threads.length) return results;
+  const original = await d.setThreads(config.threads[0]);
+  for (const threads of config.threads) {
+    await d.setThreads(threads);
+    await timed(d, id);
+    const samples: Sample[] = [];
+    for (let i = 0; i < config.repeats; i++) samples.push(await timed(d, id));
+    const models = await d.timeModels(config.modelRuns, threads);
+    const info = await d.debug<{ plan?: Record<string, number> }>('info');
+    const s = summarize(samples);
+    results.push({ threads, plan: info.plan, e2e: samples.map((x) => x.e2e), e2eMedian: s.e2e, stagesMedian: s.stages, models });
+    log(`threads ${threads}: warm ${s.e2e.toFixed(0)} ms, models ${models.sumMedian.toFixed(0)} ms`);
+  }
+  await d.setThreads(original);
+  return results;
+}
+
+/** Memory of the offscreen document before, during and after many stylizations of the smallest image. */
+export async function measureMemory(config: BenchConfig, d: Driver): Promise<MemoryResult> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const size = config.sizes[0];
+  const id = sizeImage(size.label);
+  // Fill the host's prepared-image cache (8 entries) first, so growth means leaks, not the cache filling.
+  const warmupRuns = config.mode === 'full' ? 10 : 2;
+  for (let i = 0; i < warmupRuns; i++) await timed(d, id);
+  const runsBefore = await d.debug<{ modelRuns: Record<string, number> }>('info');
+  const before = await d.memory(0, true);
+  const during: MemoryPoint[] = [];
+  const every = Math.max(1, Math.floor(config.memoryRuns / 10));
+  for (let i = 1; i <= config.memoryRuns; i++) {
+    await timed(d, id);
+    if (i % every === 0) during.push(await d.memory(i, false));
+  }
+  const after = await d.memory(config.memoryRuns, true);
+  const runsAfter = await d.debug<{ modelRuns: Record<string, number> }>('info');
+  const growth = (a?: number, b?: number) => (a && b !== undefined ? (b - a) / a : undefined);
+  log(`memory: JS heap ${mb(before.jsHeapUsed)} → ${mb(after.jsHeapUsed)}, wasm ${mb(before.wasmBytes)} → ${mb(after.wasmBytes)}`);
+  return {
+    image: size.label, runs: config.memoryRuns, warmupRuns, before, during, after,
+    jsHeapGrowth: growth(before.jsHeapUsed, after.jsHeapUsed)!,
+    arrayBufferGrowth: growth(before.arrayBuffers, after.arrayBuffers)!,
+    wasmGrowth: growth(before.wasmBytes, after.wasmBytes),
+    modelRunsCounted: {
+      segmentation: runsAfter.modelRuns.segmentation - runsBefore.modelRuns.segmentation,
+      transfer: runsAfter.modelRuns.transfer - runsBefore.modelRuns.transfer,
+    },
+  };
+}
+
+const mb = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MB`);

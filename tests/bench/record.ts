@@ -1,0 +1,134 @@
+/** The benchmark's JSON record: everything the Markdown table and the chart are made from. */
+import type { BenchMode } from './config';
+
+export interface Stamp {
+  date: string;
+  mode: BenchMode;
+  commit: string;
+  browser: string;
+  cpuModel: string;
+  cores: number;
+  /** navigator.hardwareConcurrency in the offscreen document (the runtime's pool size). */
+  hardwareConcurrency: number;
+  runtime: string;
+  accelerator: string;
+  maxThreads: number;
+  /** Threads per model as the host planned them for the default setting. */
+  threadPlan: Record<string, number>;
+  crossOriginIsolated: boolean;
+  node: string;
+  /** 1-minute load average at start and end: other processes on the machine skew absolute times. */
+  loadAverage: { start: number; end: number };
+}
+
+/** One stylization through the right-click handler. */
+export interface Sample {
+  /** From the handler call to the swapped image, timed in the service worker. */
+  e2e: number;
+  /** The offscreen pipeline's own stages (backdropDebug.lastTimings()). */
+  stages: Record<string, number>;
+  /** e2e minus the stages: messages between the three contexts, the swap, and (cold) start-up. */
+  messageSwap: number;
+}
+
+export interface Summary {
+  e2e: number;
+  stages: Record<string, number>;
+  messageSwap: number;
+}
+
+export interface SizeResult {
+  label: string;
+  width: number;
+  height: number;
+  jpegBytes: number;
+  samples: Sample[];
+  median: Summary;
+  /** Long tasks (> 50 ms) seen on the page while this size ran, ms. */
+  pageLongTasks: number[];
+}
+
+export interface ColdResult {
+  image: string;
+  cold: Sample[];
+  warm: Sample[];
+  coldMedian: number;
+  warmMedian: number;
+}
+
+/** Raw model runs; for the default threads they are interleaved with the reference image's warm runs. */
+export interface ModelTimes {
+  threads: number;
+  segmentation: number[];
+  transfer: number[];
+  /** Median segmentation + median transfer. */
+  sumMedian: number;
+}
+
+export interface GalleryResult {
+  count: number;
+  width: number;
+  height: number;
+  /** Two passes of warm singles, before and after the batch. */
+  singles: number[];
+  /** The mean of the two passes' sums. */
+  sumSingles: number;
+  /** 'stylize-page' when the extension has the batch menu, else the handler called once per image. */
+  batchMode: 'stylize-page' | 'sequential-singles';
+  batchWall: number;
+  ratio: number;
+  /** Long tasks (> 50 ms) seen on the gallery page during singles and batch, ms. */
+  pageLongTasks: number[];
+}
+
+export interface ThreadsResult {
+  threads: number;
+  plan: Record<string, number> | undefined;
+  e2e: number[];
+  e2eMedian: number;
+  stagesMedian: Record<string, number>;
+  models: ModelTimes;
+}
+
+export interface MemoryPoint {
+  run: number;
+  jsHeapUsed: number;
+  jsHeapTotal: number;
+  /** Backing stores of array buffers and external strings (CDP backingStorageSize; wasm memory included). */
+  arrayBuffers: number;
+  wasmBytes?: number;
+  liveModels?: number;
+}
+
+export interface MemoryResult {
+  image: string;
+  runs: number;
+  warmupRuns: number;
+  before: MemoryPoint;
+  during: MemoryPoint[];
+  after: MemoryPoint;
+  jsHeapGrowth: number;
+  arrayBufferGrowth: number;
+  wasmGrowth?: number;
+  modelRunsCounted: { segmentation: number; transfer: number };
+}
+
+export interface PackageResult {
+  zipBytes: number;
+  unpackedBytes: number;
+  wasm: { file: string; bytes: number }[];
+}
+
+export interface BenchRecord {
+  stamp: Stamp;
+  sizes: SizeResult[];
+  cold: ColdResult;
+  models: ModelTimes;
+  /** Warm e2e of the reference image / models.sumMedian. */
+  overheadRatio: number;
+  gallery: GalleryResult;
+  threads: ThreadsResult[];
+  memory: MemoryResult;
+  package: PackageResult;
+  maxPageLongTask: number;
+}

@@ -1,0 +1,160 @@
+/** The readable side of a benchmark record: the targets of issue 5 and Markdown tables. */
+import type { BenchRecord, MemoryPoint } from './record';
+import { median } from './stats';
+
+/** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
+export const STAGE_ORDER = ['fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode'];
+
+export function stagesOf(r: BenchRecord): string[] {
+  const seen = new Set(r.sizes.flatMap((s) => Object.keys(s.median.stages)));
+  return [...STAGE_ORDER.filter((s) => seen.has(s)), ...[...seen].filter((s) => !STAGE_ORDER.includes(s))];
+}
+
+export interface Target {
+  target: string;
+  measured: string;
+  /** undefined: not measurable in this run. */
+  met: boolean | undefined;
+}
+
+const ms = (x: number) => `${Math.round(x)} ms`;
+const pct = (x?: number) => (x === undefined ? '?' : `${(x * 100).toFixed(1)} %`);
+const mib = (x?: number) => (x === undefined ? '?' : `${(x / 2 ** 20).toFixed(1)} MiB`);
+
+export function targets(r: BenchRecord): Target[] {
+  const ref = r.sizes.find((s) => s.label === r.cold.image);
+  const m = r.memory;
+  const liveSame = m.before.liveModels === m.after.liveModels;
+  const composite = r.sizes.map((s) => `${s.label} ${ms(s.median.stages.composite ?? NaN)}`).join(', ');
+  return [
+    {
+      target: `warm end-to-end ${r.cold.image} ≤ 1.3× its model runs`,
+      measured: `${r.overheadRatio.toFixed(2)}× (${ms(ref?.median.e2e ?? NaN)} vs segmentation + transfer ${ms(r.models.sumMedian)})`,
+      met: r.overheadRatio <= 1.3,
+    },
+    {
+      target: 'cold first stylization ≤ warm + 1 s',
+      measured: `cold ${ms(r.cold.coldMedian)}, warm ${ms(r.cold.warmMedian)}: +${ms(r.cold.coldMedian - r.cold.warmMedian)}`,
+      met: r.cold.coldMedian - r.cold.warmMedian <= 1000,
+    },
+    {
+      target: `${r.gallery.count}-image batch ≤ 1.1× its warm singles`,
+      measured: `${r.gallery.ratio.toFixed(2)}× (${ms(r.gallery.batchWall)} vs ${ms(r.gallery.sumSingles)}; ${r.gallery.batchMode})`,
+      met: r.gallery.ratio <= 1.1,
+    },
+    {
+      target: `memory growth over ${m.runs} stylizations ≤ 5 %, no leaked model instances`,
+      measured: `JS heap ${pct(m.jsHeapGrowth)}, array buffers ${pct(m.arrayBufferGrowth)}, wasm ${pct(m.wasmGrowth)}; live models ${m.before.liveModels ?? '?'} → ${m.after.liveModels ?? '?'}`,
+      met: m.jsHeapGrowth <= 0.05 && m.arrayBufferGrowth <= 0.05 && (m.wasmGrowth ?? 0) <= 0.05 && liveSame,
+    },
+    {
+      target: 'compositing on the GPU when one is present, CPU path without SwiftShader',
+      measured: `no GPU here (Chromium runs with --disable-gpu): composite stage ${composite}`,
+      met: undefined,
+    },
+    {
+      target: 'no long task over 50 ms added to the page',
+      measured: `longest page task while stylizing: ${r.maxPageLongTask ? ms(r.maxPageLongTask) : 'none over 50 ms'}`,
+      met: r.maxPageLongTask <= 50,
+    },
+    {
+      target: 'packed size reported; only wasm builds a browser can pick',
+      measured: `${mib(r.package.zipBytes)} zipped; wasm: ${r.package.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${mib(w.bytes)}`).join(', ')}`,
+      met: true,
+    },
+    { target: 'runtimes side by side (LiteRT.js vs tfjs-tflite)', measured: 'not measured: only LiteRT.js is built', met: undefined },
+  ];
+}
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+function table(head: string[], rows: (string | number)[][]): string {
+  return [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+}
+const memoryRow = (label: string, p: MemoryPoint) => [label, mib(p.jsHeapUsed), mib(p.jsHeapTotal), mib(p.arrayBuffers), mib(p.wasmBytes), p.liveModels ?? '?'];
+const maxPoint = (ps: MemoryPoint[]): MemoryPoint => ({
+  run: ps.at(-1)?.run ?? 0,
+  jsHeapUsed: Math.max(...ps.map((p) => p.jsHeapUsed)),
+  jsHeapTotal: Math.max(...ps.map((p) => p.jsHeapTotal)),
+  arrayBuffers: Math.max(...ps.map((p) => p.arrayBuffers)),
+  wasmBytes: Math.max(...ps.map((p) => p.wasmBytes ?? 0)),
+  liveModels: Math.max(...ps.map((p) => p.liveModels ?? 0)),
+});
+const n = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '–');
+const mark = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : '**not met**');
+
+export function markdown(r: BenchRecord): string {
+  const s = r.stamp;
+  const stages = stagesOf(r);
+  const sizeRows = r.sizes.map((z) => [
+    z.label, `${(z.jpegBytes / 1024).toFixed(0)} KiB`, ...stages.map((k) => n(z.median.stages[k] ?? 0)), n(z.median.messageSwap), `**${n(z.median.e2e)}**`,
+    z.pageLongTasks.length ? n(Math.max(...z.pageLongTasks)) : '–',
+  ]);
+  const c = r.cold;
+  const ref = r.sizes.find((z) => z.label === c.image);
+  const coldStages = (i: number) => Object.entries(c.cold[i].stages).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  return [
+    `# Backdrop benchmark (${s.mode})`,
+    '',
+    `${s.date} · commit ${s.commit.slice(0, 10)} · ${s.browser} · ${s.cpuModel} · ${s.cores} cores (hardwareConcurrency ${s.hardwareConcurrency}) · ` +
+      `runtime ${s.runtime}, accelerator ${s.accelerator}, up to ${s.maxThreads} threads, plan ${JSON.stringify(s.threadPlan)} · ` +
+      `crossOriginIsolated ${s.crossOriginIsolated} · load average ${s.loadAverage.start.toFixed(2)} → ${s.loadAverage.end.toFixed(2)}`,
+    '',
+    'Times are medians in ms. Other processes on the machine make absolute times noisy: compare ratios within one run.',
+    '',
+    '## Targets (issue 5)',
+    '',
+    table(['target', 'measured', ''], targets(r).map((t) => [t.target, t.measured, mark(t.met)])),
+    '',
+    `## Warm stylization per image size (${r.sizes[0]?.samples.length ?? 0} runs each)`,
+    '',
+    '`style` is the cached style bottleneck (prediction runs only on a cold style); message/swap = end-to-end minus the stages.',
+    '',
+    table(['image', 'JPEG', ...stages, 'message/swap', 'end-to-end', 'page long task'], sizeRows),
+    '',
+    `## Model runs alone (fixed inputs, timed between the ${r.cold.image} runs)`,
+    '',
+    table(['', 'segmentation', 'transfer', 'sum', `${r.cold.image} end-to-end ÷ sum`], [
+      ['models alone', n(median(r.models.segmentation)), n(median(r.models.transfer)), n(r.models.sumMedian), r.overheadRatio.toFixed(2)],
+      ...(ref ? [['same models as pipeline stages', n(ref.median.stages.segmentation), n(ref.median.stages.transfer),
+        n(ref.median.stages.segmentation + ref.median.stages.transfer), (ref.median.e2e / (ref.median.stages.segmentation + ref.median.stages.transfer)).toFixed(2)]] : []),
+    ]),
+    '',
+    `## Cold start (${c.image}, ${c.cold.length} fresh browser${c.cold.length > 1 ? 's' : ''})`,
+    '',
+    table(['', 'end-to-end', 'message/swap (incl. offscreen document + runtime start)'], [
+      ['cold', n(c.coldMedian), n(median(c.cold.map((x) => x.messageSwap)))],
+      ['warm (same browser)', n(c.warmMedian), n(median(c.warm.map((x) => x.messageSwap)))],
+    ]),
+    '',
+    `First cold run's stages: ${coldStages(0)}.`,
+    '',
+    `## Gallery (${r.gallery.count} images of ${r.gallery.width}×${r.gallery.height})`,
+    '',
+    table(['batch', 'batch wall', 'sum of warm singles (mean of a pass before and one after)', 'ratio'], [[r.gallery.batchMode, n(r.gallery.batchWall), n(r.gallery.sumSingles), r.gallery.ratio.toFixed(3)]]),
+    '',
+    ...(r.threads.length ? [
+      '## Threads',
+      '',
+      table(['threads', 'plan', `end-to-end ${c.image}`, 'segmentation (model)', 'transfer (model)'],
+        r.threads.map((t) => [t.threads, JSON.stringify(t.plan), n(t.e2eMedian), n(median(t.models.segmentation)), n(median(t.models.transfer))])),
+      '',
+    ] : []),
+    `## Memory (offscreen document, ${r.memory.runs} stylizations of ${r.memory.image} after ${r.memory.warmupRuns} warm-up runs)`,
+    '',
+    table(['', 'JS heap used', 'JS heap total', 'array buffers', 'wasm memory', 'live models'], [
+      memoryRow('before (after GC)', r.memory.before),
+      memoryRow('during (max, no GC)', maxPoint(r.memory.during)),
+      memoryRow('after (after GC)', r.memory.after),
+      ['growth', pct(r.memory.jsHeapGrowth), '', pct(r.memory.arrayBufferGrowth), pct(r.memory.wasmGrowth), ''],
+    ]),
+    '',
+    `Model runs counted during the phase: segmentation ${r.memory.modelRunsCounted.segmentation}, transfer ${r.memory.modelRunsCounted.transfer}.`,
+    '',
+    '## Package',
+    '',
+    table(['zipped', 'unpacked', 'wasm files'], [[mib(r.package.zipBytes), mib(r.package.unpackedBytes), r.package.wasm.map((w) => `${w.file} (${mib(w.bytes)})`).join('<br>')]]),
+    '',
+    '![stages per image size](chart.svg)',
+    '',
+  ].join('\n');
+}

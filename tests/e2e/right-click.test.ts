@@ -111,6 +111,7 @@ describe('Stylize background', () => {
 
     const shown = (await attrs('#plain')).src!;
     expect(await ext.click('restore-original', page, shown)).toBe(true);
+    await page.$eval('#plain', (img) => (img as HTMLImageElement).decode()); // the original reloads (no-store)
     const restored = await attrs('#plain');
     expect(restored).toEqual(original);
     const back = await readImagePixels(page, { selector: '#plain' });

@@ -63,11 +63,22 @@ export class Driver {
   async reset(id: string, variant: string) {
     const shown = await this.page.$eval(`#${id}`, (el) => el.getAttribute('src'));
     if (shown?.startsWith('data:')) await this.click('restore-original', shown);
-    await this.page.$eval(`#${id}`, async (el, variant) => {
+    const url = await this.page.$eval(`#${id}`, (el, variant) => {
       const img = el as HTMLImageElement;
       img.src = `${img.src.split('?')[0]}?v=${variant}`;
-      await img.decode();
+      return img.src;
     }, variant);
+    // Waits for the load rather than img.decode(), which rejects when anything touches the image meanwhile.
+    await this.page.waitForFunction((id, url) => {
+      const img = document.getElementById(id) as HTMLImageElement;
+      return img.currentSrc === url && img.complete && img.naturalWidth > 0;
+    }, { timeout: 30_000, polling: 20 }, id, url).catch(async (e) => {
+      const state = await this.page.$eval(`#${id}`, (el) => {
+        const img = el as HTMLImageElement;
+        return { src: img.src.slice(0, 100), currentSrc: img.currentSrc.slice(0, 100), complete: img.complete, naturalWidth: img.naturalWidth };
+      });
+      throw new Error(`#${id} never loaded ${url}: ${JSON.stringify(state)} (${(e as Error).message})`);
+    });
   }
 
   async isStylized(id: string) {

@@ -65,9 +65,9 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
 }
 
 /**
- * The gallery: each image stylized alone (warm singles), all of them as one batch in a tab of its
- * own (closed after, so that no batch mode outlives it), then the singles again. The batch is compared
- * with the mean of the two singles passes, which bracket it in time.
+ * The gallery: each image stylized alone (warm singles), then all of them as one batch in a tab of its
+ * own, closed after so that no batch mode outlives it (a tab in batch mode stylizes every image that
+ * loads, which would race the singles).
  */
 export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMenu: boolean): Promise<GalleryResult> {
   const url = new URL('/bench/gallery.html', d.page.url()).href;
@@ -75,12 +75,8 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
   const ids = Array.from({ length: config.galleryCount }, (_, i) => galleryImage(i));
   await timed(d, ids[0]);
   await d.takeLongTasks();
-  const singlesPass = async () => {
-    const times: number[] = [];
-    for (const id of ids) times.push((await timed(d, id)).e2e);
-    return times;
-  };
-  const before = await singlesPass();
+  const singles: number[] = [];
+  for (const id of ids) singles.push((await timed(d, id)).e2e);
 
   // A URL of its own: the extension's tabs are found by URL.
   const tab = await d.newTab(`${url}?batch`);
@@ -95,11 +91,10 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
     await tab.page.close();
   }
 
-  const after = await singlesPass();
-  const sumSingles = (sum(before) + sum(after)) / 2;
-  log(`gallery of ${ids.length}: batch ${batchWall.toFixed(0)} ms vs ${sumSingles.toFixed(0)} ms of singles (${sum(before).toFixed(0)} before, ${sum(after).toFixed(0)} after)`);
+  const sumSingles = sum(singles);
+  log(`gallery of ${ids.length}: batch ${batchWall.toFixed(0)} ms vs ${sumSingles.toFixed(0)} ms of singles`);
   return {
-    count: ids.length, ...config.gallerySize, singles: [...before, ...after], sumSingles,
+    count: ids.length, ...config.gallerySize, singles, sumSingles,
     batchMode: hasBatchMenu ? 'stylize-page' : 'sequential-singles', batchWall, ratio: batchWall / sumSingles,
     pageLongTasks: [...(await d.takeLongTasks()), ...batchLongTasks],
   };

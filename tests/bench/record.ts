@@ -69,9 +69,7 @@ export interface GalleryResult {
   count: number;
   width: number;
   height: number;
-  /** Two passes of warm singles, before and after the batch. */
   singles: number[];
-  /** The mean of the two passes' sums. */
   sumSingles: number;
   /** 'stylize-page' when the extension has the batch menu, else the handler called once per image. */
   batchMode: 'stylize-page' | 'sequential-singles';

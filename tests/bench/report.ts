@@ -130,7 +130,7 @@ export function markdown(r: BenchRecord): string {
     '',
     `## Gallery (${r.gallery.count} images of ${r.gallery.width}×${r.gallery.height})`,
     '',
-    table(['batch', 'batch wall', 'sum of warm singles (mean of a pass before and one after)', 'ratio'], [[r.gallery.batchMode, n(r.gallery.batchWall), n(r.gallery.sumSingles), r.gallery.ratio.toFixed(3)]]),
+    table(['batch', 'batch wall', 'sum of warm singles', 'ratio'], [[r.gallery.batchMode, n(r.gallery.batchWall), n(r.gallery.sumSingles), r.gallery.ratio.toFixed(3)]]),
     '',
     ...(r.threads.length ? [
       '## Threads',

@@ -9,6 +9,8 @@ import { ModelSet, modelRuns } from '../inference/models';
 import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
 import type { Runtime } from '../inference/runtime';
 import { StyleService } from './styles';
+import { blobToDataUrl } from '../inference/encode';
+import { canvasToPng } from '../inference/png';
 
 export interface HostConfig {
   wasmDir: string;
@@ -95,21 +97,16 @@ export class InferenceHost {
     }));
   }
 
-  /** A lossless PNG of a shown result (for saving: slower to encode than what is shown, so only on demand). */
+  /** A lossless PNG of a shown result, rasterized at full resolution (for saving). */
   toPng(msg: Msg<'to-png'>): Promise<ToPngReply> {
     return outcome(async () => {
-      const bitmap = await createImageBitmap(await (await fetch(msg.dataUrl)).blob());
-      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
-      c.getContext('2d')!.drawImage(bitmap, 0, 0);
-      bitmap.close();
-      const blob = await c.convertToBlob({ type: 'image/png' });
-      const dataUrl = await new Promise<string>((resolve, reject) => {
-        const r = new FileReader();
-        r.onload = () => resolve(r.result as string);
-        r.onerror = () => reject(r.error);
-        r.readAsDataURL(blob);
-      });
-      return { dataUrl };
+      // The result is an SVG of layers: an <img> rasterizes it (createImageBitmap does not take SVG).
+      const img = new Image();
+      img.src = msg.dataUrl;
+      await img.decode();
+      const c = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+      c.getContext('2d')!.drawImage(img, 0, 0);
+      return { dataUrl: await blobToDataUrl(await canvasToPng(c)) };
     });
   }
 

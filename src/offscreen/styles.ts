@@ -2,18 +2,20 @@
 import { decodeImage, fetchImage, JobFailure } from '../inference/decode';
 import { PREDICTION_SHA256, type ModelSet } from '../inference/models';
 import { predictBottleneck } from '../inference/style';
+import { canvasToPng } from '../inference/png';
 import type { ImageSource, StyleOriginWire } from '../messaging/protocol';
 import { reusableBottleneck, type StyleOrigin, type StyleRecord } from '../library/record';
 import { getStyle, putStyle, touchStyle } from '../library/store';
 import { builtinStyle } from '../styles/builtins';
 
-async function scaledJpeg(image: ImageBitmap, maxSide: number, quality: number): Promise<Blob> {
+/** The image scaled to fit `maxSide`, as PNG (canvas encoders wait for idle time in a hidden document). */
+async function scaled(image: ImageBitmap, maxSide: number): Promise<Blob> {
   const s = Math.min(1, maxSide / Math.max(image.width, image.height));
   const c = new OffscreenCanvas(Math.max(1, Math.round(image.width * s)), Math.max(1, Math.round(image.height * s)));
   const ctx = c.getContext('2d')!;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(image, 0, 0, c.width, c.height);
-  return c.convertToBlob({ type: 'image/jpeg', quality });
+  return canvasToPng(c);
 }
 
 export class StyleService {
@@ -33,7 +35,7 @@ export class StyleService {
       const b = await predictBottleneck(models, image);
       await putStyle({
         id: styleId, name, origin,
-        thumbnail: rec?.thumbnail ?? await scaledJpeg(image, 160, 0.85),
+        thumbnail: rec?.thumbnail ?? await scaled(image, 160),
         image: rec?.image,
         bottleneck: Array.from(b),
         modelSha256: PREDICTION_SHA256,
@@ -68,8 +70,8 @@ export class StyleService {
       const clean = name.trim().slice(0, 80) || 'My style';
       await putStyle({
         id, name: clean, origin,
-        thumbnail: await scaledJpeg(bitmap, 160, 0.85),
-        image: await scaledJpeg(bitmap, 512, 0.92),
+        thumbnail: await scaled(bitmap, 160),
+        image: await scaled(bitmap, 512),
         bottleneck: Array.from(bottleneck),
         modelSha256: PREDICTION_SHA256,
         createdAt: now,

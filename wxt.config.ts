@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
+import { CLIENT_FILE, OUT_DIR as TFLITE_PATCHED, patchTflite, tfliteAssets } from './scripts/patch-tflite.mjs';
 
 // LiteRT.js wasm builds shipped with the extension. JSPI is left out: Backdrop never asks for it
 // (no WebNN, no WebGPU/wasm partitioning), so a browser can never pick that build.
@@ -29,8 +30,15 @@ export default defineConfig({
       'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
     },
   },
+  // The second runtime, @tensorflow/tfjs-tflite, made CSP-safe by scripts/patch-tflite.mjs: the bundle
+  // imports the patched client, and its patched glue, worker and wasm ship under /tflite/.
+  vite: () => ({
+    resolve: { alias: [{ find: /^@tensorflow\/tfjs-tflite$/, replacement: resolve(TFLITE_PATCHED, CLIENT_FILE) }] },
+  }),
   hooks: {
+    'build:before': () => void patchTflite(),
     'build:publicAssets': (_wxt, files) => {
+      files.push(...tfliteAssets());
       for (const build of LITERT_BUILDS) {
         for (const ext of ['js', 'wasm']) {
           files.push({

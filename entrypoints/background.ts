@@ -5,6 +5,7 @@ import { routePopupMessage } from '../src/background/popup-routes';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 import { handleBatchCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
+import { isWarmHint, warmUp } from '../src/background/warm-up';
 
 export default defineBackground({
   type: 'module',
@@ -24,6 +25,11 @@ export default defineBackground({
       if (popupReply) return popupReply;
       const batchReply = routeBatchMessage(message, sender);
       if (batchReply) return batchReply;
+      // A right-click over an image: start the engine while the menu is open.
+      if (isWarmHint(message, Boolean(sender.tab)) && sender.id === browser.runtime.id) {
+        void warmUp();
+        return undefined;
+      }
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.
       if (msg.type === 'offscreen-idle' && sender.id === browser.runtime.id && !sender.tab
         && sender.url === browser.runtime.getURL('/offscreen.html')) {

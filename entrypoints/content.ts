@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { handleMessage } from '../src/content/controller';
 import { handleBatchMessage, isBatchMessage } from '../src/content/batch';
 import { trackContextMenu } from '../src/content/targets';
+import { warmOnContextMenu } from '../src/content/warm-up';
 import type { BackgroundToContent } from '../src/messaging/protocol';
 
 export default defineContentScript({
@@ -11,6 +12,7 @@ export default defineContentScript({
   runAt: 'document_idle',
   main() {
     trackContextMenu();
+    warmOnContextMenu();
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
       const msg = message as BackgroundToContent;
       // Only the extension's own service worker addresses the content script.

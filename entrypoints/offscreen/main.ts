@@ -4,6 +4,7 @@ import type { BackgroundToOffscreen } from '../../src/messaging/protocol';
 import { debugApi } from '../../src/offscreen/debug';
 import { InferenceHost } from '../../src/offscreen/host';
 import { IdleTimer } from '../../src/offscreen/idle';
+import { listenForResultPorts } from '../../src/offscreen/delivery';
 
 const host = new InferenceHost({
   wasmDir: extensionUrl('/litert/'),
@@ -27,5 +28,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender) => {
   idle.busy();
   return host.handle(msg as BackgroundToOffscreen).finally(() => idle.done());
 });
+
+listenForResultPorts();
 
 Object.assign(globalThis, { backdropDebug: debugApi(host) });

@@ -47,6 +47,7 @@ export async function resolveOptions(styleId?: string): Promise<StylizeOptions> 
     invert: s.invert,
     transferModel: s.transferModel,
     threads: s.threads,
+    runtime: s.runtime === 'tfjs-tflite' ? 'tfjs-tflite' : 'litert',
   };
 }
 
@@ -57,8 +58,11 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId, error }).catch(() => {});
     return { ok: false, error };
   };
+  // The offscreen document must be listening before the page opens the job's result port.
+  const offscreenReady = ensureOffscreen();
   let begin;
   try {
+    await offscreenReady.catch(() => {});
     begin = parseJobBeginReply(await sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl }));
   } catch {
     return { ok: false, error: { code: 'no-target', message: 'Backdrop is not running in this page yet: reload the page.' } };
@@ -71,7 +75,7 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
 
   const options = await resolveOptions(styleId);
-  const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options });
+  const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
   if (!reply.ok) return fail(reply.error);
   const recent = (await getSettings()).recentStyleIds;
   if (recent[0] !== options.styleId) await updateSettings({ recentStyleIds: withRecent(recent, options.styleId) });

@@ -3,7 +3,10 @@ import { browser, type Browser } from 'wxt/browser';
 import { parsePopupMessage } from '../messaging/validate';
 import { addStyleFromFile, restoreTab, restyleTab } from './styles';
 
-/** True when a message comes from one of the extension's own pages (the popup), not a content script. */
+/**
+ * True when a message comes from one of the extension's own pages (the popup, also when opened in a
+ * tab), never a content script: a content script's sender URL is its page's.
+ */
 export function fromExtensionPage(sender: Browser.runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && Boolean(sender.url?.startsWith(browser.runtime.getURL('/')));
 }

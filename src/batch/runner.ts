@@ -16,9 +16,11 @@ import { browser, type Browser } from 'wxt/browser';
 import type { StylizeReply } from '../messaging/protocol';
 import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/validate';
 import {
-  BATCH_PORT, RESULT_CHUNK, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
+  BATCH_PORT, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
 } from '../messaging/batch';
 import { resolveOptions, sendToOffscreen } from '../background/jobs';
+import { ensureOffscreen } from '../background/offscreen';
+import { fromExtensionPage } from '../background/popup-routes';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking,
   type BatchItem, type TabBatch,
@@ -131,9 +133,11 @@ async function processItem(tabId: number, item: BatchItem) {
     await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code: code as never, message } }).catch(() => {});
     await showBadge(tabId, batch);
   };
+  const jobId = crypto.randomUUID();
   let begin;
   try {
-    begin = parseJobBeginReply(await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url }));
+    await ensureOffscreen(); // listening before the page opens the job's result port
+    begin = parseJobBeginReply(await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url, jobId }));
   } catch {
     begin = { ok: false as const, error: { code: 'no-target' as const, message: 'The page is gone.' } };
   }
@@ -150,27 +154,15 @@ async function processItem(tabId: number, item: BatchItem) {
   if (!source) return fail('Backdrop cannot read images from this kind of address.', 'blocked');
 
   const reply = await sendToOffscreen<StylizeReply>({
-    to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source, options: await resolveOptions(),
+    to: 'offscreen', type: 'stylize', jobId, source, options: await resolveOptions(), deliverTo: { tabId, frameId: 0 },
   });
   // Cancelled or restored meanwhile: leave the page alone.
   if (!isWorking(await loadBatch(tabId), item.url)) return;
   if (!reply.ok) return fail(reply.error.message, isJobError(reply.error) ? reply.error.code : 'internal');
-  const shown = await sendResult(tabId, item.url, reply.result.dataUrl).catch(() => false);
+  const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
   if (shown !== true) return fail('The page refused to show the stylized image.');
   const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
   await showBadge(tabId, batch);
-}
-
-/** Sends a base64 data: URL result to the page in RESULT_CHUNK slices, then has it shown. */
-async function sendResult(tabId: number, url: string, dataUrl: string): Promise<boolean> {
-  const comma = dataUrl.indexOf(',');
-  const head = dataUrl.slice(0, comma);
-  if (!head.startsWith('data:') || !head.endsWith(';base64')) return false;
-  for (let i = comma + 1; i < dataUrl.length; i += RESULT_CHUNK) {
-    await toContent(tabId, { to: 'content', type: 'batch-chunk', url, data: dataUrl.slice(i, i + RESULT_CHUNK) });
-  }
-  const mimeType = head.slice('data:'.length, -';base64'.length);
-  return (await toContent(tabId, { to: 'content', type: 'batch-apply', url, mimeType })) === true;
 }
 
 /** Handles a batch command from the popup; undefined when the message is not one. */
@@ -182,9 +174,6 @@ export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
     case 'batch-status': return batchStatus(msg.tabId);
   }
 }
-
-const fromExtensionPage = (sender: Browser.runtime.MessageSender) =>
-  sender.id === browser.runtime.id && !sender.tab && (sender.url ?? '').startsWith(browser.runtime.getURL('/'));
 
 /**
  * The batch flow's runtime messages: commands from extension pages (the popup), images found by a

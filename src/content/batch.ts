@@ -13,6 +13,8 @@ import type { FoundImage, ItemState } from '../batch/queue';
 import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
 import { clearOverlay, overlayFor } from './overlay';
 import { STYLIZED_ATTR, restoreImage, swapImage } from './swap';
+import { expectResult } from './result-channel';
+import { blobToDataUrl, readPageLocal } from './page-bytes';
 
 export const BATCH_STATE_ATTR = 'data-backdrop-batch';
 export const BG_STYLIZED_ATTR = 'data-backdrop-bg-stylized';
@@ -24,8 +26,8 @@ interface Entry {
   /** The stylized result as a blob: URL of this page, reused for elements that show the same URL later. */
   result?: string;
   blob?: Blob;
-  /** Result slices received so far (decoded bytes, or base64 text where the browser cannot decode it natively). */
-  chunks?: (Uint8Array<ArrayBuffer> | string)[];
+  /** The result arriving over the job's result port. */
+  pending?: Promise<Blob>;
   error?: string;
 }
 
@@ -160,8 +162,9 @@ function setState(el: Element, state: ItemState, error?: string) {
   el.setAttribute(BATCH_STATE_ATTR, state);
   if (state === 'working') overlayFor(el).show({ kind: 'working' });
   else if (state === 'error') overlayFor(el).show({ kind: 'error', text: error ?? 'Backdrop could not stylize this image.' });
-  // Queued shows no veil (a page full of veils would be anything but unobtrusive); done shows the result itself.
-  else clearOverlay(el);
+  // Queued is a small corner label, not a veil (a page full of veils would be anything but unobtrusive).
+  else if (state === 'queued') overlayFor(el).show({ kind: 'queued' });
+  else clearOverlay(el); // done shows the result itself
 }
 
 function forget(el: Element) {
@@ -196,35 +199,6 @@ function claim(candidates: Candidate[]): FoundImage[] {
 }
 
 // ---------------------------------------------------------------- swapping
-
-/*
- * The result arrives as base64 slices of several MB in all. Handing a multi-MB data: URL to an <img>
- * or to CSS blocks the page (≈40 ms for an <img>, ≈260 ms for a background, fetch() of it ≈500 ms),
- * so each slice is decoded natively as it arrives, and elements get a short blob: URL of the bytes.
- */
-const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }).fromBase64;
-
-function receiveChunk(url: string, data: string): boolean {
-  const entry = entries.get(url);
-  if (!entry || entry.state !== 'working') return false;
-  (entry.chunks ??= []).push(fromBase64 ? fromBase64(data) : data);
-  return true;
-}
-
-async function assemble(entry: Entry, mimeType: string): Promise<Blob> {
-  const parts = entry.chunks ?? [];
-  entry.chunks = undefined;
-  if (parts.every((p) => typeof p !== 'string')) return new Blob(parts as Uint8Array<ArrayBuffer>[], { type: mimeType });
-  return (await fetch(`data:${mimeType};base64,${parts.join('')}`)).blob();
-}
-
-/** A data: URL of the result, for the rare page whose CSP refuses blob: images. */
-const blobToDataUrl = (blob: Blob) => new Promise<string>((resolve, reject) => {
-  const r = new FileReader();
-  r.onload = () => resolve(r.result as string);
-  r.onerror = () => reject(r.error);
-  r.readAsDataURL(blob);
-});
 
 /** Shows a result in one element: an <img> swap (./swap.ts) or an inline background-image. */
 async function show(el: Element, entry: Entry): Promise<boolean> {
@@ -277,16 +251,6 @@ function restoreStyleText(el: HTMLElement) {
   if (!saved || el.style.cssText !== saved.cssText) return;
   if (saved.attr === null) el.removeAttribute('style');
   else el.setAttribute('style', saved.attr);
-}
-
-async function readPageLocal(url: string): Promise<string> {
-  const blob = await (await fetch(url)).blob();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result as string);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(blob);
-  });
 }
 
 // ---------------------------------------------------------------- batch mode on/off
@@ -400,12 +364,12 @@ function restoreAll(): number {
 
 const liveElements = (entry: Entry) => [...entry.elements].filter((el) => el.isConnected && claimed.get(el) === entry.url);
 
-async function begin(url: string): Promise<JobBeginReply> {
+async function begin(url: string, jobId: string): Promise<JobBeginReply> {
   const entry = entries.get(url);
   const elements = entry ? liveElements(entry) : [];
   if (!entry || !elements.length) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
   entry.state = 'working';
-  entry.chunks = undefined; // slices of an attempt a stopped worker never finished sending
+  entry.pending = expectResult(jobId); // a new attempt (after a worker stop) replaces an unfinished one
   for (const el of elements) setState(el, 'working');
   if (!url.startsWith('blob:')) return { ok: true };
   try {
@@ -415,10 +379,12 @@ async function begin(url: string): Promise<JobBeginReply> {
   }
 }
 
-async function apply(url: string, mimeType: string): Promise<boolean> {
+async function apply(url: string): Promise<boolean> {
   const entry = entries.get(url);
-  if (!entry || entry.state !== 'working') return false;
-  const blob = await assemble(entry, mimeType);
+  if (!entry || entry.state !== 'working' || !entry.pending) return false;
+  const blob = await entry.pending.catch(() => undefined);
+  entry.pending = undefined;
+  if (!blob) return false;
   // Stopped or restored meanwhile: show nothing.
   if (entries.get(url) !== entry) return false;
   entry.state = 'done';
@@ -439,9 +405,8 @@ function fail(url: string, message: string) {
 export async function handleBatchMessage(msg: BatchToContent): Promise<unknown> {
   switch (msg.type) {
     case 'batch-scan': return scan();
-    case 'batch-begin': return begin(msg.url);
-    case 'batch-chunk': return receiveChunk(msg.url, msg.data);
-    case 'batch-apply': return apply(msg.url, msg.mimeType);
+    case 'batch-begin': return begin(msg.url, msg.jobId);
+    case 'batch-apply': return apply(msg.url);
     case 'batch-fail': return fail(msg.url, msg.error.message), true;
     case 'batch-stop': return stop(), true;
     case 'batch-restore-all': return restoreAll();

@@ -4,23 +4,54 @@ import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
 import { isStylized, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
+import { expectResult } from './result-channel';
+import { blobToDataUrl, readPageLocal } from './page-bytes';
 
-const jobs = new Map<string, HTMLImageElement>();
+/** Jobs under way: the image, and its result arriving over the result channel. */
+const jobs = new Map<string, { img: HTMLImageElement; result: Promise<Blob> }>();
+/** What each stylized image shows: the result's bytes and the blob: URL made of them (revoked when replaced). */
+const shown = new WeakMap<HTMLImageElement, { blob: Blob; url: string }>();
+/**
+ * Result URLs an image showed before a newer result replaced it: a context-menu click made just
+ * before a live restyle swapped the picture still finds its image.
+ */
+const replaced = new Map<string, WeakRef<HTMLImageElement>>();
 
-async function readPageLocal(url: string): Promise<string> {
-  const blob = await (await fetch(url)).blob();
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result as string);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(blob);
-  });
+function rememberReplaced(url: string, img: HTMLImageElement) {
+  replaced.set(url, new WeakRef(img));
+  if (replaced.size > 100) replaced.delete(replaced.keys().next().value!);
 }
+
+function forget(img: HTMLImageElement) {
+  const old = shown.get(img);
+  if (old?.url.startsWith('blob:')) URL.revokeObjectURL(old.url);
+  shown.delete(img);
+}
+
+/** Shows a result in place: as a blob: URL, or a data: URL where the page's CSP refuses blob: images. */
+async function show(img: HTMLImageElement, blob: Blob) {
+  const previous = shown.get(img);
+  const url = URL.createObjectURL(blob);
+  try {
+    await swapImage(img, url);
+    shown.set(img, { blob, url });
+  } catch {
+    URL.revokeObjectURL(url);
+    const dataUrl = await blobToDataUrl(blob);
+    await swapImage(img, dataUrl);
+    shown.set(img, { blob, url: dataUrl });
+  }
+  if (previous) {
+    rememberReplaced(previous.url, img);
+    if (previous.url.startsWith('blob:')) URL.revokeObjectURL(previous.url);
+  }
+}
+
 
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
-  jobs.set(jobId, img);
+  jobs.set(jobId, { img, result: expectResult(jobId) });
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.
   const source = isStylized(img) ? originalUrl(img)! : srcUrl;
@@ -41,6 +72,8 @@ const stylizedImages = () => [...document.querySelectorAll<HTMLImageElement>(`im
 function findForRestore(srcUrl: string) {
   const img = findImage(srcUrl);
   if (img) return img;
+  const before = replaced.get(srcUrl)?.deref();
+  if (before?.isConnected) return before;
   return stylizedImages().find((c) => originalUrl(c) === srcUrl || imageMatches(c, srcUrl));
 }
 
@@ -49,11 +82,12 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
     case 'job-begin':
       return begin(msg.jobId, msg.srcUrl);
     case 'job-done': {
-      const img = jobs.get(msg.jobId);
+      const job = jobs.get(msg.jobId);
       jobs.delete(msg.jobId);
-      if (!img) return false;
+      if (!job) return false;
+      const { img } = job;
       try {
-        await swapImage(img, msg.result.dataUrl);
+        await show(img, await job.result);
         img.dataset.backdropStyle = msg.styleName;
       } catch (e) {
         overlayFor(img).show({ kind: 'error', text: (e as Error).message });
@@ -65,7 +99,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       return true;
     }
     case 'job-failed': {
-      const img = jobs.get(msg.jobId);
+      const img = jobs.get(msg.jobId)?.img;
       jobs.delete(msg.jobId);
       if (img) overlayFor(img).show({ kind: 'error', text: msg.error.message });
       return true;
@@ -74,6 +108,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       const img = findForRestore(msg.srcUrl);
       if (!img) return false;
       clearOverlay(img);
+      forget(img);
       return restoreImage(img);
     }
     case 'list-stylized':
@@ -81,12 +116,15 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
     case 'stylized-info': {
       const img = findForRestore(msg.srcUrl);
       if (!img || !isStylized(img)) return null;
-      return { dataUrl: img.src, originalUrl: originalUrl(img)!, styleName: img.dataset.backdropStyle ?? 'style' };
+      const bytes = shown.get(img)?.blob;
+      const dataUrl = bytes ? await blobToDataUrl(bytes) : img.src;
+      return { dataUrl, originalUrl: originalUrl(img)!, styleName: img.dataset.backdropStyle ?? 'style' };
     }
     case 'restore-all': {
       let n = 0;
       for (const img of stylizedImages()) {
         clearOverlay(img);
+        forget(img);
         if (restoreImage(img)) n++;
       }
       return n;

@@ -1,10 +1,11 @@
 /**
- * The in-page state over an image: working (a veil and a spinner), error (plain words and a
- * dismiss button), or a short note. It lives in a shadow root so page styles cannot reach it, and
+ * The in-page state over an image: queued (a small corner label), working (a veil and a spinner),
+ * error (plain words and a dismiss button), or a short note. It lives in a shadow root so page styles cannot reach it, and
  * sits over the image without touching the page's layout.
  */
 
 export type OverlayState =
+  | { kind: 'queued' }
   | { kind: 'working'; text?: string }
   | { kind: 'error'; text: string }
   | { kind: 'note'; text: string };
@@ -27,6 +28,8 @@ const CSS = `
 button { all: unset; cursor: pointer; font-weight: 600; padding: 0 4px; border-radius: 4px; }
 button:focus-visible { outline: 2px solid #fff; }
 .note { align-items: flex-end; justify-content: flex-end; padding: 6px; }
+.queued { align-items: flex-start; justify-content: flex-end; padding: 6px; }
+.queued .pill { font-size: 11px; padding: 2px 8px; opacity: .85; }
 .note .pill { font-size: 12px; }
 @media (prefers-reduced-motion: reduce) { .spinner { animation: none; } }
 `;
@@ -60,7 +63,9 @@ export class Overlay {
     clearTimeout(this.timer);
     this.host.dataset.state = state.kind;
     const style = `<style>${CSS}</style>`;
-    if (state.kind === 'working') {
+    if (state.kind === 'queued') {
+      this.root.innerHTML = `${style}<div class="box queued"><div class="pill" role="status">Queued</div></div>`;
+    } else if (state.kind === 'working') {
       this.root.innerHTML = `${style}<div class="box working" role="status" aria-live="polite"><div class="pill"><div class="spinner"></div><span></span></div></div>`;
       this.root.querySelector('span')!.textContent = state.text ?? 'Stylizing background…';
     } else if (state.kind === 'error') {

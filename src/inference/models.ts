@@ -20,6 +20,11 @@ export type TransferKind = keyof typeof MODEL_FILES.transfer;
 /** sha256 of the installed prediction model (pinned by provisioning): stamps every cached bottleneck. */
 export const PREDICTION_SHA256 = 'af6ad4b2e7aeba0675f32636082ab915ced5375229a3f8aff7e714c6213f5ed2';
 
+const transferInputs = (content: Float32Array, bottleneck: Float32Array) => [
+  { data: content, shape: [1, CONTENT_SIZE, CONTENT_SIZE, 3] },
+  { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
+];
+
 /** Counts of model runs, readable by tests and the benchmark. */
 export const modelRuns = { segmentation: 0, prediction: 0, transfer: 0 };
 
@@ -50,8 +55,7 @@ export class ModelSet {
   }
 
   async segment(input: Float32Array): Promise<Float32Array> {
-    this.seg ??= this.load(MODEL_FILES.segmentation, this.plan.segmentation, 'segmentation');
-    const [logits] = await (await this.seg).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+    const [logits] = await (await this.segmentation()).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
     modelRuns.segmentation++;
     return logits;
   }
@@ -63,7 +67,13 @@ export class ModelSet {
     return bottleneck;
   }
 
-  async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
+  private segmentation(): Promise<LoadedModel> {
+    this.seg ??= this.load(MODEL_FILES.segmentation, this.plan.segmentation, 'segmentation');
+    return this.seg;
+  }
+
+  /** The transfer model of `kind`; at most one kind is live (switching deletes the other). */
+  private async transferModel(kind: TransferKind): Promise<LoadedModel> {
     if (this.transferKind !== kind) {
       const old = this.trans;
       this.trans = undefined;
@@ -71,12 +81,23 @@ export class ModelSet {
       this.transferKind = kind;
       this.trans = this.load(MODEL_FILES.transfer[kind], this.plan.transfer, `transfer-${kind}`);
     }
-    const [stylized] = await (await this.trans!).run([
-      { data: content, shape: [1, CONTENT_SIZE, CONTENT_SIZE, 3] },
-      { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
-    ]);
+    return this.trans!;
+  }
+
+  async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
+    const [stylized] = await (await this.transferModel(kind)).run(transferInputs(content, bottleneck));
     modelRuns.transfer++;
     return stylized;
+  }
+
+  /**
+   * Loads and compiles segmentation and the transfer model and runs each once on zeros, so that the
+   * first real image pays neither compilation nor first-run set-up (weight packing). Not counted in
+   * modelRuns.
+   */
+  async warmUp(kind: TransferKind): Promise<void> {
+    await (await this.segmentation()).run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+    await (await this.transferModel(kind)).run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
   }
 
   async dispose() {

@@ -2,6 +2,10 @@
  * The one seam between Backdrop and a TFLite runtime. The pipeline only sees these types, so a
  * second runtime can be measured beside LiteRT.js without touching anything else.
  */
+/** The runtimes Backdrop can run its models on (Settings.runtime). */
+export type RuntimeName = 'litert' | 'tfjs-tflite';
+export const RUNTIME_NAMES: readonly RuntimeName[] = ['litert', 'tfjs-tflite'];
+
 export interface TensorIn {
   data: Float32Array;
   shape: number[];

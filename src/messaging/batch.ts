@@ -40,15 +40,13 @@ export interface BatchStatus {
 export type BatchToContent =
   /** Batch mode on: scan the page; the reply is `FoundImage[]` (new URLs only, viewport first). */
   | { to: 'content'; type: 'batch-scan' }
-  /** Show "working" on the image(s) of `url`; the reply is a JobBeginReply (bytes for blob: URLs). */
-  | { to: 'content'; type: 'batch-begin'; url: string }
   /**
-   * A slice (≤ 1 MiB, a multiple of 4 characters) of the result's base64 bytes. Results travel in
-   * slices because one multi-MB message blocks the page's main thread while it is parsed.
+   * Show "working" on the image(s) of `url` and open the job's result port (the offscreen document
+   * sends the result there: src/messaging/result-channel.ts); the reply is a JobBeginReply.
    */
-  | { to: 'content'; type: 'batch-chunk'; url: string; data: string }
-  /** All slices sent: swap the result into every element that shows `url`; the reply is true when shown. */
-  | { to: 'content'; type: 'batch-apply'; url: string; mimeType: string }
+  | { to: 'content'; type: 'batch-begin'; url: string; jobId: string }
+  /** The result was delivered: swap it into every element that shows `url`; the reply is true when shown. */
+  | { to: 'content'; type: 'batch-apply'; url: string }
   | { to: 'content'; type: 'batch-fail'; url: string; error: JobError }
   /** Batch mode off: forget queued images and their indicators. */
   | { to: 'content'; type: 'batch-stop' }
@@ -65,9 +63,6 @@ export interface BatchFoundMessage {
 
 /** The port a content script in batch mode holds open: when the worker stops, it reconnects (and so wakes it). */
 export const BATCH_PORT = 'backdrop-batch';
-
-/** Characters of base64 per `batch-chunk` message. */
-export const RESULT_CHUNK = 1 << 20;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_IMAGES = 5000;

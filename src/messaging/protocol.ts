@@ -6,6 +6,8 @@
  * with the guards in ./validate.ts before anything trusts them.
  */
 
+import type { DeliverTo } from './result-channel';
+
 export type ErrorCode =
   | 'not-found' // the server answered 404/410
   | 'not-image' // the bytes are not an image (HTML, text…)
@@ -35,6 +37,8 @@ export interface StylizeOptions {
   transferModel: 'fp16' | 'int8';
   /** 0 = let the runtime decide from the cores available. */
   threads: number;
+  /** The TFLite runtime the models run on (LiteRT.js unless the user chose otherwise). */
+  runtime: 'litert' | 'tfjs-tflite';
 }
 
 /** The source of an image: a URL the offscreen document fetches itself, or bytes the page handed over. */
@@ -45,7 +49,8 @@ export interface StageTimings {
 }
 
 export interface StylizeResult {
-  dataUrl: string;
+  /** The result as a data: URL — absent when it went straight to the page over the result channel. */
+  dataUrl?: string;
   width: number;
   height: number;
   /** Set when the image was larger than the cap and was processed downscaled. */
@@ -87,9 +92,15 @@ export type JobBeginReply =
 
 // ---------------------------------------------------------------- background → offscreen
 export type BackgroundToOffscreen =
-  | { to: 'offscreen'; type: 'stylize'; jobId: string; source: ImageSource; options: StylizeOptions }
+  | {
+    to: 'offscreen'; type: 'stylize'; jobId: string; source: ImageSource; options: StylizeOptions;
+    /** Deliver the image to this frame's content script over the result channel (it opened the job's port). */
+    deliverTo?: DeliverTo;
+  }
   | { to: 'offscreen'; type: 'add-style'; source: ImageSource; name: string; origin: StyleOriginWire }
-  | { to: 'offscreen'; type: 'to-png'; dataUrl: string };
+  | { to: 'offscreen'; type: 'to-png'; dataUrl: string }
+  /** Load the runtime and models and the style's bottleneck now, so the next job starts warm. */
+  | { to: 'offscreen'; type: 'warm'; options: StylizeOptions };
 
 export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fileName: string };
 

@@ -4,7 +4,8 @@
  */
 import { argmaxLabels } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
-import { BOTTLENECK, CONTENT_SIZE, SEG_SIZE, modelRuns, type TransferKind } from '../inference/models';
+import { BOTTLENECK, CONTENT_SIZE, SEG_SIZE, STYLE_SIZE, modelRuns, type TransferKind } from '../inference/models';
+import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import type { InferenceHost } from './host';
@@ -30,8 +31,8 @@ export function debugApi(host: InferenceHost) {
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
-    async segmentLabels(url: string, threads = 0) {
-      const models = await host.getModels(threads);
+    async segmentLabels(url: string, threads = 0, runtime?: RuntimeName) {
+      const models = await host.getModels(threads, runtime);
       const image = await bitmapOf(url);
       const input = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
       return toBase64(argmaxLabels(await models.segment(input)));
@@ -60,10 +61,11 @@ export function debugApi(host: InferenceHost) {
      * untimed run each), queued like a job so nothing overlaps. A run is what the pipeline's stage
      * measures: tensors in, model, outputs copied out. Returns the times in ms.
      */
-    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16') {
+    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', runtime?: RuntimeName, withPrediction = false) {
       return host.serial(async () => {
-        const models = await host.getModels(threads);
+        const models = await host.getModels(threads, runtime);
         const seg = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
+        const style = new Float32Array(STYLE_SIZE * STYLE_SIZE * 3).fill(0.5);
         const content = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
         const bottleneck = new Float32Array(BOTTLENECK).fill(0.1);
         const timed = async (run: () => Promise<unknown>) => {
@@ -71,16 +73,62 @@ export function debugApi(host: InferenceHost) {
           await run();
           return performance.now() - t0;
         };
-        const times = { segmentation: [] as number[], transfer: [] as number[] };
+        const times = { segmentation: [] as number[], transfer: [] as number[], prediction: [] as number[] };
         for (let i = 0; i <= n; i++) {
           const s = await timed(() => models.segment(seg));
           const t = await timed(() => models.transfer(kind, content, bottleneck));
+          const p = withPrediction ? await timed(() => models.predict(style)) : NaN;
           if (i === 0) continue;
           times.segmentation.push(s);
           times.transfer.push(t);
+          if (withPrediction) times.prediction.push(p);
         }
-        return times;
+        const info = await host.info();
+        return { ...times, runtime: info.runtime, plan: info.plan };
       });
+    },
+    /**
+     * Runs the same models on the same inputs with both runtimes and returns the largest absolute
+     * differences: DeepLab's logits for an image, the style bottleneck of a style image, and the
+     * transfer outputs (int8 and fp16) of the image with that style.
+     */
+    compareRuntimes(imageUrl: string, styleUrl: string, threads = 0) {
+      return host.serial(async () => {
+        const image = await bitmapOf(imageUrl);
+        const segIn = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
+        const contentIn = rgbaToFloat(pixelsAt(image, CONTENT_SIZE, CONTENT_SIZE, centerSquare(image.width, image.height), 'low'), 0, 255);
+        const styleImage = await bitmapOf(styleUrl);
+        const outputs = async (runtime: RuntimeName) => {
+          const models = await host.getModels(threads, runtime);
+          const bottleneck = await predictBottleneck(models, styleImage);
+          return {
+            logits: await models.segment(segIn),
+            bottleneck,
+            int8: await models.transfer('int8', contentIn, bottleneck),
+            fp16: await models.transfer('fp16', contentIn, bottleneck),
+          };
+        };
+        const a = await outputs('litert');
+        const b = await outputs('tfjs-tflite');
+        await host.getModels(threads, 'litert');
+        const maxDiff = (x: Float32Array, y: Float32Array) => {
+          if (x.length !== y.length) return Infinity;
+          let m = 0;
+          for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+          return m;
+        };
+        return {
+          logits: maxDiff(a.logits, b.logits), bottleneck: maxDiff(a.bottleneck, b.bottleneck),
+          int8: maxDiff(a.int8, b.int8), fp16: maxDiff(a.fp16, b.fp16),
+          lengths: [a.logits.length, a.int8.length],
+        };
+      });
+    },
+    /** tfjs-tflite's live tensors (tfjs-core's count) and models, or undefined before it loads. */
+    async tfliteMemory() {
+      if (!(await host.info()).runtimesLoaded.includes('tfjs-tflite')) return undefined;
+      const { tfliteMemory } = await import('../inference/tfjs-tflite');
+      return tfliteMemory();
     },
     /** For the benchmark: LiteRT.js's wasm memory and its live compiled models (undefined before it loads). */
     runtimeMemory() {

@@ -7,8 +7,10 @@ import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns } from '../inference/models';
 import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
-import type { Runtime } from '../inference/runtime';
+import type { Runtime, RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
+import { deliver } from './delivery';
+import { toBase64 } from '../messaging/result-channel';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
 
@@ -17,14 +19,17 @@ export interface HostConfig {
   modelDir: string;
   extensionUrl: (path: string) => string;
   log: (line: string) => void;
+  /** Absolute path (no origin) of the patched tfjs-tflite files; '/tflite/' by default. */
+  tflitePath?: string;
 }
 
 type Msg<T extends BackgroundToOffscreen['type']> = Extract<BackgroundToOffscreen, { type: T }>;
 
 export class InferenceHost {
-  private runtime?: Promise<Runtime>;
+  private runtimes = new Map<RuntimeName, Promise<Runtime>>();
   private models?: ModelSet;
   private modelsThreads = -1;
+  private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
@@ -37,24 +42,40 @@ export class InferenceHost {
     this.styles = new StyleService(config.extensionUrl);
   }
 
-  async getRuntime(): Promise<Runtime> {
-    this.runtime ??= loadLiteRtRuntime({
-      wasmDir: this.config.wasmDir,
-      threaded: (navigator.hardwareConcurrency || 1) > 1,
-      log: this.config.log,
-    }).catch((e) => {
-      this.runtime = undefined;
-      throw e;
-    });
-    return this.runtime;
+  /**
+   * Loads a runtime once per page. Both may be loaded side by side (the benchmark compares them): their
+   * thread pools are separate, and only one ModelSet is ever live (see getModels).
+   */
+  getRuntime(name: RuntimeName = 'litert'): Promise<Runtime> {
+    let runtime = this.runtimes.get(name);
+    if (!runtime) {
+      runtime = (name === 'tfjs-tflite'
+        // Its own chunk: the LiteRT.js path never parses tfjs-tflite's client.
+        ? import('../inference/tfjs-tflite').then((m) => m.loadTfliteRuntime({ wasmPath: this.config.tflitePath ?? '/tflite/' }))
+        : loadLiteRtRuntime({
+          wasmDir: this.config.wasmDir,
+          threaded: (navigator.hardwareConcurrency || 1) > 1,
+          log: this.config.log,
+        })).catch((e) => {
+        this.runtimes.delete(name);
+        throw e;
+      });
+      this.runtimes.set(name, runtime);
+    }
+    return runtime;
   }
 
-  async getModels(threads: number): Promise<ModelSet> {
-    const runtime = await this.getRuntime();
-    if (!this.models || this.modelsThreads !== threads) {
+  /**
+   * The models for a thread setting on a runtime. Changing either disposes the old models first, so
+   * live models never hold more pool workers than the thread plan allows.
+   */
+  async getModels(threads: number, runtimeName: RuntimeName = this.modelsRuntime): Promise<ModelSet> {
+    const runtime = await this.getRuntime(runtimeName);
+    if (!this.models || this.modelsThreads !== threads || this.modelsRuntime !== runtimeName) {
       await this.models?.dispose();
       this.models = new ModelSet(runtime, this.config.modelDir, threads);
       this.modelsThreads = threads;
+      this.modelsRuntime = runtimeName;
     }
     return this.models;
   }
@@ -71,12 +92,13 @@ export class InferenceHost {
       case 'stylize': return this.stylize(msg);
       case 'add-style': return this.addStyle(msg);
       case 'to-png': return this.toPng(msg);
+      case 'warm': return this.warm(msg.options);
     }
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
     return this.serial(() => outcome(async () => {
-      const models = await this.getModels(msg.options.threads);
+      const models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
       const sw = new Stopwatch();
       const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
       let p = this.prepared.get(key);
@@ -84,9 +106,16 @@ export class InferenceHost {
         p = await prepare(msg.source, models, sw);
         this.prepared.set(key, p);
       }
-      const result = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+      const { bytes, mimeType, ...result } = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+      let dataUrl: string | undefined;
+      if (msg.deliverTo) {
+        if (!await deliver(msg.jobId, msg.deliverTo, bytes, mimeType)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
+      } else {
+        dataUrl = `data:${mimeType};base64,${toBase64(bytes)}`;
+      }
+      sw.lap('deliver');
       this.lastTimings = result.timings;
-      return { result };
+      return { result: { ...result, dataUrl } };
     }));
   }
 
@@ -100,22 +129,22 @@ export class InferenceHost {
   /** A lossless PNG of a shown result, rasterized at full resolution (for saving). */
   toPng(msg: Msg<'to-png'>): Promise<ToPngReply> {
     return outcome(async () => {
-      // The result is an SVG of layers: an <img> rasterizes it (createImageBitmap does not take SVG).
-      const img = new Image();
-      img.src = msg.dataUrl;
-      await img.decode();
-      const c = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
-      c.getContext('2d')!.drawImage(img, 0, 0);
+      // (Not an <img>: its decode() never settles in a hidden offscreen document.)
+      const bitmap = await createImageBitmap(await (await fetch(msg.dataUrl)).blob());
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      c.getContext('2d')!.drawImage(bitmap, 0, 0);
+      bitmap.close();
       return { dataUrl: await blobToDataUrl(await canvasToPng(c)) };
     });
   }
 
   async info() {
-    const runtime = await this.getRuntime();
+    const runtime = await this.getRuntime(this.modelsRuntime);
     return {
       runtime: runtime.name,
       accelerator: runtime.accelerator,
       maxThreads: runtime.maxThreads,
+      runtimesLoaded: [...this.runtimes.keys()],
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
       preparedCached: this.prepared.size,
@@ -123,9 +152,16 @@ export class InferenceHost {
     };
   }
 
-  warm(options: Pick<StylizeOptions, 'threads'>) {
-    return this.serial(() => this.getModels(options.threads));
+  /** Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck. */
+  warm(options: StylizeOptions): Promise<{ ok: boolean }> {
+    return this.serial(() => outcome(async () => {
+      const models = await this.getModels(options.threads, options.runtime ?? 'litert');
+      await models.warmUp(options.transferModel);
+      await this.styles.bottleneck(models, options.styleId);
+      return {};
+    }));
   }
+
 }
 
 async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: ReturnType<typeof toJobError> }> {

@@ -22,6 +22,8 @@ export interface Settings {
   transferModel: 'fp16' | 'int8';
   /** 0 = auto (decided from the cores), else the threads per heavy model. */
   threads: number;
+  /** Advanced: the TFLite runtime (LiteRT.js, or @tensorflow/tfjs-tflite; see docs/benchmark.md). */
+  runtime: 'litert' | 'tfjs-tflite';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   recentStyleIds: [],
   transferModel: 'fp16',
   threads: 0,
+  runtime: 'litert',
 };
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });

@@ -159,6 +159,18 @@ export function App() {
           <input type="file" accept="application/json,.json" name="import-file" hidden onChange={(e) => void doImport((e.target as HTMLInputElement).files?.[0])} />
         </label>
       </section>
+
+      <details>
+        <summary>Advanced</summary>
+        <div class="row">
+          <label for="runtime">Runtime</label>
+          <select id="runtime" value={settings.runtime}
+            onChange={async (e) => setSettings(await updateSettings({ runtime: (e.target as HTMLSelectElement).value as Settings['runtime'] }))}>
+            <option value="litert">LiteRT.js (default)</option>
+            <option value="tfjs-tflite">TensorFlow.js TFLite</option>
+          </select>
+        </div>
+      </details>
     </main>
   );
 }

@@ -9,7 +9,7 @@ import { chartSvg } from './chart';
 import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage } from './package-size';
-import { measureCold, measureGallery, measureMemory, measureSizes, measureThreads } from './phases';
+import { measureCold, measureGallery, measureMemory, measureRuntimes, measureSizes, measureThreads } from './phases';
 import type { BenchRecord, Stamp } from './record';
 import { markdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
@@ -49,6 +49,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const gallery = await measureGallery(config, d, hasBatchMenu());
       const threads = await measureThreads(config, d);
       const memory = await measureMemory(config, d);
+      const runtimes = await measureRuntimes(config, d);
       const reference = sizes.find((s) => s.label === config.reference)!;
       const stamp: Stamp = {
         date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
@@ -57,7 +58,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
         crossOriginIsolated: info.crossOriginIsolated, node: process.version, loadAverage: { start: loadStart, end: loadavg()[0] },
       };
       const record: BenchRecord = {
-        stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian, gallery, threads, memory,
+        stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian, gallery, threads, memory, runtimes,
         package: measurePackage(EXTENSION_DIR),
         maxPageLongTask: Math.max(0, ...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks),
       };

@@ -26,6 +26,11 @@ export interface BenchConfig {
   modelRuns: number;
   /** Thread counts compared (empty: only the default). */
   threads: number[];
+  /** Runtimes compared side by side on the raw models, at each of these thread counts (0 = automatic). */
+  runtimes: ('litert' | 'tfjs-tflite')[];
+  runtimeThreads: number[];
+  /** Rounds of the comparison: each round times every runtime in turn, so both see the same load. */
+  runtimeRounds: number;
 }
 
 const PHOTOS = ['pexels-jansel-ferma-3949761.jpg', 'pexels-elly-fairytale-3822220.jpg', 'pytorchhub_dog.jpg', 'pytorchhub_deeplab1_person_sheep.png'];
@@ -41,6 +46,12 @@ const SIZES: SizeSpec[] = [
 export function benchConfig(mode: BenchMode): BenchConfig {
   const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 } };
   return mode === 'full'
-    ? { ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2] }
-    : { ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [] };
+    ? {
+      ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2,
+    }
+    : {
+      ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1,
+    };
 }

@@ -61,8 +61,8 @@ export class Driver {
 
   /** Puts the original back (untimed) and gives the image a fresh URL, so the next run starts from the bytes. */
   async reset(id: string, variant: string) {
-    const shown = await this.page.$eval(`#${id}`, (el) => el.getAttribute('src'));
-    if (shown?.startsWith('data:')) await this.click('restore-original', shown);
+    const [shown, stylized] = await this.page.$eval(`#${id}`, (el) => [el.getAttribute('src'), el.hasAttribute('data-backdrop-stylized')] as const);
+    if (stylized && shown) await this.click('restore-original', shown);
     const url = await this.page.$eval(`#${id}`, (el, variant) => {
       const img = el as HTMLImageElement;
       img.src = `${img.src.split('?')[0]}?v=${variant}`;

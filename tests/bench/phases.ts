@@ -1,7 +1,7 @@
 /** The benchmark's measurements, each through the same paths users take. */
 import type { BenchConfig } from './config';
 import { Driver } from './driver';
-import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, ModelTimes, Sample, SizeResult, ThreadsResult } from './record';
+import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
 import { galleryImage, sizeImage } from './site';
 import { median, medianRecord, sum } from './stats';
 
@@ -178,3 +178,46 @@ export async function measureMemory(config: BenchConfig, d: Driver): Promise<Mem
 }
 
 const mb = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MB`);
+
+/**
+ * The runtimes side by side: the same three models (segmentation, prediction, fp16 transfer) at fixed
+ * inputs on each runtime, in the same offscreen document, in alternating rounds so that both see the
+ * same load on the machine. Switching runtime rebuilds the models (one untimed run each first).
+ */
+export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<RuntimeComparison[]> {
+  const results: RuntimeComparison[] = [];
+  if (config.runtimes.length < 2) return results;
+  const perRound = Math.max(1, Math.ceil(config.modelRuns / config.runtimeRounds));
+  for (const threads of config.runtimeThreads) {
+    const times = new Map<string, { plan: Record<string, number> | undefined; segmentation: number[]; prediction: number[]; transfer: number[] }>();
+    for (let round = 0; round < config.runtimeRounds; round++) {
+      for (const runtime of config.runtimes) {
+        const t = await d.debug<{ segmentation: number[]; prediction: number[]; transfer: number[]; runtime: string; plan: Record<string, number> }>(
+          'timeModels', perRound, threads, 'fp16', runtime, true);
+        if (t.runtime !== runtime) throw new Error(`asked for ${runtime}, the host ran ${t.runtime}`);
+        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [], prediction: [], transfer: [] };
+        acc.segmentation.push(...t.segmentation);
+        acc.prediction.push(...t.prediction);
+        acc.transfer.push(...t.transfer);
+        times.set(runtime, acc);
+      }
+    }
+    const byRuntime: RuntimeModelTimes[] = config.runtimes.map((runtime) => {
+      const t = times.get(runtime)!;
+      return { runtime, ...t, median: { segmentation: median(t.segmentation), prediction: median(t.prediction), transfer: median(t.transfer) } };
+    });
+    const [base, other] = byRuntime;
+    const ratio = {
+      segmentation: other.median.segmentation / base.median.segmentation,
+      prediction: other.median.prediction / base.median.prediction,
+      transfer: other.median.transfer / base.median.transfer,
+    };
+    const tflite = await d.debug<{ tensors: number } | undefined>('tfliteMemory');
+    results.push({ threads, transferModel: 'fp16', byRuntime, ratio, tfliteTensorsAfter: tflite?.tensors });
+    log(`runtimes at ${threads || 'auto'} thread(s): ${other.runtime} ÷ ${base.runtime} = segmentation ${ratio.segmentation.toFixed(2)}, ` +
+      `prediction ${ratio.prediction.toFixed(2)}, transfer ${ratio.transfer.toFixed(2)}`);
+  }
+  // Back to the default runtime's models (the next job would switch anyway).
+  await d.debug('timeModels', 1, 0, 'fp16', 'litert');
+  return results;
+}

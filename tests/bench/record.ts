@@ -117,6 +117,27 @@ export interface PackageResult {
   wasm: { file: string; bytes: number }[];
 }
 
+/** The three models' raw runs on one runtime (timeModels with the prediction model). */
+export interface RuntimeModelTimes {
+  runtime: string;
+  plan: Record<string, number> | undefined;
+  segmentation: number[];
+  prediction: number[];
+  transfer: number[];
+  median: { segmentation: number; prediction: number; transfer: number };
+}
+
+/** Both runtimes at one thread setting, timed in alternating rounds in the same offscreen document. */
+export interface RuntimeComparison {
+  threads: number;
+  transferModel: 'fp16' | 'int8';
+  byRuntime: RuntimeModelTimes[];
+  /** Per model: median of the second runtime ÷ median of the first (LiteRT.js); > 1 means LiteRT.js is faster. */
+  ratio: { segmentation: number; prediction: number; transfer: number };
+  /** tfjs-tflite's live tensors after the runs (tfjs-core's count): must be 0. */
+  tfliteTensorsAfter?: number;
+}
+
 export interface BenchRecord {
   stamp: Stamp;
   sizes: SizeResult[];
@@ -127,6 +148,7 @@ export interface BenchRecord {
   gallery: GalleryResult;
   threads: ThreadsResult[];
   memory: MemoryResult;
+  runtimes: RuntimeComparison[];
   package: PackageResult;
   maxPageLongTask: number;
 }

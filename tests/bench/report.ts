@@ -3,7 +3,7 @@ import type { BenchRecord, MemoryPoint } from './record';
 import { median } from './stats';
 
 /** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
-export const STAGE_ORDER = ['fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode'];
+export const STAGE_ORDER = ['fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode', 'deliver'];
 
 export function stagesOf(r: BenchRecord): string[] {
   const seen = new Set(r.sizes.flatMap((s) => Object.keys(s.median.stages)));
@@ -62,8 +62,25 @@ export function targets(r: BenchRecord): Target[] {
       measured: `${mib(r.package.zipBytes)} zipped; wasm: ${r.package.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${mib(w.bytes)}`).join(', ')}`,
       met: true,
     },
-    { target: 'runtimes side by side (LiteRT.js vs tfjs-tflite)', measured: 'not measured: only LiteRT.js is built', met: undefined },
+    runtimesTarget(r),
   ];
+}
+
+/** The runtime comparison as a target line: reported, and which runtime is faster here. */
+function runtimesTarget(r: BenchRecord): Target {
+  const target = 'runtimes side by side (LiteRT.js vs tfjs-tflite), the default the faster';
+  const cmp = r.runtimes ?? [];
+  if (!cmp.length) return { target, measured: 'not measured in this run', met: undefined };
+  const parts = cmp.map((c) => {
+    const [a, b] = c.byRuntime;
+    const sumA = a.median.segmentation + a.median.transfer, sumB = b.median.segmentation + b.median.transfer;
+    return `${c.threads || 'auto'} thr: ${b.runtime} ÷ ${a.runtime} = seg ${c.ratio.segmentation.toFixed(2)}, pred ${c.ratio.prediction.toFixed(2)}, ` +
+      `transfer ${c.ratio.transfer.toFixed(2)}, seg+transfer ${(sumB / sumA).toFixed(2)}`;
+  });
+  // The default (LiteRT.js) is right when it is not slower on the models a stylization runs.
+  const defaultFaster = cmp.every((c) => c.byRuntime[0].median.segmentation + c.byRuntime[0].median.transfer
+    <= c.byRuntime[1].median.segmentation + c.byRuntime[1].median.transfer);
+  return { target, measured: `${parts.join('; ')} (default ${cmp[0].byRuntime[0].runtime})`, met: defaultFaster };
 }
 
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -137,6 +154,20 @@ export function markdown(r: BenchRecord): string {
       '',
       table(['threads', 'plan', `end-to-end ${c.image}`, 'segmentation (model)', 'transfer (model)'],
         r.threads.map((t) => [t.threads, JSON.stringify(t.plan), n(t.e2eMedian), n(median(t.models.segmentation)), n(median(t.models.transfer))])),
+      '',
+    ] : []),
+    ...(r.runtimes?.length ? [
+      `## Runtimes side by side (same offscreen document, ${r.runtimes[0].transferModel} transfer, alternating rounds)`,
+      '',
+      'Medians of raw model runs at fixed inputs, ms; ratio = the second runtime ÷ the first (> 1: the first is faster).',
+      '',
+      table(['threads', 'runtime', 'plan', 'segmentation', 'prediction', 'transfer', 'seg + transfer', 'live tensors after'],
+        r.runtimes.flatMap((c) => [
+          ...c.byRuntime.map((t, i) => [c.threads || 'auto', t.runtime, JSON.stringify(t.plan), n(t.median.segmentation), n(t.median.prediction),
+            n(t.median.transfer), n(t.median.segmentation + t.median.transfer), i === 1 ? String(c.tfliteTensorsAfter ?? '?') : '']),
+          [c.threads || 'auto', '**ratio**', '', c.ratio.segmentation.toFixed(2), c.ratio.prediction.toFixed(2), c.ratio.transfer.toFixed(2),
+            ((c.byRuntime[1].median.segmentation + c.byRuntime[1].median.transfer) / (c.byRuntime[0].median.segmentation + c.byRuntime[0].median.transfer)).toFixed(2), ''],
+        ])),
       '',
     ] : []),
     `## Memory (offscreen document, ${r.memory.runs} stylizations of ${r.memory.image} after ${r.memory.warmupRuns} warm-up runs)`,

@@ -94,6 +94,11 @@ describe('Batch: stylize every image on the page', () => {
       document.querySelector('[data-fold="below"]')!.append(img);
     });
 
+    // Waiting images carry a small "Queued" label in place.
+    await page.waitForFunction(() => document.querySelectorAll('[data-backdrop-batch="queued"]').length > 0
+      && [...document.querySelectorAll('[data-backdrop-overlay]')].some((o) => (o as HTMLElement).dataset.state === 'queued'
+        && o.shadowRoot?.textContent?.includes('Queued')), { timeout: 30_000 });
+
     // Stop the service worker mid-run, as Chrome does to an idle MV3 worker.
     await page.waitForFunction(() => document.querySelectorAll('[data-backdrop-batch="done"]').length >= 4, { timeout: 60_000 });
     const doneAtStop = await countState('done');

@@ -90,6 +90,8 @@ describe('popup and style library', () => {
     const between = bgDiff(withStyle10, withStyle3);
     console.log(`background difference style3 vs style10: ${between.toFixed(1)}/255`);
     expect(between).toBeGreaterThan(10);
+    // A menu click made on the picture the restyle just replaced still finds its image.
+    expect(await ext.click('stylize-background', page, oldSrc)).toEqual({ ok: true });
   });
 
   test('strength 0.2 paints a background measurably closer to the original than strength 1.0 (applied live)', async () => {
@@ -181,5 +183,35 @@ describe('popup and style library', () => {
     const onPage = await shown('#photo');
     expect([fromFile.width, fromFile.height]).toEqual([1280, 1280]);
     expect(meanAbsDiff(fromFile, onPage).mad).toBe(0);
+  });
+});
+
+describe('popup: this page', () => {
+  test('"Stylize every image" shows progress to the end, and "Restore all" gives back every original', async () => {
+    const restoreAll = async () => {
+      await popup.bringToFront();
+      await popup.$$eval('button', (bs) => bs.find((b) => b.textContent === 'Restore all on this page')!.click());
+      await page.bringToFront();
+      await page.waitForFunction(() => [...document.images].every((i) => !i.currentSrc.startsWith('blob:') && !i.hasAttribute('data-backdrop-stylized')));
+    };
+    await restoreAll(); // earlier tests left images stylized
+    await popup.bringToFront();
+    await popup.$$eval('button', (bs) => bs.find((b) => b.textContent === 'Stylize every image')!.click());
+    // The popup is a tab here: show the page again, as it is under a real popup (its scan runs in frames).
+    await page.bringToFront();
+    await popup.waitForFunction(() => {
+      const m = document.querySelector('[data-batch-progress]')?.textContent?.match(/^(\d+)\/(\d+)/);
+      return m && Number(m[2]) > 0 && m[1] === m[2];
+    }, { timeout: 60_000, polling: 200 });
+    const bar = await popup.$eval('progress', (p) => ({ value: (p as HTMLProgressElement).value, max: (p as HTMLProgressElement).max, text: p.nextElementSibling?.textContent }));
+    console.log(`popup progress at the end: ${JSON.stringify(bar)}`);
+    expect(bar.value).toBe(bar.max);
+    expect(bar.max).toBe(3);
+    await page.bringToFront();
+    expect(await page.$$eval('img', (els) => els.map((e) => (e as HTMLImageElement).currentSrc.startsWith('blob:')))).toEqual([true, true, true]);
+
+    await restoreAll();
+    expect(await page.$$eval('img', (els) => els.map((e) => e.getAttribute('src'))))
+      .toEqual(['/fixtures/pexels-jansel-ferma-3949761.jpg', '/fixtures/pytorchhub_dog.jpg', '/styles/style7.jpg']);
   });
 });

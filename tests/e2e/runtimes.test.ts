@@ -1,0 +1,92 @@
+/**
+ * The second runtime (@tensorflow/tfjs-tflite, patched for MV3 by scripts/patch-tflite.mjs) in the real
+ * extension: its bundled code runs in the offscreen document under the extension's CSP, agrees with
+ * LiteRT.js, and carries a whole stylization through the right-click handler when chosen in settings.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { decodeLabels } from '../support/pixels';
+import { startServer, type TestServer } from '../support/server';
+
+let ext: ExtensionBrowser;
+let server: TestServer;
+let offscreen: Page;
+
+const debug = <T>(name: string, ...args: unknown[]): Promise<T> =>
+  offscreen.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
+
+beforeAll(async () => {
+  server = await startServer(undefined, async (path) => (path === '/one.html'
+    ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
+    : undefined));
+  ext = await launchWithExtension();
+  const w = await ext.worker();
+  await w.evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
+  offscreen = await ext.offscreen();
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and the outputs match numerically', async () => {
+  const url = `${server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`;
+  const lite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'litert'));
+  const tflite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'tfjs-tflite'));
+  const info = await debug<{ runtime: string; accelerator: string; maxThreads: number; runtimesLoaded: string[] }>('info');
+  expect(info.runtime).toBe('tfjs-tflite');
+  expect(info.runtimesLoaded.sort()).toEqual(['litert', 'tfjs-tflite']);
+  expect(tflite.length).toBe(257 * 257);
+  expect(lite.length).toBe(tflite.length);
+  let agree = 0;
+  for (let i = 0; i < lite.length; i++) if (lite[i] === tflite[i]) agree++;
+  const share = agree / lite.length;
+  // Not a trivial agreement: the image has a person and a horse on a background.
+  expect(new Set(tflite)).toEqual(new Set([0, 13, 15]));
+  console.log(`tfjs-tflite (${info.accelerator}, up to ${info.maxThreads} threads) vs LiteRT.js: ${(share * 100).toFixed(3)} % of labels agree`);
+  expect(share).toBeGreaterThanOrEqual(0.999);
+
+  const diff = await debug<{ logits: number; bottleneck: number; int8: number; fp16: number; lengths: number[] }>(
+    'compareRuntimes', url, `${server.origin}/styles/style24.jpg`);
+  console.log(`largest differences, LiteRT.js vs tfjs-tflite: ${JSON.stringify(diff)}`);
+  expect(diff.lengths).toEqual([257 * 257 * 21, 384 * 384 * 3]);
+  expect(diff.logits).toBeLessThan(1e-4);
+  expect(diff.bottleneck).toBeLessThan(1e-4);
+  expect(diff.int8).toBeLessThan(1e-4);
+  expect(diff.fp16).toBeLessThan(1e-3);
+
+  // Runs leave no tensors nor models behind (compareRuntimes disposed tfjs-tflite's models at the end).
+  const before = await debug<{ tensors: number; liveModels: number }>('tfliteMemory');
+  await debug('timeModels', 2, 0, 'int8', 'tfjs-tflite', true);
+  const during = await debug<{ tensors: number; liveModels: number }>('tfliteMemory');
+  await debug('segmentLabels', url, 0, 'litert');
+  const after = await debug<{ tensors: number; liveModels: number }>('tfliteMemory');
+  expect(during).toEqual({ tensors: before.tensors, liveModels: 3 });
+  expect(after).toEqual({ tensors: before.tensors, liveModels: 0 });
+  expect(before.tensors).toBe(0);
+});
+
+test('a whole stylization through the right-click handler with runtime tfjs-tflite', async () => {
+  const w = await ext.worker();
+  await w.evaluate(async () => {
+    const storage = (globalThis as any).chrome.storage.local;
+    const { settings } = await storage.get('settings');
+    await storage.set({ settings: { ...settings, runtime: 'tfjs-tflite', transferModel: 'int8' } });
+  });
+  const page = await ext.browser.newPage();
+  await page.goto(`${server.origin}/one.html`, { waitUntil: 'load' });
+  const src = await page.$eval('#photo', (el) => (el as HTMLImageElement).currentSrc);
+  const runsBefore = await debug<{ modelRuns: Record<string, number> }>('info');
+  const outcome = await ext.click('stylize-background', page, src);
+  expect(outcome).toEqual({ ok: true });
+  const info = await debug<{ runtime: string; modelRuns: Record<string, number> }>('info');
+  expect(info.runtime).toBe('tfjs-tflite');
+  expect(info.modelRuns.segmentation - runsBefore.modelRuns.segmentation).toBe(1);
+  expect(info.modelRuns.transfer - runsBefore.modelRuns.transfer).toBe(1);
+  const shown = await page.$eval('#photo', (el) => ({ stylized: el.hasAttribute('data-backdrop-stylized'), src: el.getAttribute('src') ?? '' }));
+  expect(shown.stylized).toBe(true);
+  expect(shown.src).not.toBe(src);
+  console.log(`tfjs-tflite stylization stages: ${JSON.stringify(await debug('lastTimings'), (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+});

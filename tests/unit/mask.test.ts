@@ -39,3 +39,22 @@ describe('mask from logits', () => {
     for (let i = 1; i < 101; i++) expect(a[i * 4 + 3]).toBeGreaterThanOrEqual(a[(i - 1) * 4 + 3]);
   });
 });
+
+describe('the confident-pixel shortcut', () => {
+  test('agrees with the full softmax to 1e-6 across margins around the threshold', () => {
+    const margins = [0, 1, 5, 16.9, 17, 17.1, 25, 60];
+    for (const m of margins) {
+      for (const cls of [0, PERSON]) {
+        const other = cls === 0 ? PERSON : 0;
+        const l = logits({ [cls]: 3 + m, [other]: 3 });
+        const p = subjectProbability(l, ALL_OBJECTS)[0];
+        // Reference: full softmax in float64.
+        const xs = Array.from(l);
+        const max = Math.max(...xs);
+        const es = xs.map((x) => Math.exp(x - max));
+        const want = es.reduce((a, e, c) => a + (c !== 0 ? e : 0), 0) / es.reduce((a, e) => a + e, 0);
+        expect(Math.abs(p - want), `margin ${m}, class ${cls}`).toBeLessThan(1e-6);
+      }
+    }
+  });
+});

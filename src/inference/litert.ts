@@ -1,5 +1,5 @@
 import { loadAndCompile, loadLiteRt, Tensor, type CompiledModel } from '@litertjs/core';
-import type { LoadedModel, Runtime, TensorIn } from './runtime';
+import { onceRetrying, type LoadedModel, type Runtime, type TensorIn } from './runtime';
 
 export interface LiteRtRuntimeOptions {
   /** URL of the folder holding the litert_wasm_*.js/.wasm builds (packaged, never a CDN). */
@@ -10,11 +10,8 @@ export interface LiteRtRuntimeOptions {
   log?: (line: string) => void;
 }
 
-let loading: Promise<Runtime> | undefined;
-
 /** Loads LiteRT.js once per page (it refuses a second load) and wraps it in the Runtime seam. */
-export function loadLiteRtRuntime(opts: LiteRtRuntimeOptions): Promise<Runtime> {
-  loading ??= (async () => {
+export const loadLiteRtRuntime = onceRetrying(async (opts: LiteRtRuntimeOptions): Promise<Runtime> => {
     const log = opts.log ?? (() => {});
     // Emscripten reads `self.Module` when the factory runs: route its stdout/stderr to our log.
     (self as unknown as { Module: unknown }).Module = { print: log, printErr: log };
@@ -34,12 +31,7 @@ export function loadLiteRtRuntime(opts: LiteRtRuntimeOptions): Promise<Runtime> 
         return wrap(model, name);
       },
     } satisfies Runtime;
-  })().catch((e) => {
-    loading = undefined;
-    throw e;
-  });
-  return loading;
-}
+});
 
 function wrap(model: CompiledModel, name: string): LoadedModel {
   return {

@@ -40,7 +40,11 @@ export class ModelSet {
   readonly plan: ReturnType<typeof threadPlan>;
 
   constructor(private runtime: Runtime, private modelDir: string, threads: number) {
-    this.plan = threadPlan(runtime.maxThreads > 1 ? runtime.maxThreads : 0, threads);
+    this.plan = ModelSet.planFor(runtime, threads);
+  }
+
+  static planFor(runtime: Runtime, threads: number) {
+    return threadPlan(runtime.maxThreads > 1 ? runtime.maxThreads : 0, threads);
   }
 
   /** Loads a model; a failed load is forgotten so that the next job tries again. */

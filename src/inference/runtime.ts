@@ -39,3 +39,12 @@ export function threadPlan(poolSize: number, wanted: number): { segmentation: nu
   const perHeavy = Math.max(1, Math.min(wanted > 0 ? wanted : pool, 1 + Math.floor(pool / 2)));
   return { segmentation: perHeavy, transfer: perHeavy, prediction: 1 };
 }
+
+/** Memoizes an async loader for the page; a failed load is forgotten, so the next call tries again. */
+export function onceRetrying<A extends unknown[], T>(load: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return (...args) => (loading ??= load(...args).catch((e) => {
+    loading = undefined;
+    throw e;
+  }));
+}

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers the 'cpu' backend without its kernels: tensors here only carry data in and out.
 import '@tensorflow/tfjs-backend-cpu/dist/base';
 import { getWasmFeatures, loadTFLiteModel, setWasmPath, type TFLiteModel } from '@tensorflow/tfjs-tflite';
-import type { LoadedModel, Runtime, TensorIn } from './runtime';
+import { onceRetrying, type LoadedModel, type Runtime, type TensorIn } from './runtime';
 
 /** Workers the package's threaded build starts up front (`pthreadPoolSize=8` in its glue). */
 export const PTHREAD_POOL = 8;
@@ -36,10 +36,7 @@ export const tfliteLive = { models: 0 };
 /** tfjs-core's live tensors and the live models: both must stay flat across runs. */
 export const tfliteMemory = () => ({ tensors: tf.memory().numTensors, liveModels: tfliteLive.models });
 
-let loading: Promise<Runtime> | undefined;
-
-export function loadTfliteRuntime(opts: TfliteRuntimeOptions): Promise<Runtime> {
-  loading ??= (async () => {
+export const loadTfliteRuntime = onceRetrying(async (opts: TfliteRuntimeOptions): Promise<Runtime> => {
     if (!opts.wasmPath.startsWith('/')) throw new Error(`tfjs-tflite: wasmPath must be an absolute path, not ${opts.wasmPath}`);
     setWasmPath(opts.wasmPath);
     await tf.setBackend('cpu');
@@ -56,12 +53,7 @@ export function loadTfliteRuntime(opts: TfliteRuntimeOptions): Promise<Runtime> 
         return wrap(model, name);
       },
     } satisfies Runtime;
-  })().catch((e) => {
-    loading = undefined;
-    throw e;
-  });
-  return loading;
-}
+});
 
 const sameShape = (want: number[], got: number[]) =>
   want.length === got.length && want.every((d, i) => d === -1 || d === got[i]);

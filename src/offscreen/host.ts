@@ -26,9 +26,8 @@ export interface HostConfig {
 type Msg<T extends BackgroundToOffscreen['type']> = Extract<BackgroundToOffscreen, { type: T }>;
 
 export class InferenceHost {
-  private runtimes = new Map<RuntimeName, Promise<Runtime>>();
+  private runtimesLoaded = new Set<RuntimeName>();
   private models?: ModelSet;
-  private modelsThreads = -1;
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
   readonly styles: StyleService;
@@ -46,22 +45,17 @@ export class InferenceHost {
    * Loads a runtime once per page. Both may be loaded side by side (the benchmark compares them): their
    * thread pools are separate, and only one ModelSet is ever live (see getModels).
    */
-  getRuntime(name: RuntimeName = 'litert'): Promise<Runtime> {
-    let runtime = this.runtimes.get(name);
-    if (!runtime) {
-      runtime = (name === 'tfjs-tflite'
-        // Its own chunk: the LiteRT.js path never parses tfjs-tflite's client.
-        ? import('../inference/tfjs-tflite').then((m) => m.loadTfliteRuntime({ wasmPath: this.config.tflitePath ?? '/tflite/' }))
-        : loadLiteRtRuntime({
-          wasmDir: this.config.wasmDir,
-          threaded: (navigator.hardwareConcurrency || 1) > 1,
-          log: this.config.log,
-        })).catch((e) => {
-        this.runtimes.delete(name);
-        throw e;
-      });
-      this.runtimes.set(name, runtime);
-    }
+  async getRuntime(name: RuntimeName = 'litert'): Promise<Runtime> {
+    // Each loader runs once per page (and again only after a failure).
+    const runtime = await (name === 'tfjs-tflite'
+      // Its own chunk: the LiteRT.js path never parses tfjs-tflite's client.
+      ? import('../inference/tfjs-tflite').then((m) => m.loadTfliteRuntime({ wasmPath: this.config.tflitePath ?? '/tflite/' }))
+      : loadLiteRtRuntime({
+        wasmDir: this.config.wasmDir,
+        threaded: (navigator.hardwareConcurrency || 1) > 1,
+        log: this.config.log,
+      }));
+    this.runtimesLoaded.add(name);
     return runtime;
   }
 
@@ -71,10 +65,12 @@ export class InferenceHost {
    */
   async getModels(threads: number, runtimeName: RuntimeName = this.modelsRuntime): Promise<ModelSet> {
     const runtime = await this.getRuntime(runtimeName);
-    if (!this.models || this.modelsThreads !== threads || this.modelsRuntime !== runtimeName) {
+    // Rebuild only when the models would really differ ("auto" and an explicit 2 are the same plan on
+    // two cores): a rebuilt model set is slow for a while, as the old models' pool threads wind down.
+    const plan = ModelSet.planFor(runtime, threads);
+    if (!this.models || JSON.stringify(plan) !== JSON.stringify(this.models.plan) || this.modelsRuntime !== runtimeName) {
       await this.models?.dispose();
       this.models = new ModelSet(runtime, this.config.modelDir, threads);
-      this.modelsThreads = threads;
       this.modelsRuntime = runtimeName;
     }
     return this.models;
@@ -121,7 +117,7 @@ export class InferenceHost {
 
   addStyle(msg: Msg<'add-style'>): Promise<AddStyleReply> {
     return this.serial(() => outcome(async () => {
-      const models = await this.getModels(this.modelsThreads < 0 ? 0 : this.modelsThreads);
+      const models = this.models ?? await this.getModels(0);
       return this.styles.add(models, msg.source, msg.name, msg.origin);
     }));
   }
@@ -138,13 +134,14 @@ export class InferenceHost {
     });
   }
 
+  /** What runs, for the tests and the benchmark (loads nothing: before the first job, no runtime). */
   async info() {
-    const runtime = await this.getRuntime(this.modelsRuntime);
+    const runtime = this.models ? await this.getRuntime(this.modelsRuntime) : undefined;
     return {
-      runtime: runtime.name,
-      accelerator: runtime.accelerator,
-      maxThreads: runtime.maxThreads,
-      runtimesLoaded: [...this.runtimes.keys()],
+      runtime: runtime?.name,
+      accelerator: runtime?.accelerator,
+      maxThreads: runtime?.maxThreads,
+      runtimesLoaded: [...this.runtimesLoaded],
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
       preparedCached: this.prepared.size,

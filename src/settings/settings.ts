@@ -36,7 +36,9 @@ export const DEFAULT_SETTINGS: Settings = {
   recentStyleIds: [],
   transferModel: 'fp16',
   threads: 0,
-  runtime: 'litert',
+  // Measured faster here at the automatic thread plan (2 threads: seg + transfer 0.86× LiteRT.js);
+  // LiteRT.js is faster single-threaded (see docs/benchmark.md). Both are one setting away.
+  runtime: 'tfjs-tflite',
 };
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });

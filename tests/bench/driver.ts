@@ -90,8 +90,12 @@ export class Driver {
     return this.page.evaluate(() => (window as any).__longTasks.splice(0));
   }
 
+  /** The offscreen document (again after the extension closed and recreated it, e.g. on a settings change). */
   async offscreen(): Promise<Page> {
-    this.offscreenPage ??= await this.ext.offscreen();
+    if (!this.offscreenPage || this.offscreenPage.isClosed() || this.offscreenPage.mainFrame().detached) {
+      this.offscreenPage = await this.ext.offscreen();
+      this.cdp = undefined;
+    }
     return this.offscreenPage;
   }
 
@@ -107,22 +111,30 @@ export class Driver {
   }
 
   /**
-   * Sets `threads` in the stored settings, keeping the rest (the host rebuilds its models on the next
-   * job), and returns the previous value (0, automatic, when unset).
+   * Sets `threads` in the stored settings, keeping the rest, and returns the previous value (0,
+   * automatic, when unset). A change closes the offscreen document (the next job starts a fresh one):
+   * this waits until it is gone.
    */
   async setThreads(threads: number): Promise<number> {
     const worker = await this.ext.worker();
-    return worker.evaluate(async (threads) => {
+    const previous = await worker.evaluate(async (threads) => {
       const storage = (globalThis as any).chrome.storage.local;
       const { settings } = await storage.get('settings');
       await storage.set({ settings: { ...settings, threads } });
       return settings?.threads ?? 0;
     }, threads);
+    if (previous !== threads) {
+      for (let i = 0; i < 100 && this.ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return previous;
   }
 
   /** The offscreen document's JS heap (CDP Runtime.getHeapUsage, after a GC when asked) and wasm memory. */
   async memory(run: number, gc: boolean): Promise<MemoryPoint> {
-    this.cdp ??= await (await this.offscreen()).createCDPSession();
+    const page = await this.offscreen(); // first: it drops a session of a replaced document
+    this.cdp ??= await page.createCDPSession();
     if (gc) await this.cdp.send('HeapProfiler.collectGarbage');
     const heap = await this.cdp.send('Runtime.getHeapUsage');
     const wasm = await this.debug<{ wasmBytes: number; liveModels?: number } | undefined>('runtimeMemory');

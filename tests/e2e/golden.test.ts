@@ -15,9 +15,7 @@ let offscreen: Page;
 beforeAll(async () => {
   server = await startServer();
   ext = await launchWithExtension();
-  const w = await ext.worker();
-  await w.evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
-  offscreen = await ext.offscreen();
+  offscreen = await ext.startOffscreen();
 });
 
 afterAll(async () => {

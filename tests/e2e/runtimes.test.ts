@@ -3,7 +3,7 @@
  * extension: its bundled code runs in the offscreen document under the extension's CSP, agrees with
  * LiteRT.js, and carries a whole stylization through the right-click handler when chosen in settings.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { decodeLabels } from '../support/pixels';
@@ -21,9 +21,7 @@ beforeAll(async () => {
     ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
     : undefined));
   ext = await launchWithExtension();
-  const w = await ext.worker();
-  await w.evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
-  offscreen = await ext.offscreen();
+  offscreen = await ext.startOffscreen();
 });
 
 afterAll(async () => {
@@ -68,25 +66,29 @@ test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and 
   expect(before.tensors).toBe(0);
 });
 
-test('a whole stylization through the right-click handler with runtime tfjs-tflite', async () => {
+test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-click handler with runtime %s', async (runtime) => {
   const w = await ext.worker();
-  await w.evaluate(async () => {
+  const changed = await w.evaluate(async (runtime) => {
     const storage = (globalThis as any).chrome.storage.local;
     const { settings } = await storage.get('settings');
-    await storage.set({ settings: { ...settings, runtime: 'tfjs-tflite', transferModel: 'int8' } });
-  });
+    await storage.set({ settings: { ...settings, runtime, transferModel: 'int8' } });
+    return settings?.runtime !== runtime;
+  }, runtime);
+  // Changing the runtime closes the offscreen document: the job starts a fresh one.
+  for (let i = 0; changed && i < 100 && ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html')); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const page = await ext.browser.newPage();
-  await page.goto(`${server.origin}/one.html`, { waitUntil: 'load' });
+  onTestFinished(() => page.close());
+  await page.goto(`${server.origin}/one.html?${runtime}`, { waitUntil: 'load' });
   const src = await page.$eval('#photo', (el) => (el as HTMLImageElement).currentSrc);
-  const runsBefore = await debug<{ modelRuns: Record<string, number> }>('info');
   const outcome = await ext.click('stylize-background', page, src);
   expect(outcome).toEqual({ ok: true });
+  offscreen = await ext.offscreen();
   const info = await debug<{ runtime: string; modelRuns: Record<string, number> }>('info');
-  expect(info.runtime).toBe('tfjs-tflite');
-  expect(info.modelRuns.segmentation - runsBefore.modelRuns.segmentation).toBe(1);
-  expect(info.modelRuns.transfer - runsBefore.modelRuns.transfer).toBe(1);
+  expect(info.runtime).toBe(runtime);
   const shown = await page.$eval('#photo', (el) => ({ stylized: el.hasAttribute('data-backdrop-stylized'), src: el.getAttribute('src') ?? '' }));
   expect(shown.stylized).toBe(true);
   expect(shown.src).not.toBe(src);
-  console.log(`tfjs-tflite stylization stages: ${JSON.stringify(await debug('lastTimings'), (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  console.log(`${runtime} stylization stages: ${JSON.stringify(await debug('lastTimings'), (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
 });

@@ -10,6 +10,8 @@ export interface ExtensionBrowser {
   extensionId: string;
   worker(): Promise<WebWorker>;
   offscreen(): Promise<Page>;
+  /** Has the service worker create the offscreen document (as a job would), then returns it. */
+  startOffscreen(): Promise<Page>;
   /** Calls the service worker's registered context-menu handler exactly as Chrome would. */
   click(menuItemId: string, page: Page, srcUrl?: string, extra?: Record<string, unknown>): Promise<unknown>;
   tabId(page: Page): Promise<number>;
@@ -68,6 +70,10 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     worker,
     offscreen,
     tabId,
+    async startOffscreen() {
+      await (await worker()).evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
+      return offscreen();
+    },
     async click(menuItemId, page, srcUrl, extra = {}) {
       const id = await tabId(page);
       const w = await worker();

@@ -130,8 +130,18 @@ export function debugApi(host: InferenceHost) {
       const { tfliteMemory } = await import('../inference/tfjs-tflite');
       return tfliteMemory();
     },
-    /** For the benchmark: LiteRT.js's wasm memory and its live compiled models (undefined before it loads). */
-    runtimeMemory() {
+    /**
+     * For the benchmark: the active runtime's live models, and its wasm memory where the runtime lets
+     * us see it (LiteRT.js; tfjs-tflite keeps its module private, so only its live models and
+     * tensors are counted). Undefined before a runtime runs.
+     */
+    async runtimeMemory() {
+      const { runtime } = await host.info();
+      if (runtime === 'tfjs-tflite') {
+        const { tfliteMemory } = await import('../inference/tfjs-tflite');
+        const m = tfliteMemory();
+        return { wasmBytes: undefined, liveModels: m.liveModels, tensors: m.tensors };
+      }
       try {
         const lite = getGlobalLiteRt();
         const live = (lite as unknown as { objectsToDelete?: Set<unknown> }).objectsToDelete;

@@ -94,13 +94,15 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 }
 const memoryRow = (label: string, p: MemoryPoint) => [label, mib(p.jsHeapUsed), mib(p.jsHeapTotal), mib(p.arrayBuffers), mib(p.wasmBytes), p.liveModels ?? '?'];
+/** The largest of an optional measure; undefined when no point has it. */
+const maxOf = (xs: (number | undefined)[]) => (xs.some((x) => x !== undefined) ? Math.max(...xs.map((x) => x ?? 0)) : undefined);
 const maxPoint = (ps: MemoryPoint[]): MemoryPoint => ({
   run: ps.at(-1)?.run ?? 0,
   jsHeapUsed: Math.max(...ps.map((p) => p.jsHeapUsed)),
   jsHeapTotal: Math.max(...ps.map((p) => p.jsHeapTotal)),
   arrayBuffers: Math.max(...ps.map((p) => p.arrayBuffers)),
-  wasmBytes: Math.max(...ps.map((p) => p.wasmBytes ?? 0)),
-  liveModels: Math.max(...ps.map((p) => p.liveModels ?? 0)),
+  wasmBytes: maxOf(ps.map((p) => p.wasmBytes)),
+  liveModels: maxOf(ps.map((p) => p.liveModels)),
 });
 const n = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '–');
 const mark = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : '**not met**');

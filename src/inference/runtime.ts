@@ -48,3 +48,19 @@ export function onceRetrying<A extends unknown[], T>(load: (...args: A) => Promi
     throw e;
   }));
 }
+
+/**
+ * The preferred runtime, or the fallback when the preferred one cannot load here (a browser without
+ * wasm SIMD, a blocked file…): a stylization never fails for want of the faster runtime.
+ */
+export async function withFallback<N extends string, T>(
+  preferred: N, fallback: N, load: (name: N) => Promise<T>, onFallback: (error: unknown) => void,
+): Promise<{ name: N; value: T }> {
+  try {
+    return { name: preferred, value: await load(preferred) };
+  } catch (e) {
+    if (preferred === fallback) throw e;
+    onFallback(e);
+    return { name: fallback, value: await load(fallback) };
+  }
+}

@@ -7,7 +7,7 @@ import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns } from '../inference/models';
 import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
-import type { Runtime, RuntimeName } from '../inference/runtime';
+import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
 import { deliver } from './delivery';
 import { toBase64 } from '../messaging/result-channel';
@@ -27,6 +27,8 @@ type Msg<T extends BackgroundToOffscreen['type']> = Extract<BackgroundToOffscree
 
 export class InferenceHost {
   private runtimesLoaded = new Set<RuntimeName>();
+  /** Why the chosen runtime was replaced by LiteRT.js, if it was. */
+  runtimeFallback?: string;
   private models?: ModelSet;
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
@@ -63,8 +65,13 @@ export class InferenceHost {
    * The models for a thread setting on a runtime. Changing either disposes the old models first, so
    * live models never hold more pool workers than the thread plan allows.
    */
-  async getModels(threads: number, runtimeName: RuntimeName = this.modelsRuntime): Promise<ModelSet> {
-    const runtime = await this.getRuntime(runtimeName);
+  async getModels(threads: number, wanted: RuntimeName = this.modelsRuntime): Promise<ModelSet> {
+    // A runtime that failed to load in this document is not tried again for every job.
+    const preferred = this.runtimeFallback?.startsWith(`${wanted} `) ? 'litert' : wanted;
+    const { name: runtimeName, value: runtime } = await withFallback(preferred, 'litert', (n) => this.getRuntime(n), (e) => {
+      this.runtimeFallback = `${wanted} could not load (${e instanceof Error ? e.message : String(e)}): using LiteRT.js`;
+      this.config.log(this.runtimeFallback);
+    });
     // Rebuild only when the models would really differ ("auto" and an explicit 2 are the same plan on
     // two cores): a rebuilt model set is slow for a while, as the old models' pool threads wind down.
     const plan = ModelSet.planFor(runtime, threads);
@@ -142,6 +149,7 @@ export class InferenceHost {
       accelerator: runtime?.accelerator,
       maxThreads: runtime?.maxThreads,
       runtimesLoaded: [...this.runtimesLoaded],
+      runtimeFallback: this.runtimeFallback,
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
       preparedCached: this.prepared.size,

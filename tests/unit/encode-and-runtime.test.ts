@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { bmpHeader, BMP_HEADER_SIZE } from '../../src/inference/encode';
-import { threadPlan } from '../../src/inference/runtime';
+import { threadPlan, withFallback } from '../../src/inference/runtime';
 import { sniffImageType } from '../../src/inference/decode';
 
 describe('BMP header', () => {
@@ -50,5 +50,27 @@ describe('image sniffing', () => {
   test('text and HTML are not images', () => {
     expect(sniffImageType(ascii('this is plain text'))).toBeUndefined();
     expect(sniffImageType(ascii('<!doctype html>'))).toBeUndefined();
+  });
+});
+
+describe('runtime fallback', () => {
+  test('the preferred runtime when it loads', async () => {
+    const fell: unknown[] = [];
+    const r = await withFallback('tfjs-tflite', 'litert', async (n) => `${n}!`, (e) => fell.push(e));
+    expect(r).toEqual({ name: 'tfjs-tflite', value: 'tfjs-tflite!' });
+    expect(fell).toEqual([]);
+  });
+  test('LiteRT.js when the preferred one cannot load, saying why', async () => {
+    const fell: unknown[] = [];
+    const r = await withFallback('tfjs-tflite', 'litert', async (n) => {
+      if (n === 'tfjs-tflite') throw new Error('no SIMD');
+      return 'lite';
+    }, (e) => fell.push((e as Error).message));
+    expect(r).toEqual({ name: 'litert', value: 'lite' });
+    expect(fell).toEqual(['no SIMD']);
+  });
+  test('a failing fallback is an error, not a loop', async () => {
+    await expect(withFallback('litert', 'litert', async () => { throw new Error('broken'); }, () => {})).rejects.toThrow('broken');
+    await expect(withFallback('tfjs-tflite', 'litert', async () => { throw new Error('both'); }, () => {})).rejects.toThrow('both');
   });
 });

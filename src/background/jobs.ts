@@ -58,8 +58,11 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId, error }).catch(() => {});
     return { ok: false, error };
   };
-  // The offscreen document must be listening before the page opens the job's result port.
+  // The offscreen document must be listening before the page opens the job's result port. The
+  // options and the style's name are looked up meanwhile.
   const offscreenReady = ensureOffscreen();
+  const optionsReady = resolveOptions(styleId);
+  const nameReady = optionsReady.then((o) => styleName(o.styleId)).catch(() => 'style');
   let begin;
   try {
     await offscreenReady.catch(() => {});
@@ -74,15 +77,19 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   else if (isFetchableUrl(begin.sourceUrl ?? srcUrl)) source = { kind: 'url', url: begin.sourceUrl ?? srcUrl };
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
 
-  const options = await resolveOptions(styleId);
+  const options = await optionsReady;
   const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
   if (!reply.ok) return fail(reply.error);
-  const recent = (await getSettings()).recentStyleIds;
-  if (recent[0] !== options.styleId) await updateSettings({ recentStyleIds: withRecent(recent, options.styleId) });
-  await sendToContent(target, {
-    to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await styleName(options.styleId),
-  });
+  const remembered = rememberRecent(options.styleId);
+  await sendToContent(target, { to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await nameReady });
+  await remembered;
   return { ok: true };
+}
+
+/** Puts a style first in the recently used list (the context menu's submenu). */
+async function rememberRecent(styleId: string) {
+  const recent = (await getSettings()).recentStyleIds;
+  if (recent[0] !== styleId) await updateSettings({ recentStyleIds: withRecent(recent, styleId) });
 }
 
 export async function restoreImage(target: TabTarget, srcUrl: string): Promise<boolean> {

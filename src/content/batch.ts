@@ -13,7 +13,7 @@ import type { FoundImage, ItemState } from '../batch/queue';
 import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
 import { clearOverlay, overlayFor } from './overlay';
 import { STYLIZED_ATTR, restoreImage, swapImage } from './swap';
-import { expectResult } from './result-channel';
+import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
 export const BATCH_STATE_ATTR = 'data-backdrop-batch';
@@ -27,7 +27,7 @@ interface Entry {
   result?: string;
   blob?: Blob;
   /** The result arriving over the job's result port. */
-  pending?: Promise<Blob>;
+  pending?: PendingResult;
   error?: string;
 }
 
@@ -340,6 +340,7 @@ function stop() {
   stopWatching();
   for (const entry of entries.values()) {
     if (entry.state === 'done') continue;
+    entry.pending?.cancel();
     for (const el of entry.elements) forget(el);
     entries.delete(entry.url);
   }
@@ -369,7 +370,8 @@ async function begin(url: string, jobId: string): Promise<JobBeginReply> {
   const elements = entry ? liveElements(entry) : [];
   if (!entry || !elements.length) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
   entry.state = 'working';
-  entry.pending = expectResult(jobId); // a new attempt (after a worker stop) replaces an unfinished one
+  entry.pending?.cancel(); // a new attempt (after a worker stop) replaces an unfinished one
+  entry.pending = expectResult(jobId);
   for (const el of elements) setState(el, 'working');
   if (!url.startsWith('blob:')) return { ok: true };
   try {
@@ -382,7 +384,7 @@ async function begin(url: string, jobId: string): Promise<JobBeginReply> {
 async function apply(url: string): Promise<boolean> {
   const entry = entries.get(url);
   if (!entry || entry.state !== 'working' || !entry.pending) return false;
-  const blob = await entry.pending.catch(() => undefined);
+  const blob = await entry.pending.result.catch(() => undefined);
   entry.pending = undefined;
   if (!blob) return false;
   // Stopped or restored meanwhile: show nothing.
@@ -399,6 +401,8 @@ function fail(url: string, message: string) {
   if (!entry) return;
   entry.state = 'error';
   entry.error = message;
+  entry.pending?.cancel();
+  entry.pending = undefined;
   for (const el of liveElements(entry)) setState(el, 'error', message);
 }
 

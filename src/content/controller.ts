@@ -4,11 +4,11 @@ import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
 import { isStylized, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
-import { expectResult } from './result-channel';
+import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
 /** Jobs under way: the image, and its result arriving over the result channel. */
-const jobs = new Map<string, { img: HTMLImageElement; result: Promise<Blob> }>();
+const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult }>();
 /** What each stylized image shows: the result's bytes and the blob: URL made of them (revoked when replaced). */
 const shown = new WeakMap<HTMLImageElement, { blob: Blob; url: string }>();
 /**
@@ -48,10 +48,16 @@ async function show(img: HTMLImageElement, blob: Blob) {
 }
 
 
+/** Forgets a job that will not deliver, closing its result port. */
+function endJob(jobId: string) {
+  jobs.get(jobId)?.pending.cancel();
+  jobs.delete(jobId);
+}
+
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
-  jobs.set(jobId, { img, result: expectResult(jobId) });
+  jobs.set(jobId, { img, pending: expectResult(jobId) });
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.
   const source = isStylized(img) ? originalUrl(img)! : srcUrl;
@@ -61,7 +67,7 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   } catch {
     const error = { code: 'blocked' as const, message: 'The page does not let Backdrop read this image.' };
     overlayFor(img).show({ kind: 'error', text: error.message });
-    jobs.delete(jobId);
+    endJob(jobId);
     return { ok: false, error };
   }
 }
@@ -87,7 +93,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       if (!job) return false;
       const { img } = job;
       try {
-        await show(img, await job.result);
+        await show(img, await job.pending.result);
         img.dataset.backdropStyle = msg.styleName;
       } catch (e) {
         overlayFor(img).show({ kind: 'error', text: (e as Error).message });
@@ -100,7 +106,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
     }
     case 'job-failed': {
       const img = jobs.get(msg.jobId)?.img;
-      jobs.delete(msg.jobId);
+      endJob(msg.jobId);
       if (img) overlayFor(img).show({ kind: 'error', text: msg.error.message });
       return true;
     }

@@ -2,8 +2,15 @@
 import { browser } from 'wxt/browser';
 import { fromBase64, resultPortName, type ResultPortMessage } from '../messaging/result-channel';
 
-/** Opens the job's port and resolves with the result's bytes once the offscreen document sent them. */
-export function expectResult(jobId: string): Promise<Blob> {
+export interface PendingResult {
+  /** The result's bytes, once the offscreen document sent them all. */
+  result: Promise<Blob>;
+  /** Closes the port of a job that will not deliver (failed, cancelled, replaced). */
+  cancel(): void;
+}
+
+/** Opens the job's port; its result resolves once the offscreen document sent the bytes. */
+export function expectResult(jobId: string): PendingResult {
   const port = browser.runtime.connect({ name: resultPortName(jobId) });
   const parts: Uint8Array<ArrayBuffer>[] = [];
   const result = new Promise<Blob>((resolve, reject) => {
@@ -20,5 +27,5 @@ export function expectResult(jobId: string): Promise<Blob> {
     port.onDisconnect.addListener(() => reject(new Error('The result did not arrive.')));
   });
   result.catch(() => {}); // a job that fails earlier never reads it
-  return result;
+  return { result, cancel: () => port.disconnect() };
 }

@@ -6,6 +6,9 @@ type Port = Browser.runtime.Port;
 const ports = new Map<string, Port>();
 const waiting = new Map<string, (p: Port) => void>();
 
+/** Result ports open now (jobs whose page still waits): for tests, to see none is left behind. */
+export const openResultPorts = () => ports.size;
+
 /** Accepts result ports opened by content scripts (only from a tab). */
 export function listenForResultPorts() {
   browser.runtime.onConnect.addListener((port) => {

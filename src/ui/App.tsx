@@ -6,6 +6,7 @@ import type { AddStyleReply, PopupToBackground } from '../messaging/protocol';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
 import { extensionUrl } from '../extension-url';
+import { blobToDataUrl } from '../inference/encode';
 import { BatchPanel } from './BatchPanel';
 import { MyStyles } from './MyStyles';
 import { StyleGrid, type GridStyle } from './StyleGrid';
@@ -23,13 +24,6 @@ async function targetTab(): Promise<number | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
 }
-
-const readAsDataUrl = (file: Blob) => new Promise<string>((resolve, reject) => {
-  const r = new FileReader();
-  r.onload = () => resolve(r.result as string);
-  r.onerror = () => reject(r.error);
-  r.readAsDataURL(file);
-});
 
 export function App() {
   const [settings, setSettings] = useState<Settings>();
@@ -67,7 +61,7 @@ export function App() {
     setMessage(undefined);
     try {
       if (!file.type.startsWith('image/')) throw new Error(`“${file.name}” is not an image.`);
-      const reply = await send<AddStyleReply>({ to: 'background', type: 'add-style-file', dataUrl: await readAsDataUrl(file), fileName: file.name });
+      const reply = await send<AddStyleReply>({ to: 'background', type: 'add-style-file', dataUrl: await blobToDataUrl(file), fileName: file.name });
       if (!reply?.ok) throw new Error(reply?.error.message ?? 'Backdrop could not add this style.');
       await reload();
       setMessage({ kind: 'ok', text: `Added “${reply.name}”.` });

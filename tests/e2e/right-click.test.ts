@@ -181,6 +181,9 @@ describe('Stylize background', () => {
     // Dismissable.
     await page.evaluate(() => ((document.querySelector('[data-backdrop-overlay]') as HTMLElement).shadowRoot!.querySelector('button') as HTMLButtonElement).click());
     expect(await overlayState()).toBeUndefined();
+    // The failed job's result port is closed, not left open in the offscreen document.
+    const off = await ext.offscreen();
+    await off.waitForFunction(() => (globalThis as any).backdropDebug.openResultPorts() === 0, { timeout: 5_000 });
   });
 
   test('a good image still stylizes after failures', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, subjectProbability } from '../../src/inference/mask';
+import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, subjectKeepAlpha, subjectProbability } from '../../src/inference/mask';
 
 /** Logits for pixels, each given as {class: logit}, other classes at -10. */
 function logits(...pixels: Record<number, number>[]) {
@@ -56,5 +56,48 @@ describe('the confident-pixel shortcut', () => {
         expect(Math.abs(p - want), `margin ${m}, class ${cls}`).toBeLessThan(1e-6);
       }
     }
+  });
+});
+
+describe('keep-alpha straight from the logits', () => {
+  /** Deterministic pseudo-random logits: spread-out pixels, and pixels whose lead sits near ln 60 ≈ 4.09. */
+  function randomLogits(n: number, seed: number) {
+    let x = seed;
+    const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const out = new Float32Array(n * NUM_CLASSES);
+    for (let i = 0; i < n; i++) {
+      const base = i * NUM_CLASSES;
+      for (let c = 0; c < NUM_CLASSES; c++) out[base + c] = rand() * 8 - 4;
+      if (i % 2) {
+        // One class leads all others by 3.5…4.7 logits, the rest packed just below the runner-up.
+        const best = Math.floor(rand() * NUM_CLASSES);
+        const second = (best + 1 + Math.floor(rand() * (NUM_CLASSES - 1))) % NUM_CLASSES;
+        for (let c = 0; c < NUM_CLASSES; c++) out[base + c] = -rand() * 0.01;
+        out[base + second] = 0;
+        out[base + best] = 3.5 + rand() * 1.2;
+      }
+    }
+    return out;
+  }
+
+  test('is byte for byte keepAlpha(subjectProbability()), for subject sets, invert and ramps', () => {
+    const l = randomLogits(20_000, 7);
+    for (const subject of [ALL_OBJECTS, [PERSON], [PERSON, 12, 8]]) {
+      for (const invert of [false, true]) {
+        for (const [lo, hi] of [[0.25, 0.75], [0.1, 0.6], [0.4, 0.95]]) {
+          const want = keepAlpha(subjectProbability(l, subject), invert, lo, hi);
+          const got = subjectKeepAlpha(l, subject, invert, lo, hi);
+          let diff = 0;
+          for (let i = 0; i < want.length; i++) if (want[i] !== got[i]) diff++;
+          expect(diff, `subject ${subject.length} classes, invert ${invert}, ramp ${lo}…${hi}`).toBe(0);
+        }
+      }
+    }
+  });
+
+  test('the uncertain band is really computed: near-threshold pixels are neither all 0 nor all 255', () => {
+    const a = subjectKeepAlpha(randomLogits(2_000, 3), [PERSON]);
+    const soft = Array.from({ length: 2_000 }, (_, i) => a[i * 4 + 3]).filter((v) => v > 0 && v < 255);
+    expect(soft.length).toBeGreaterThan(10);
   });
 });

@@ -11,7 +11,7 @@ export const FEATHER_MASK_PX = 0.8;
 export interface CompositeInput {
   original: ImageBitmap;
   /** The stylized image at the model's resolution (e.g. 384²), covering the whole original. */
-  stylized: CanvasImageSource;
+  stylized: OffscreenCanvas | ImageBitmap;
   /** Keep-alpha at the mask's resolution: 255 where the original is kept. */
   keep: ImageData;
   /** Whether the original can hold transparency (PNG, WebP, GIF…): then its alpha is kept too. */
@@ -29,25 +29,29 @@ export function maskCanvas(keep: ImageData, feather = FEATHER_MASK_PX): Offscree
   return soft;
 }
 
+/**
+ * The mask is applied at the model's resolution, where it is cheap: the stylized image becomes the
+ * painted background, transparent over the subject. Full resolution then takes two draws: the
+ * original as it is, and the background upscaled over it. Where the background is fully
+ * transparent the original's pixels stay exactly as they were; the upscaled alpha is the soft edge.
+ */
 export function composite({ original, stylized, keep, keepTransparency }: CompositeInput): OffscreenCanvas {
   const { width, height } = original;
-  const mask = maskCanvas(keep);
 
-  // The kept part of the original: the original with the upscaled mask as its alpha.
-  const kept = new OffscreenCanvas(width, height);
-  const k = kept.getContext('2d')!;
-  k.drawImage(original, 0, 0);
-  k.globalCompositeOperation = 'destination-in';
-  k.imageSmoothingEnabled = true;
-  k.imageSmoothingQuality = 'low'; // bilinear: a smooth ramp between mask pixels
-  k.drawImage(mask, 0, 0, width, height);
+  const background = new OffscreenCanvas(stylized.width, stylized.height);
+  const b = background.getContext('2d')!;
+  b.drawImage(stylized, 0, 0);
+  b.globalCompositeOperation = 'destination-out';
+  b.imageSmoothingEnabled = true;
+  b.imageSmoothingQuality = 'low'; // bilinear: a smooth ramp between mask pixels
+  b.drawImage(maskCanvas(keep), 0, 0, background.width, background.height);
 
   const out = new OffscreenCanvas(width, height);
   const o = out.getContext('2d')!;
+  o.drawImage(original, 0, 0);
   o.imageSmoothingEnabled = true;
   o.imageSmoothingQuality = 'high';
-  o.drawImage(stylized, 0, 0, width, height);
-  o.drawImage(kept, 0, 0);
+  o.drawImage(background, 0, 0, width, height);
   if (keepTransparency) {
     o.globalCompositeOperation = 'destination-in';
     o.drawImage(original, 0, 0);

@@ -11,7 +11,7 @@ export default defineConfig({
   entrypointsDir: 'entrypoints',
   // BACKDROP_OUT lets parallel builds (e.g. two developers' test runs) use separate folders.
   outDir: process.env.BACKDROP_OUT ?? '.output',
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'Backdrop',
     description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
     permissions: ['contextMenus', 'offscreen', 'storage', 'downloads'],
@@ -29,7 +29,11 @@ export default defineConfig({
     commands: {
       'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
     },
-  },
+    // Chrome 148+: extension messages are structured clones, as in Firefox (which needs no key), so a
+    // result crosses to the page as a Blob instead of base64 text (src/messaging/result-channel.ts).
+    // Older Chrome ignores the key and keeps JSON; the result channel detects which it got.
+    ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
+  }),
   // The second runtime, @tensorflow/tfjs-tflite, made CSP-safe by scripts/patch-tflite.mjs: the bundle
   // imports the patched client, and its patched glue, worker and wasm ship under /tflite/.
   vite: () => ({

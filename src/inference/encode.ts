@@ -34,12 +34,12 @@ export function bmpHeader(width: number, height: number): Uint8Array<ArrayBuffer
   return new Uint8Array(buf);
 }
 
-/** RGBA pixels (as from getImageData: straight alpha, top-down rows) → the bytes of a BMP file. */
-export function encodeBmp(pixels: ImageData): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(BMP_HEADER_SIZE + pixels.data.length);
-  out.set(bmpHeader(pixels.width, pixels.height));
-  out.set(pixels.data, BMP_HEADER_SIZE);
-  return out;
+/**
+ * RGBA pixels (as from getImageData: straight alpha, top-down rows) → a BMP file. The Blob takes
+ * the header and the pixel bytes as its two parts: one copy, straight into the browser's blob store.
+ */
+export function encodeBmp(pixels: ImageData): Blob {
+  return new Blob([bmpHeader(pixels.width, pixels.height), pixels.data], { type: 'image/bmp' });
 }
 
 export function blobToDataUrl(blob: Blob): Promise<string> {

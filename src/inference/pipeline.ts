@@ -2,7 +2,7 @@ import type { ImageSource, StylizeOptions, StylizeResult } from '../messaging/pr
 import { composite } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
 import { encodeBmp } from './encode';
-import { keepAlpha, subjectProbability } from './mask';
+import { subjectKeepAlpha } from './mask';
 import { CONTENT_SIZE, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
 import { paintBottleneck } from '../library/record';
@@ -64,15 +64,14 @@ export interface PaintDeps {
   bottleneck(styleId: string): Promise<Float32Array>;
 }
 
-/** A painted result: the bytes of a lossless image file, and what the page needs to know about it. */
+/** A painted result: a lossless image file, and what the page needs to know about it. */
 export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
-  bytes: Uint8Array<ArrayBuffer>;
-  mimeType: string;
+  file: Blob;
 }
 
 /** Paints a prepared image with the given options: mask, bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
-  const keep = new ImageData(keepAlpha(subjectProbability(p.logits, options.subject), options.invert), SEG_SIZE, SEG_SIZE);
+  const keep = new ImageData(subjectKeepAlpha(p.logits, options.subject, options.invert), SEG_SIZE, SEG_SIZE);
   sw.lap('mask');
   const style = await deps.bottleneck(options.styleId);
   const mix = options.mixStyleId ? await deps.bottleneck(options.mixStyleId) : undefined;
@@ -86,9 +85,9 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
   const out = composite({ original: p.bitmap, stylized, keep, keepTransparency: mayHaveAlpha(p.type) });
   sw.lap('composite');
-  const bytes = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
+  const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
   sw.lap('encode');
-  return { bytes, mimeType: 'image/bmp', width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
+  return { file, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
 }
 
 /** A small LRU of prepared images, closing bitmaps as they fall out. */

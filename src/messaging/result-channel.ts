@@ -1,8 +1,14 @@
 /**
  * The result channel: the offscreen document hands a finished image straight to the content
  * script that asked for it, over a runtime port the content script opens per job — one hop
- * instead of two JSON messages through the service worker, in slices the page decodes natively
- * as they arrive (no multi-MB string parsed at once on the page's main thread).
+ * instead of two messages through the service worker.
+ *
+ * Where extension messaging uses the structured clone (Firefox; Chrome 148+ with the manifest's
+ * `message_serialization`), the image file itself crosses as a Blob: a handle to bytes already in
+ * the browser's blob store, so nothing is copied or parsed on the way. Elsewhere messages are JSON,
+ * and the bytes travel as base64 slices the page decodes natively as they arrive. The content
+ * script says first which it is: its hello carries a Uint8Array, which survives only a structured
+ * clone (JSON makes it a plain object).
  */
 
 /** Port name: `backdrop-result:<jobId>`. */
@@ -12,9 +18,22 @@ export const RESULT_SLICE = 1 << 20;
 
 /** offscreen → content, over the port. */
 export type ResultPortMessage =
+  | { kind: 'file'; file: Blob }
   | { kind: 'slice'; data: string }
   | { kind: 'end'; mimeType: string }
   | { kind: 'error'; message: string };
+
+/** content → offscreen, first on the port. */
+export interface ResultPortHello {
+  kind: 'hello';
+  probe: Uint8Array;
+}
+
+export const resultPortHello = (): ResultPortHello => ({ kind: 'hello', probe: new Uint8Array([1]) });
+
+/** Whether a hello arrived with its bytes intact, i.e. this channel carries binary data. */
+export const carriesBinary = (m: unknown) =>
+  typeof m === 'object' && m !== null && (m as ResultPortHello).kind === 'hello' && (m as ResultPortHello).probe instanceof Uint8Array;
 
 /** Where the offscreen document delivers a job's result. */
 export interface DeliverTo {

@@ -9,7 +9,7 @@ import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import type { InferenceHost } from './host';
-import { openResultPorts } from './delivery';
+import { deliveries, openResultPorts } from './delivery';
 
 async function bitmapOf(url: string) {
   const res = await fetch(url);
@@ -30,6 +30,7 @@ export function debugApi(host: InferenceHost) {
     log: () => host.log.slice(-200),
     lastTimings: () => host.lastTimings,
     openResultPorts,
+    deliveries: () => ({ ...deliveries }),
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */

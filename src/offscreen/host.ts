@@ -10,7 +10,6 @@ import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline'
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
 import { deliver } from './delivery';
-import { toBase64 } from '../messaging/result-channel';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
 
@@ -109,12 +108,12 @@ export class InferenceHost {
         p = await prepare(msg.source, models, sw);
         this.prepared.set(key, p);
       }
-      const { bytes, mimeType, ...result } = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+      const { file, ...result } = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
-        if (!await deliver(msg.jobId, msg.deliverTo, bytes, mimeType)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
+        if (!await deliver(msg.jobId, msg.deliverTo, file)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
       } else {
-        dataUrl = `data:${mimeType};base64,${toBase64(bytes)}`;
+        dataUrl = await blobToDataUrl(file);
       }
       sw.lap('deliver');
       this.lastTimings = result.timings;

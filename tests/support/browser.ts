@@ -18,7 +18,8 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+/** `extensionDir`: another build folder than the one under test (e.g. a variant of its manifest). */
+export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise<ExtensionBrowser> {
   requireBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
   const browser = await puppeteer.launch({
@@ -26,7 +27,7 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     headless: true,
     pipe: true,
     userDataDir,
-    enableExtensions: [EXTENSION_DIR],
+    enableExtensions: [extensionDir],
     args: [
       '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic', '--disable-domain-reliability', '--disable-gpu',

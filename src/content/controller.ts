@@ -7,8 +7,11 @@ import { findImage, imageMatches } from './targets';
 import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
-/** Jobs under way: the image, and its result arriving over the result channel. */
-const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult }>();
+/**
+ * Jobs under way: the image, its result arriving over the result channel, and the swap, which
+ * starts as soon as the result arrives (the service worker's job-done only adds the details).
+ */
+const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult; swapped: Promise<void> }>();
 /** What each stylized image shows: the result's bytes and the blob: URL made of them (revoked when replaced). */
 const shown = new WeakMap<HTMLImageElement, { blob: Blob; url: string }>();
 /**
@@ -57,7 +60,18 @@ function endJob(jobId: string) {
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
-  jobs.set(jobId, { img, pending: expectResult(jobId) });
+  const pending = expectResult(jobId);
+  const swapped = pending.result.then(async (blob) => {
+    try {
+      await show(img, blob);
+    } catch (e) {
+      overlayFor(img).show({ kind: 'error', text: (e as Error).message });
+      throw e;
+    }
+    clearOverlay(img);
+  });
+  swapped.catch(() => {}); // reported by job-done, or replaced by job-failed's message
+  jobs.set(jobId, { img, pending, swapped });
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.
   const source = isStylized(img) ? originalUrl(img)! : srcUrl;
@@ -93,7 +107,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       if (!job) return false;
       const { img } = job;
       try {
-        await show(img, await job.pending.result);
+        await job.swapped;
         img.dataset.backdropStyle = msg.styleName;
       } catch (e) {
         overlayFor(img).show({ kind: 'error', text: (e as Error).message });
@@ -101,7 +115,6 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       }
       const from = msg.result.downscaledFrom;
       if (from) overlayFor(img).show({ kind: 'note', text: `Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).` });
-      else clearOverlay(img);
       return true;
     }
     case 'job-failed': {

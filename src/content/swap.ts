@@ -12,13 +12,19 @@ interface Original {
   inlineHeight: string;
   /** The URL the image showed before it was stylized. */
   url: string;
+  /** The result's URL, as set on the image: a page that sets another `src` has taken the image back. */
+  shown: string;
 }
 
 const originals = new WeakMap<HTMLImageElement, Original>();
 export const STYLIZED_ATTR = 'data-backdrop-stylized';
 
-export const isStylized = (img: HTMLImageElement) => originals.has(img);
-export const originalUrl = (img: HTMLImageElement) => originals.get(img)?.url;
+/** Whether `img` shows a Backdrop result now (not the page's own picture again). */
+export const isStylized = (img: HTMLImageElement) => {
+  const saved = originals.get(img);
+  return saved !== undefined && img.getAttribute('src') === saved.shown;
+};
+export const originalUrl = (img: HTMLImageElement) => (isStylized(img) ? originals.get(img)!.url : undefined);
 
 function saveAttrs(img: HTMLImageElement): SavedAttr[] {
   const saved: SavedAttr[] = [];
@@ -36,15 +42,17 @@ function saveAttrs(img: HTMLImageElement): SavedAttr[] {
 /** Replaces what `img` shows by `url`, keeping its rendered size and everything needed to restore it. */
 export async function swapImage(img: HTMLImageElement, url: string): Promise<void> {
   const before = img.getBoundingClientRect();
-  if (!originals.has(img)) {
+  if (!isStylized(img)) {
     originals.set(img, {
       attrs: saveAttrs(img),
       inlineWidth: img.style.width,
       inlineHeight: img.style.height,
       url: img.currentSrc || img.src,
+      shown: url,
     });
   }
   const saved = originals.get(img)!;
+  saved.shown = url;
   for (const { el, name } of saved.attrs) if (name !== 'src') el.removeAttribute(name);
   img.src = url;
   img.setAttribute(STYLIZED_ATTR, '');
@@ -74,6 +82,11 @@ export function restoreImage(img: HTMLImageElement): boolean {
   const saved = originals.get(img);
   if (!saved) return false;
   originals.delete(img);
+  // The page showed its own picture again meanwhile: that stays.
+  if (img.getAttribute('src') !== saved.shown) {
+    img.removeAttribute(STYLIZED_ATTR);
+    return false;
+  }
   // Sources first, then the <img> itself, so the browser selects among the original candidates once.
   for (const { el, name, value } of [...saved.attrs].reverse()) {
     if (value === null) el.removeAttribute(name);

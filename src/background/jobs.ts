@@ -63,22 +63,32 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   const offscreenReady = ensureOffscreen();
   const optionsReady = resolveOptions(styleId);
   const nameReady = optionsReady.then((o) => styleName(o.styleId)).catch(() => 'style');
+  await offscreenReady.catch(() => {});
+  const beginReply = sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl }).then(parseJobBeginReply);
+  const options = await optionsReady;
+  const stylize = (source: ImageSource) => sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
+  // An address the offscreen document can fetch is the image's source already (a stylized or
+  // page-local image has a blob: or data: one, which the page must answer for), so that job starts
+  // while the page gets ready, and is cancelled if the page says no.
+  const early = isFetchableUrl(srcUrl) ? stylize({ kind: 'url', url: srcUrl }) : undefined;
+  const cancelEarly = () => early && void sendToOffscreen({ to: 'offscreen', type: 'cancel', jobId }).catch(() => {});
   let begin;
   try {
-    await offscreenReady.catch(() => {});
-    begin = parseJobBeginReply(await sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl }));
+    begin = await beginReply;
   } catch {
+    cancelEarly();
     return { ok: false, error: { code: 'no-target', message: 'Backdrop is not running in this page yet: reload the page.' } };
   }
-  if (!begin.ok) return fail(begin.error);
+  if (!begin.ok) {
+    cancelEarly();
+    return fail(begin.error);
+  }
 
-  let source: ImageSource;
-  if (begin.dataUrl) source = { kind: 'data', dataUrl: begin.dataUrl };
-  else if (isFetchableUrl(begin.sourceUrl ?? srcUrl)) source = { kind: 'url', url: begin.sourceUrl ?? srcUrl };
+  let reply;
+  if (early) reply = await early;
+  else if (begin.dataUrl) reply = await stylize({ kind: 'data', dataUrl: begin.dataUrl });
+  else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl });
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
-
-  const options = await optionsReady;
-  const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
   if (!reply.ok) return fail(reply.error);
   const remembered = rememberRecent(options.styleId);
   await sendToContent(target, { to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await nameReady });

@@ -100,7 +100,9 @@ export type BackgroundToOffscreen =
   | { to: 'offscreen'; type: 'add-style'; source: ImageSource; name: string; origin: StyleOriginWire }
   | { to: 'offscreen'; type: 'to-png'; dataUrl: string }
   /** Load the runtime and models and the style's bottleneck now, so the next job starts warm. */
-  | { to: 'offscreen'; type: 'warm'; options: StylizeOptions };
+  | { to: 'offscreen'; type: 'warm'; options: StylizeOptions }
+  /** The page will not take this job's result (the image is gone): skip it, or stop waiting for its port. */
+  | { to: 'offscreen'; type: 'cancel'; jobId: string };
 
 export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fileName: string };
 

@@ -9,7 +9,7 @@ interface Channel {
   binary: boolean;
 }
 const channels = new Map<string, Channel>();
-const waiting = new Map<string, (c: Channel) => void>();
+const waiting = new Map<string, (c: Channel | undefined) => void>();
 
 /** Result ports open now (jobs whose page still waits): for tests, to see none is left behind. */
 export const openResultPorts = () => channels.size;
@@ -32,7 +32,19 @@ export function listenForResultPorts() {
   });
 }
 
+/** Jobs cancelled before their port came: delivery gives up at once. */
+const cancelled = new Set<string>();
+
+/** Gives up on delivering a job's result: a wait for its port ends now, and a later one at once. */
+export function cancelDelivery(jobId: string) {
+  const wait = waiting.get(jobId);
+  if (wait) return void wait(undefined);
+  cancelled.add(jobId);
+  if (cancelled.size > 100) cancelled.delete(cancelled.values().next().value!);
+}
+
 function channelFor(jobId: string, timeoutMs: number): Promise<Channel | undefined> {
+  if (cancelled.delete(jobId)) return Promise.resolve(undefined);
   const ready = channels.get(jobId);
   if (ready) return Promise.resolve(ready);
   return new Promise((resolve) => {

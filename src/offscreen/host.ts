@@ -9,7 +9,7 @@ import { ModelSet, modelRuns } from '../inference/models';
 import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
-import { deliver } from './delivery';
+import { cancelDelivery, deliver } from './delivery';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
 
@@ -31,6 +31,8 @@ export class InferenceHost {
   private models?: ModelSet;
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
+  /** Jobs the background cancelled (see cancel). */
+  private cancelled = new Set<string>();
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -95,11 +97,16 @@ export class InferenceHost {
       case 'add-style': return this.addStyle(msg);
       case 'to-png': return this.toPng(msg);
       case 'warm': return this.warm(msg.options);
+      case 'cancel': return this.cancel(msg.jobId);
     }
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
     return this.serial(() => outcome(async () => {
+      const stopIfCancelled = () => {
+        if (this.cancelled.delete(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
+      };
+      stopIfCancelled();
       const models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
       const sw = new Stopwatch();
       const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
@@ -108,6 +115,7 @@ export class InferenceHost {
         p = await prepare(msg.source, models, sw);
         this.prepared.set(key, p);
       }
+      stopIfCancelled();
       const { file, ...result } = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
@@ -119,6 +127,14 @@ export class InferenceHost {
       this.lastTimings = result.timings;
       return { result: { ...result, dataUrl } };
     }));
+  }
+
+  /** A job still queued is skipped; one under way paints but does not wait for a page that will not come. */
+  async cancel(jobId: string): Promise<{ ok: true }> {
+    this.cancelled.add(jobId);
+    if (this.cancelled.size > 100) this.cancelled.delete(this.cancelled.values().next().value!);
+    cancelDelivery(jobId);
+    return { ok: true };
   }
 
   addStyle(msg: Msg<'add-style'>): Promise<AddStyleReply> {

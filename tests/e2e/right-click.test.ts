@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { decodeLabels, erode, meanAbsDiff, readImagePixels } from '../support/pixels';
+import { meanAbsDiff, readImagePixels } from '../support/pixels';
+import { stylizedDistance } from '../support/stylized';
 import { startServer, type TestServer } from '../support/server';
 
 let ext: ExtensionBrowser;
@@ -68,27 +69,13 @@ async function stylize(sel: string) {
   return { outcome, ms, originalUrl: currentSrc };
 }
 
-/** Subject (eroded model mask) and background regions, from the model's own labels at 257². */
-async function regions(url: string) {
-  const off = await ext.offscreen();
-  const labels = decodeLabels(await off.evaluate((u) => (globalThis as any).backdropDebug.segmentLabels(u), url));
-  return {
-    subject: { mask: erode(labels, 257, 257, 3, (l) => l !== 0), w: 257, h: 257 },
-    background: { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 },
-  };
-}
-
 async function expectStylizedWell(sel: string, originalUrl: string, compareUrl = originalUrl) {
   const a = await attrs(sel);
   expect(a.stylized).toBe(true);
   expect(a.src).toMatch(/^blob:/);
   expect(a.srcset).toBeNull();
-  const shown = await readImagePixels(page, { selector: sel });
-  const original = await readImagePixels(page, { url: compareUrl });
+  const { shown, original, subject, background } = await stylizedDistance(ext, page, sel, compareUrl);
   expect([shown.width, shown.height]).toEqual([original.width, original.height]);
-  const r = await regions(compareUrl);
-  const subject = meanAbsDiff(shown, original, r.subject);
-  const background = meanAbsDiff(shown, original, r.background);
   console.log(`${sel}: subject MAD ${subject.mad.toFixed(2)} over ${subject.pixels} px, background MAD ${background.mad.toFixed(1)} over ${background.pixels} px`);
   expect(subject.pixels).toBeGreaterThan(1000);
   expect(background.pixels).toBeGreaterThan(1000);
@@ -184,6 +171,45 @@ describe('Stylize background', () => {
     // The failed job's result port is closed, not left open in the offscreen document.
     const off = await ext.offscreen();
     await off.waitForFunction(() => (globalThis as any).backdropDebug.openResultPorts() === 0, { timeout: 5_000 });
+  });
+
+  test('an image gone from the page: the job that started at once is cancelled before the transfer runs', async () => {
+    const off = await ext.startOffscreen();
+    const runs = () => off.evaluate(() => ({ ...(globalThis as any).backdropDebug.modelRuns }));
+    const before = await runs();
+    const t0 = performance.now();
+    const outcome = await ext.click('stylize-background', page, `${site.origin}/fixtures/pytorchhub_dog.jpg?gone`) as { ok: boolean; error?: { code: string } };
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error?.code).toBe('no-target');
+    // The next job is not held up by a cancelled one waiting for its page (up to 5 s).
+    const next = await stylize('#plain');
+    expect(next.outcome.ok).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(4_000);
+    const after = await runs();
+    expect(after.transfer - before.transfer).toBe(1); // the good image's only
+    expect(await off.evaluate(() => (globalThis as any).backdropDebug.openResultPorts())).toBe(0);
+    expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
+    await page.$eval('#plain', (img) => (img as HTMLImageElement).decode());
+  });
+
+  test('a page that shows another picture in a stylized <img> has taken it back', async () => {
+    await page.$eval('#plain', (img) => (img as HTMLImageElement).decode()); // restored just before (no-store)
+    const { outcome } = await stylize('#plain');
+    expect(outcome.ok).toBe(true);
+    const other = `${site.origin}/fixtures/pexels-elly-fairytale-3822220.jpg`;
+    await page.$eval('#plain', (img, u) => { (img as HTMLImageElement).src = u; }, other);
+    await page.waitForFunction((u) => (document.querySelector('#plain') as HTMLImageElement).currentSrc === u
+      && (document.querySelector('#plain') as HTMLImageElement).complete, {}, other);
+    // Restore leaves the page's own picture alone.
+    expect(await ext.click('restore-original', page, other)).toBe(false);
+    expect((await attrs('#plain')).src).toBe(other);
+    // Stylizing now paints the new picture, not the one stylized before.
+    const again = await stylize('#plain');
+    expect(again.outcome.ok).toBe(true);
+    expect(again.originalUrl).toBe(other);
+    await expectStylizedWell('#plain', other);
+    expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
+    expect((await attrs('#plain')).src).toBe(other);
   });
 
   test('a good image still stylizes after failures', async () => {

@@ -19,9 +19,11 @@ export function sendToContent(target: TabTarget, msg: BackgroundToContent): Prom
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends a request to the offscreen document, waiting briefly for a document that is still starting. */
+/**
+ * Sends a request to the offscreen document: straight away (it is usually there), else once it is
+ * created, waiting briefly for a document that is still starting.
+ */
 export async function sendToOffscreen<R = StylizeReply>(msg: BackgroundToOffscreen): Promise<R | { ok: false; error: JobError }> {
-  await ensureOffscreen();
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = (await browser.runtime.sendMessage(msg)) as R | undefined;
@@ -29,7 +31,7 @@ export async function sendToOffscreen<R = StylizeReply>(msg: BackgroundToOffscre
       throw new Error('no reply');
     } catch (e) {
       if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${(e as Error).message}` } };
-      await sleep(100);
+      if (attempt > 0) await sleep(100);
       await ensureOffscreen();
     }
   }

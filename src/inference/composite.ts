@@ -50,7 +50,9 @@ export function composite({ original, stylized, keep, keepTransparency }: Compos
   const o = out.getContext('2d')!;
   o.drawImage(original, 0, 0);
   o.imageSmoothingEnabled = true;
-  o.imageSmoothingQuality = 'high';
+  // Bilinear: on a painted texture the bicubic filter ('high') is hard to tell apart, and costs
+  // ~6 ms more at 1280×960 here.
+  o.imageSmoothingQuality = 'low';
   o.drawImage(background, 0, 0, width, height);
   if (keepTransparency) {
     o.globalCompositeOperation = 'destination-in';

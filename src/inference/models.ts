@@ -95,6 +95,15 @@ export class ModelSet {
   }
 
   /**
+   * Starts loading the models a stylization needs without waiting for them: a cold job fetches and
+   * decodes its image meanwhile.
+   */
+  preload(kind: TransferKind): void {
+    this.segmentation().catch(() => {});
+    this.transferModel(kind).catch(() => {});
+  }
+
+  /**
    * Loads and compiles segmentation and the transfer model and runs each once on zeros, so that the
    * first real image pays neither compilation nor first-run set-up (weight packing). Not counted in
    * modelRuns.

@@ -108,6 +108,19 @@ export class InferenceHost {
       };
       stopIfCancelled();
       const models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
+      // Cold, the models and the style's bottleneck load while the image is fetched and decoded.
+      models.preload(msg.options.transferModel);
+      const bottlenecks = new Map<string, Promise<Float32Array>>();
+      const bottleneck = (id: string) => {
+        let b = bottlenecks.get(id);
+        if (!b) {
+          b = this.styles.bottleneck(models, id);
+          b.catch(() => {}); // awaited by paint, which reports a failure
+          bottlenecks.set(id, b);
+        }
+        return b;
+      };
+      for (const id of [msg.options.styleId, msg.options.mixStyleId]) if (id) void bottleneck(id);
       const sw = new Stopwatch();
       const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
       let p = this.prepared.get(key);
@@ -116,7 +129,7 @@ export class InferenceHost {
         this.prepared.set(key, p);
       }
       stopIfCancelled();
-      const { file, ...result } = await paint(p, msg.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+      const { file, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
         if (!await deliver(msg.jobId, msg.deliverTo, file)) throw new JobFailure('no-target', 'The page closed before the result arrived.');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { bmpHeader, BMP_HEADER_SIZE } from '../../src/inference/encode';
+import { bmpHeader, BMP_HEADER_SIZE, encodeBmp } from '../../src/inference/encode';
 import { threadPlan, withFallback } from '../../src/inference/runtime';
 import { sniffImageType } from '../../src/inference/decode';
 
@@ -16,6 +16,18 @@ describe('BMP header', () => {
     // masks pick bytes 0,1,2,3 of each pixel as R,G,B,A: canvas order
     expect([h.getUint32(54, true), h.getUint32(58, true), h.getUint32(62, true), h.getUint32(66, true)])
       .toEqual([0xff, 0xff00, 0xff0000, 0xff000000]);
+  });
+});
+
+describe('BMP file', () => {
+  test('a Blob of the header and the pixel bytes as they are', async () => {
+    const pixels = new Uint8ClampedArray([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+    const file = encodeBmp({ width: 3, height: 2, data: pixels } as ImageData);
+    expect(file.type).toBe('image/bmp');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    expect(bytes.length).toBe(BMP_HEADER_SIZE + pixels.length);
+    expect(Array.from(bytes.subarray(0, BMP_HEADER_SIZE))).toEqual(Array.from(bmpHeader(3, 2)));
+    expect(Array.from(bytes.subarray(BMP_HEADER_SIZE))).toEqual(Array.from(pixels));
   });
 });
 

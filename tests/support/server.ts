@@ -23,7 +23,7 @@ export interface TestServer {
   hits: Map<string, number>;
 }
 
-export type Route = (path: string) => Promise<{ type: string; body: Buffer | string; status?: number } | undefined>;
+export type Route = (path: string) => Promise<{ type: string; body: Buffer | string; status?: number; headers?: Record<string, string> } | undefined>;
 
 export async function startServer(pagesDir = join(ROOT, 'tests/e2e/pages'), extra?: Route): Promise<TestServer> {
   const hits = new Map<string, number>();
@@ -37,7 +37,7 @@ export async function startServer(pagesDir = join(ROOT, 'tests/e2e/pages'), extr
     try {
       const custom = await extra?.(path);
       if (custom) {
-        res.writeHead(custom.status ?? 200, { ...headers, 'content-type': custom.type }).end(custom.body);
+        res.writeHead(custom.status ?? 200, { ...headers, ...custom.headers, 'content-type': custom.type }).end(custom.body);
         return;
       }
       if (path === '/broken/missing.jpg') return void res.writeHead(404, headers).end('not found');

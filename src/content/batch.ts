@@ -12,7 +12,7 @@ import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../mess
 import type { FoundImage, ItemState } from '../batch/queue';
 import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
 import { clearOverlay, overlayFor } from './overlay';
-import { STYLIZED_ATTR, restoreImage, swapImage } from './swap';
+import { STYLIZED_ATTR, loadsDetached, restoreImage, swapImage } from './swap';
 import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
@@ -392,6 +392,11 @@ async function apply(url: string): Promise<boolean> {
   entry.state = 'done';
   entry.blob = blob;
   entry.result = URL.createObjectURL(blob);
+  await loadsDetached(entry.result);
+  if (entries.get(url) !== entry) {
+    URL.revokeObjectURL(entry.result);
+    return false;
+  }
   const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));
   return shown.some(Boolean);
 }

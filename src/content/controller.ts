@@ -2,7 +2,7 @@
 import type { BackgroundToContent, JobBeginReply } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
-import { isStylized, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
+import { isStylized, loadsDetached, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
 import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
@@ -31,14 +31,6 @@ function forget(img: HTMLImageElement) {
   shown.delete(img);
 }
 
-/** Resolves once a detached image has loaded `url`, false if the page refuses it. */
-const loads = (url: string) => new Promise<boolean>((resolve) => {
-  const probe = new Image();
-  probe.onload = () => resolve(true);
-  probe.onerror = () => resolve(false);
-  probe.src = url;
-});
-
 /**
  * Shows a result in place: as a blob: URL, or a data: URL where the page's CSP refuses blob: images.
  * The file loads in a detached image first: the page's image then switches in one step from the
@@ -48,7 +40,7 @@ const loads = (url: string) => new Promise<boolean>((resolve) => {
 async function show(img: HTMLImageElement, blob: Blob) {
   const previous = shown.get(img);
   let url = URL.createObjectURL(blob);
-  if (!await loads(url)) {
+  if (!await loadsDetached(url)) {
     URL.revokeObjectURL(url);
     url = await blobToDataUrl(blob);
   }

@@ -39,6 +39,17 @@ function saveAttrs(img: HTMLImageElement): SavedAttr[] {
   return saved;
 }
 
+/**
+ * Resolves once a detached image has loaded `url` (false if the page refuses it): an element set to
+ * it afterwards switches in one step from the memory cache, without partial paints while it streams.
+ */
+export const loadsDetached = (url: string) => new Promise<boolean>((resolve) => {
+  const probe = new Image();
+  probe.onload = () => resolve(true);
+  probe.onerror = () => resolve(false);
+  probe.src = url;
+});
+
 /** Replaces what `img` shows by `url`, keeping its rendered size and everything needed to restore it. */
 export async function swapImage(img: HTMLImageElement, url: string): Promise<void> {
   const before = img.getBoundingClientRect();

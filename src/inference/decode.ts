@@ -1,4 +1,4 @@
-import { MAX_SIDE, MIN_SIDE, type ErrorCode, type ImageSource } from '../messaging/protocol';
+import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, type ErrorCode, type ImageSource } from '../messaging/protocol';
 import { fitWithin } from './preprocess';
 
 export class JobFailure extends Error {
@@ -39,7 +39,7 @@ export async function fetchImage(source: ImageSource): Promise<Blob> {
 export interface Decoded {
   bitmap: ImageBitmap;
   type: string;
-  /** Set when the original was over MAX_SIDE and was decoded downscaled. */
+  /** Set when the original was over MAX_SIDE or MAX_PIXELS and was decoded downscaled. */
   downscaledFrom?: { width: number; height: number };
 }
 
@@ -62,7 +62,7 @@ export async function decodeImage(blob: Blob): Promise<Decoded> {
     bitmap.close();
     throw new JobFailure('too-small', `The image is too small (${width}×${height}); Backdrop needs at least ${MIN_SIDE}×${MIN_SIDE} px.`);
   }
-  const fit = fitWithin(width, height, MAX_SIDE);
+  const fit = fitWithin(width, height, MAX_SIDE, MAX_PIXELS);
   if (!fit.scaled) return { bitmap, type };
   const scaled = await createImageBitmap(bitmap, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
   bitmap.close();

@@ -72,12 +72,14 @@ export function bilinearResize(
   return out;
 }
 
-/** Size to process an image at: the original, or scaled down so its long side fits `maxSide`. */
-export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number; scaled: boolean } {
-  const long = Math.max(width, height);
-  if (long <= maxSide) return { width, height, scaled: false };
-  const s = maxSide / long;
-  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)), scaled: true };
+/**
+ * Size to process an image at: the original, or scaled down (keeping its aspect) so its long side
+ * fits `maxSide` and its area `maxPixels`.
+ */
+export function fitWithin(width: number, height: number, maxSide: number, maxPixels = Infinity): { width: number; height: number; scaled: boolean } {
+  const s = Math.min(maxSide / Math.max(width, height), Math.sqrt(maxPixels / (width * height)));
+  if (s >= 1) return { width, height, scaled: false };
+  return { width: Math.max(1, Math.floor(width * s)), height: Math.max(1, Math.floor(height * s)), scaled: true };
 }
 
 type Drawable = CanvasImageSource;

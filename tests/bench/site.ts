@@ -4,13 +4,11 @@
  */
 import type { Page } from 'puppeteer-core';
 import type { Route } from '../support/server';
+import { makeJpeg, type ImageSpec as JpegSpec } from '../support/images';
 import { galleryFixture, type BenchConfig } from './config';
 
-export interface ImageSpec {
+export interface ImageSpec extends JpegSpec {
   name: string;
-  fixture: string;
-  width: number;
-  height: number;
 }
 
 /** Records every long task (> 50 ms) of the page's main thread, where content scripts run too. */
@@ -55,24 +53,6 @@ export function benchRoute(config: BenchConfig, images: Map<string, Buffer>): Ro
 /** Draws each fixture into a canvas of the spec's size in `page` (on the server's origin) and returns JPEG bytes. */
 export async function makeImages(page: Page, specs: ImageSpec[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  for (const spec of specs) {
-    const b64 = await page.evaluate(async ({ fixture, width, height }) => {
-      const img = new Image();
-      img.src = `/fixtures/${fixture}`;
-      await img.decode();
-      const scale = Math.max(width / img.naturalWidth, height / img.naturalHeight);
-      const sw = width / scale, sh = height / scale;
-      const c = document.createElement('canvas');
-      c.width = width;
-      c.height = height;
-      c.getContext('2d')!.drawImage(img, (img.naturalWidth - sw) / 2, (img.naturalHeight - sh) / 2, sw, sh, 0, 0, width, height);
-      const blob = await new Promise<Blob>((r, j) => c.toBlob((b) => (b ? r(b) : j(new Error('toBlob failed'))), 'image/jpeg', 0.9));
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let s = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(s);
-    }, spec);
-    out.set(spec.name, Buffer.from(b64, 'base64'));
-  }
+  for (const spec of specs) out.set(spec.name, await makeJpeg(page, spec));
   return out;
 }

@@ -9,11 +9,14 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { meanAbsDiff, readImagePixels } from '../support/pixels';
 import { stylizedDistance } from '../support/stylized';
 import { startServer, type TestServer } from '../support/server';
+import { makeJpeg } from '../support/images';
 
 let ext: ExtensionBrowser;
 let site: TestServer;
 let other: TestServer;
 let page: Page;
+/** A 3000×2000 photo made at run time (over the 2048² result limit), served as /big.jpg. */
+let bigJpeg: Buffer | undefined;
 
 const pageHtml = (otherOrigin: string) => `<!doctype html><meta charset="utf-8"><title>gallery</title>
 <style>body { margin: 0; font: 14px sans-serif } img { display: block; margin: 8px }</style>
@@ -30,8 +33,11 @@ const pageHtml = (otherOrigin: string) => `<!doctype html><meta charset="utf-8">
 
 beforeAll(async () => {
   other = await startServer();
-  site = await startServer(undefined, async (path) =>
-    path === '/gallery.html' ? { type: 'text/html; charset=utf-8', body: pageHtml(other.origin) } : undefined);
+  site = await startServer(undefined, async (path) => {
+    if (path === '/gallery.html') return { type: 'text/html; charset=utf-8', body: pageHtml(other.origin) };
+    if (path === '/big.jpg' && bigJpeg) return { type: 'image/jpeg', body: bigJpeg };
+    return undefined;
+  });
   ext = await launchWithExtension();
   page = await ext.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
@@ -210,6 +216,29 @@ describe('Stylize background', () => {
     await expectStylizedWell('#plain', other);
     expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
     expect((await attrs('#plain')).src).toBe(other);
+  });
+
+  test('a photo over 2048² is processed at that many pixels, and the image says so', async () => {
+    bigJpeg = await makeJpeg(page, { fixture: 'pexels-jansel-ferma-3949761.jpg', width: 3000, height: 2000 });
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.id = 'big';
+      img.style.width = '600px';
+      img.src = '/big.jpg';
+      document.body.append(img);
+      return img.decode();
+    });
+    const before = await rectOf('#big');
+    const { outcome } = await stylize('#big');
+    expect(outcome.ok).toBe(true);
+    // 3000×2000 scaled by √(2048² / 6 MP): the long side 2508, the aspect kept.
+    expect(await page.$eval('#big', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])).toEqual([2508, 1672]);
+    expect(await rectOf('#big')).toEqual(before);
+    const overlay = await overlayState();
+    expect(overlay?.state).toBe('note');
+    expect(overlay?.text).toContain('Processed at 2508×1672 (the original is 3000×2000)');
+    expect(await ext.click('restore-original', page, (await attrs('#big')).src!)).toBe(true);
+    await page.evaluate(() => document.getElementById('big')!.remove());
   });
 
   test('a good image still stylizes after failures', async () => {

@@ -31,6 +31,13 @@ describe('geometry', () => {
     expect(fitWithin(1280, 960, 4096)).toEqual({ width: 1280, height: 960, scaled: false });
     expect(fitWithin(8000, 6000, 4096)).toEqual({ width: 4096, height: 3072, scaled: true });
     expect(fitWithin(1000, 9000, 4096)).toEqual({ width: 455, height: 4096, scaled: true });
+    // An area cap too: 4000×3000 (12 MP) to at most 2048² pixels, same aspect.
+    const big = fitWithin(4000, 3000, 4096, 2048 * 2048);
+    expect(big.scaled).toBe(true);
+    expect(big.width * big.height).toBeLessThanOrEqual(2048 * 2048);
+    expect(big.width * big.height).toBeGreaterThan(0.99 * 2048 * 2048);
+    expect(big.width / big.height).toBeCloseTo(4 / 3, 2);
+    expect(fitWithin(2048, 2048, 4096, 2048 * 2048)).toEqual({ width: 2048, height: 2048, scaled: false });
   });
 });
 

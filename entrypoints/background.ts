@@ -4,7 +4,7 @@ import { createMenus, handleContextMenuClick, refreshRecentMenu } from '../src/b
 import { routePopupMessage } from '../src/background/popup-routes';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
-import { handleBatchCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
+import { handleBatchCommand, handleCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
 import { isWarmHint, warmUp } from '../src/background/warm-up';
 
 export default defineBackground({
@@ -41,7 +41,7 @@ export default defineBackground({
       return undefined;
     });
 
-    // The seam tests drive: the very function registered with contextMenus.onClicked.
-    Object.assign(globalThis, { backdrop: { handleContextMenuClick, ensureOffscreen, handleBatchCommand } });
+    // The seams tests drive: the very functions registered with contextMenus.onClicked and commands.onCommand.
+    Object.assign(globalThis, { backdrop: { handleContextMenuClick, handleCommand, ensureOffscreen, handleBatchCommand } });
   },
 });

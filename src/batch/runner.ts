@@ -188,6 +188,12 @@ export function routeBatchMessage(message: unknown, sender: Browser.runtime.Mess
   return undefined;
 }
 
+/** The keyboard shortcut (the manifest's `stylize-page` command, Alt+Shift+B): a batch on the active tab. */
+export function handleCommand(command: string, tab?: { id?: number }): Promise<BatchStatus> | undefined {
+  if (command === 'stylize-page' && tab?.id !== undefined && tab.id >= 0) return startBatch(tab.id);
+  return undefined;
+}
+
 /** Registers the batch flow's listeners; call once at the top level of the service worker. */
 export function registerBatch() {
   browser.runtime.onConnect.addListener((port) => {
@@ -195,9 +201,7 @@ export function registerBatch() {
     if (port.name !== BATCH_PORT || tabId === undefined || port.sender?.frameId !== 0) return;
     void resumeBatch(tabId);
   });
-  browser.commands?.onCommand.addListener((command, tab) => {
-    if (command === 'stylize-page' && tab?.id !== undefined && tab.id >= 0) void startBatch(tab.id);
-  });
+  browser.commands?.onCommand.addListener((command, tab) => void handleCommand(command, tab));
   // A closed, reloaded or navigated tab takes its batch with it (a new start re-reports what is still pending).
   browser.tabs.onRemoved.addListener((tabId) => void setBatch(tabId, () => undefined));
   browser.tabs.onUpdated.addListener((tabId, change) => {

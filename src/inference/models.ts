@@ -2,6 +2,12 @@ import type { LoadedModel, Runtime } from './runtime';
 import { threadPlan } from './runtime';
 
 export const SEG_SIZE = 257;
+/**
+ * DeepLab's 257² logits are a bilinear (align-corners) upsampling of its 33² output grid: every 8th
+ * pixel is a grid point (checked on real photos by tests/e2e/golden.test.ts). The mask uses it to
+ * decide whole cells at once (subjectKeepAlpha).
+ */
+export const SEG_GRID = { width: SEG_SIZE, step: 8 } as const;
 export const STYLE_SIZE = 256;
 export const CONTENT_SIZE = 384;
 export const BOTTLENECK = 100;

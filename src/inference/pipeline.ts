@@ -3,7 +3,7 @@ import { composite } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
 import { encodeBmp } from './encode';
 import { subjectKeepAlpha } from './mask';
-import { CONTENT_SIZE, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
+import { CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
 import { paintBottleneck } from '../library/record';
 
@@ -71,7 +71,7 @@ export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
 
 /** Paints a prepared image with the given options: mask, bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
-  const keep = new ImageData(subjectKeepAlpha(p.logits, options.subject, options.invert), SEG_SIZE, SEG_SIZE);
+  const keep = new ImageData(subjectKeepAlpha(p.logits, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
   sw.lap('mask');
   const style = await deps.bottleneck(options.styleId);
   const mix = options.mixStyleId ? await deps.bottleneck(options.mixStyleId) : undefined;

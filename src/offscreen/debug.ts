@@ -2,9 +2,9 @@
  * A small debug surface on the offscreen document's globalThis, so the end-to-end tests and the
  * benchmark can run the real bundled code (under the extension's CSP) stage by stage.
  */
-import { argmaxLabels } from '../inference/mask';
+import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
-import { BOTTLENECK, CONTENT_SIZE, SEG_SIZE, STYLE_SIZE, modelRuns, type TransferKind } from '../inference/models';
+import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, modelRuns, type TransferKind } from '../inference/models';
 import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
@@ -39,6 +39,50 @@ export function debugApi(host: InferenceHost) {
       const image = await bitmapOf(url);
       const input = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
       return toBase64(argmaxLabels(await models.segment(input)));
+    },
+    /**
+     * For an image's real logits: how far they are from a bilinear (align-corners) upsampling of the
+     * grid SEG_GRID says they are (largest absolute difference), and how many mask bytes the
+     * cell-by-cell mask differs from the pixel-by-pixel one, for a few subject settings.
+     */
+    async maskGridCheck(url: string) {
+      const models = await host.getModels(0);
+      const image = await bitmapOf(url);
+      const l = await models.segment(rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5));
+      const { width: N, step } = SEG_GRID;
+      const at = (y: number, x: number, c: number) => l[(y * N + x) * NUM_CLASSES + c];
+      let gridError = 0;
+      for (let y = 0; y < N; y++) {
+        for (let x = 0; x < N; x++) {
+          const y0 = Math.min(Math.floor(y / step) * step, N - 1 - step), x0 = Math.min(Math.floor(x / step) * step, N - 1 - step);
+          const wy = (y - y0) / step, wx = (x - x0) / step;
+          for (let c = 0; c < NUM_CLASSES; c++) {
+            const v = (1 - wy) * ((1 - wx) * at(y0, x0, c) + wx * at(y0, x0 + step, c)) + wy * ((1 - wx) * at(y0 + step, x0, c) + wx * at(y0 + step, x0 + step, c));
+            gridError = Math.max(gridError, Math.abs(v - at(y, x, c)));
+          }
+        }
+      }
+      const differing: Record<string, number> = {};
+      const ms: Record<string, number> = {};
+      for (const [name, opts] of [['objects', { subject: ALL_OBJECTS }], ['people', { subject: [PERSON] }], ['inverted', { subject: ALL_OBJECTS, invert: true }]] as const) {
+        const best = (f: () => unknown) => {
+          let min = Infinity;
+          for (let r = 0; r < 15; r++) {
+            const t0 = performance.now();
+            f();
+            min = Math.min(min, performance.now() - t0);
+          }
+          return min;
+        };
+        const flat = subjectKeepAlpha(l, opts);
+        const cells = subjectKeepAlpha(l, { ...opts, grid: SEG_GRID });
+        ms[`${name} pixel by pixel`] = best(() => subjectKeepAlpha(l, opts));
+        ms[`${name} by cells`] = best(() => subjectKeepAlpha(l, { ...opts, grid: SEG_GRID }));
+        let d = 0;
+        for (let i = 3; i < flat.length; i += 4) if (flat[i] !== cells[i]) d++;
+        differing[name] = d;
+      }
+      return { gridError, differing, ms };
     },
     /**
      * The official sample's path: centre crop, plain bilinear resize (canvas 'low' is bilinear without

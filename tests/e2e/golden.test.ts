@@ -47,6 +47,17 @@ test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', asyn
   expect(share).toBeGreaterThanOrEqual(0.99);
 });
 
+test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-3949761.jpg', 'pytorchhub_deeplab1_person_sheep.png'])(
+  'DeepLab\'s logits are its 33² grid upsampled, so the cell-by-cell mask is the pixel-by-pixel one: %s', async (file) => {
+    const { gridError, differing, ms } = await offscreen.evaluate(
+      (url) => (globalThis as any).backdropDebug.maskGridCheck(url), `${server.origin}/fixtures/${file}`,
+    );
+    console.log(`${file}: largest distance from the bilinear grid ${gridError.toExponential(1)}; differing mask bytes ${JSON.stringify(differing)}; ms ${JSON.stringify(ms, (_k, v) => (typeof v === "number" ? +v.toFixed(1) : v))}`);
+    // Far inside the 1e-3 the mask's margins leave for it.
+    expect(gridError).toBeLessThan(1e-4);
+    expect(differing).toEqual({ objects: 0, people: 0, inverted: 0 });
+  });
+
 test('predict + transfer (int8) on the tiger with style24 comes close to the official expected image', async () => {
   const b64 = await offscreen.evaluate(
     (c, s) => (globalThis as any).backdropDebug.stylizeOfficial(c, s, 'int8'),

@@ -86,7 +86,7 @@ describe('keep-alpha straight from the logits', () => {
       for (const invert of [false, true]) {
         for (const [lo, hi] of [[0.25, 0.75], [0.1, 0.6], [0.4, 0.95]]) {
           const want = keepAlpha(subjectProbability(l, subject), invert, lo, hi);
-          const got = subjectKeepAlpha(l, subject, invert, lo, hi);
+          const got = subjectKeepAlpha(l, { subject, invert, lo, hi });
           let diff = 0;
           for (let i = 0; i < want.length; i++) if (want[i] !== got[i]) diff++;
           expect(diff, `subject ${subject.length} classes, invert ${invert}, ramp ${lo}…${hi}`).toBe(0);
@@ -96,8 +96,74 @@ describe('keep-alpha straight from the logits', () => {
   });
 
   test('the uncertain band is really computed: near-threshold pixels are neither all 0 nor all 255', () => {
-    const a = subjectKeepAlpha(randomLogits(2_000, 3), [PERSON]);
+    const a = subjectKeepAlpha(randomLogits(2_000, 3), { subject: [PERSON] });
     const soft = Array.from({ length: 2_000 }, (_, i) => a[i * 4 + 3]).filter((v) => v > 0 && v < 255);
     expect(soft.length).toBeGreaterThan(10);
+  });
+});
+
+describe('keep-alpha on a grid: cells decided from their corners', () => {
+  /**
+   * Logits as DeepLab makes them: a 33² grid upsampled bilinearly to 257². Blocky: regions of one
+   * winner leading by 4…10 (mostly sure cells); near: regions of one winner leading a single runner-up
+   * by only 0…5, the other classes far below, so the margins are tight and many cells sit around
+   * them; edges: a winner per point leading by 0…8 (edges everywhere).
+   */
+  function gridLogits(seed: number, mode: 'blocky' | 'near' | 'edges') {
+    const blocky = mode !== 'edges';
+    let x = seed;
+    const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const G = 33, N = 257, step = 8;
+    const grid = new Float64Array(G * G * NUM_CLASSES);
+    for (let p = 0; p < G * G; p++) {
+      // Blocky: regions of one winner (mostly sure cells); otherwise a winner per point (many edges).
+      const gy = Math.floor(p / G), gx = p % G;
+      const winner = blocky ? [0, PERSON, 12][(Math.floor(gy / 11) + Math.floor(gx / 11)) % 3] : Math.floor(rand() * NUM_CLASSES);
+      if (mode === 'near') {
+        // Two classes only (the rest far below), the runner-up 0…5 behind: the margins are tight here.
+        const runnerUp = winner === 0 ? PERSON : 0;
+        for (let c = 0; c < NUM_CLASSES; c++) grid[p * NUM_CLASSES + c] = -30;
+        grid[p * NUM_CLASSES + runnerUp] = 0;
+        grid[p * NUM_CLASSES + winner] = rand() * 5;
+        continue;
+      }
+      for (let c = 0; c < NUM_CLASSES; c++) grid[p * NUM_CLASSES + c] = rand() * 2 - 1;
+      grid[p * NUM_CLASSES + winner] += mode === 'blocky' ? 4 + rand() * 6 : rand() * 8;
+    }
+    const out = new Float32Array(N * N * NUM_CLASSES);
+    for (let y = 0; y < N; y++) {
+      for (let x = 0; x < N; x++) {
+        const y0 = Math.min(Math.floor(y / step), G - 2), x0 = Math.min(Math.floor(x / step), G - 2);
+        const wy = (y - y0 * step) / step, wx = (x - x0 * step) / step;
+        for (let c = 0; c < NUM_CLASSES; c++) {
+          const g = (yy: number, xx: number) => grid[((y0 + yy) * G + x0 + xx) * NUM_CLASSES + c];
+          out[(y * N + x) * NUM_CLASSES + c] = (1 - wy) * ((1 - wx) * g(0, 0) + wx * g(0, 1)) + wy * ((1 - wx) * g(1, 0) + wx * g(1, 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  test('gives the same bytes as pixel by pixel, for subject sets, invert and ramps', () => {
+    for (const mode of ['blocky', 'near', 'edges'] as const) {
+      const l = gridLogits(mode.length, mode);
+      for (const subject of [ALL_OBJECTS, [PERSON], [PERSON, 12, 8], [], Array.from({ length: NUM_CLASSES }, (_, i) => i)]) {
+        for (const invert of [false, true]) {
+          for (const [lo, hi] of [[0.25, 0.75], [0.1, 0.6]]) {
+            const want = subjectKeepAlpha(l, { subject, invert, lo, hi });
+            const got = subjectKeepAlpha(l, { subject, invert, lo, hi, grid: { width: 257, step: 8 } });
+            let diff = 0;
+            for (let i = 3; i < want.length; i += 4) if (want[i] !== got[i]) diff++;
+            expect(diff, `${mode}, ${subject.length} subject classes, invert ${invert}, ramp ${lo}…${hi}`).toBe(0);
+          }
+        }
+      }
+    }
+  });
+
+  test('a grid that does not fit the logits falls back to pixel by pixel', () => {
+    const l = gridLogits(3, 'edges');
+    expect(subjectKeepAlpha(l, { subject: [PERSON], grid: { width: 257, step: 7 } })).toEqual(subjectKeepAlpha(l, { subject: [PERSON] }));
+    expect(subjectKeepAlpha(l, { subject: [PERSON], grid: { width: 256, step: 8 } })).toEqual(subjectKeepAlpha(l, { subject: [PERSON] }));
   });
 });

@@ -64,16 +64,17 @@ export function debugApi(host: InferenceHost) {
       }
       const differing: Record<string, number> = {};
       const ms: Record<string, number> = {};
+      /** Best of 15 runs, ms (this machine is noisy). */
+      const best = (f: () => unknown) => {
+        let min = Infinity;
+        for (let r = 0; r < 15; r++) {
+          const t0 = performance.now();
+          f();
+          min = Math.min(min, performance.now() - t0);
+        }
+        return min;
+      };
       for (const [name, opts] of [['objects', { subject: ALL_OBJECTS }], ['people', { subject: [PERSON] }], ['inverted', { subject: ALL_OBJECTS, invert: true }]] as const) {
-        const best = (f: () => unknown) => {
-          let min = Infinity;
-          for (let r = 0; r < 15; r++) {
-            const t0 = performance.now();
-            f();
-            min = Math.min(min, performance.now() - t0);
-          }
-          return min;
-        };
         const flat = subjectKeepAlpha(l, opts);
         const cells = subjectKeepAlpha(l, { ...opts, grid: SEG_GRID });
         ms[`${name} pixel by pixel`] = best(() => subjectKeepAlpha(l, opts));

@@ -32,19 +32,20 @@ export function listenForResultPorts() {
   });
 }
 
-/** Jobs cancelled before their port came: delivery gives up at once. */
+/** Jobs the background cancelled (the last hundred): their page will not open a port. */
 const cancelled = new Set<string>();
 
-/** Gives up on delivering a job's result: a wait for its port ends now, and a later one at once. */
-export function cancelDelivery(jobId: string) {
-  const wait = waiting.get(jobId);
-  if (wait) return void wait(undefined);
+/** Gives up on a job's result: a wait for its port ends now, and a later one at once. */
+export function cancelJob(jobId: string) {
   cancelled.add(jobId);
   if (cancelled.size > 100) cancelled.delete(cancelled.values().next().value!);
+  waiting.get(jobId)?.(undefined);
 }
 
+export const isCancelled = (jobId: string) => cancelled.has(jobId);
+
 function channelFor(jobId: string, timeoutMs: number): Promise<Channel | undefined> {
-  if (cancelled.delete(jobId)) return Promise.resolve(undefined);
+  if (cancelled.has(jobId)) return Promise.resolve(undefined);
   const ready = channels.get(jobId);
   if (ready) return Promise.resolve(ready);
   return new Promise((resolve) => {

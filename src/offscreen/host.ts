@@ -9,7 +9,7 @@ import { ModelSet, modelRuns } from '../inference/models';
 import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
-import { cancelDelivery, deliver } from './delivery';
+import { cancelJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
 
@@ -31,8 +31,6 @@ export class InferenceHost {
   private models?: ModelSet;
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
-  /** Jobs the background cancelled (see cancel). */
-  private cancelled = new Set<string>();
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -104,7 +102,7 @@ export class InferenceHost {
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
     return this.serial(() => outcome(async () => {
       const stopIfCancelled = () => {
-        if (this.cancelled.delete(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
+        if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
       };
       stopIfCancelled();
       const models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
@@ -144,9 +142,7 @@ export class InferenceHost {
 
   /** A job still queued is skipped; one under way paints but does not wait for a page that will not come. */
   async cancel(jobId: string): Promise<{ ok: true }> {
-    this.cancelled.add(jobId);
-    if (this.cancelled.size > 100) this.cancelled.delete(this.cancelled.values().next().value!);
-    cancelDelivery(jobId);
+    cancelJob(jobId);
     return { ok: true };
   }
 

@@ -10,6 +10,7 @@ import { meanAbsDiff, readImagePixels } from '../support/pixels';
 import { stylizedDistance } from '../support/stylized';
 import { startServer, type TestServer } from '../support/server';
 import { makeJpeg } from '../support/images';
+import { SPINNER_DELAY_MS } from '../../src/content/overlay';
 
 let ext: ExtensionBrowser;
 let site: TestServer;
@@ -63,6 +64,18 @@ const overlayState = () => page.evaluate(() => {
   return host ? { state: host.dataset.state, text: host.shadowRoot?.textContent ?? '' } : undefined;
 });
 
+/** The working overlay's words, and its spinner: computed opacity and where its animations are (null: still waiting). */
+const spinnerState = () => page.evaluate(() => {
+  const root = document.querySelector('[data-backdrop-overlay]')?.shadowRoot;
+  const spinner = root?.querySelector('.spinner');
+  if (!root || !spinner) return undefined;
+  return {
+    text: root.querySelector('.pill')?.textContent ?? '',
+    opacity: Number(getComputedStyle(spinner).opacity),
+    progress: spinner.getAnimations().map((a) => a.effect?.getComputedTiming().progress ?? null),
+  };
+});
+
 async function stylize(sel: string) {
   const { currentSrc } = await attrs(sel);
   const t0 = performance.now();
@@ -95,6 +108,19 @@ describe('Stylize background', () => {
     const original = await attrs('#plain');
     const running = stylize('#plain');
     await page.waitForFunction(() => document.querySelector('[data-backdrop-overlay]')?.getAttribute('data-state') === 'working', { timeout: 10_000 });
+    // The words show at once; the spinner waits (hidden, still) in case the job is quick.
+    const first = await spinnerState();
+    expect(first?.text).toBe('Stylizing background…');
+    expect(first?.opacity).toBe(0);
+    expect(first?.progress).toEqual([null, null]);
+    // This first job is cold (runtime and models load): past the delay, the spinner shows and turns.
+    await page.waitForFunction((delay: number) => {
+      const spinner = document.querySelector('[data-backdrop-overlay]')?.shadowRoot?.querySelector('.spinner');
+      return !spinner || spinner.getAnimations().every((a) => Number(a.currentTime) >= delay + 100);
+    }, { polling: 50, timeout: 30_000 }, SPINNER_DELAY_MS);
+    const later = await spinnerState();
+    if (later) expect(later.progress.every((p) => p !== null) && later.opacity > 0).toBe(true);
+    else console.log('the cold job ended before the spinner showed');
     const { outcome, ms, originalUrl } = await running;
     console.log(`cold stylization of the 1280² photo: ${ms.toFixed(0)} ms`);
     expect(outcome).toEqual({ ok: true });

@@ -27,16 +27,18 @@ export function rgbaToFloat(rgba: Uint8ClampedArray | Uint8Array, mean: number, 
 
 /**
  * Float RGB in [0,1] (HWC) → opaque RGBA bytes, rounding to nearest. `bias` 0 truncates instead,
- * as the official Android sample's float-to-Bitmap conversion does.
+ * as the official Android sample's float-to-Bitmap conversion does. One 32-bit store per pixel
+ * (RGBA bytes in memory are the little-endian word 0xAABBGGRR).
  */
 export function floatToRgba(rgb: Float32Array, pixels: number, bias = 0.5): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(pixels * 4);
+  const words = new Uint32Array(out.buffer);
+  const byte = (v: number) => {
+    const b = v * 255 + bias;
+    return b >= 255 ? 255 : b > 0 ? b | 0 : 0; // NaN → 0, as a clamped store would
+  };
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {
-    const k = i << 2;
-    out[k] = Math.floor(rgb[j] * 255 + bias);
-    out[k + 1] = Math.floor(rgb[j + 1] * 255 + bias);
-    out[k + 2] = Math.floor(rgb[j + 2] * 255 + bias);
-    out[k + 3] = 255;
+    words[i] = (0xff000000 | (byte(rgb[j + 2]) << 16) | (byte(rgb[j + 1]) << 8) | byte(rgb[j])) >>> 0;
   }
   return out;
 }

@@ -16,9 +16,9 @@ describe('normalisation', () => {
     expect(f[5]).toBeCloseTo(0.2, 6);
   });
   test('float → bytes rounds (or truncates, like Android) and clamps, alpha opaque', () => {
-    const rgb = new Float32Array([0, 0.5, 1, -0.2, 1.3, 0.999]);
-    expect(Array.from(floatToRgba(rgb, 2))).toEqual([0, 128, 255, 255, 0, 255, 255, 255]);
-    expect(Array.from(floatToRgba(rgb, 2, 0))).toEqual([0, 127, 255, 255, 0, 255, 254, 255]);
+    const rgb = new Float32Array([0, 0.5, 1, -0.2, 1.3, 0.999, NaN, 1e12, -1e12, 0.25, 0.2, 0.0019]);
+    expect(Array.from(floatToRgba(rgb, 4))).toEqual([0, 128, 255, 255, 0, 255, 255, 255, 0, 255, 0, 255, 64, 51, 0, 255]);
+    expect(Array.from(floatToRgba(rgb, 4, 0))).toEqual([0, 127, 255, 255, 0, 255, 254, 255, 0, 255, 0, 255, 63, 51, 0, 255]);
   });
 });
 

@@ -8,6 +8,8 @@ import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, modelRuns, ty
 import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
+import { decodeImage, fetchImage } from '../inference/decode';
+import { contentInput, segmentationInput } from '../inference/pipeline';
 import type { InferenceHost } from './host';
 import { deliveries, openResultPorts } from './delivery';
 
@@ -105,17 +107,28 @@ export function debugApi(host: InferenceHost) {
       return Array.from(await predictBottleneck(models, await bitmapOf(styleUrl)));
     },
     /**
-     * For the benchmark: times `n` raw runs each of segmentation and transfer at fixed inputs (after one
-     * untimed run each), queued like a job so nothing overlaps. A run is what the pipeline's stage
-     * measures: tensors in, model, outputs copied out. Returns the times in ms.
+     * For the benchmark: times `n` raw runs each of segmentation and transfer (after one untimed run
+     * each), queued like a job so nothing overlaps. A run is what the pipeline's stage measures:
+     * tensors in, model, outputs copied out. The inputs are fixed, or with `photo` that photo's own, as
+     * the pipeline makes them, with that style's bottleneck (the transfer takes ~1–2 % longer on a real
+     * photo than on a flat grey). Returns the times in ms.
      */
-    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', runtime?: RuntimeName, withPrediction = false) {
+    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', runtime?: RuntimeName, withPrediction = false,
+      photo?: { imageUrl: string; styleId: string }) {
       return host.serial(async () => {
-        const models = await host.getModels(threads, runtime);
-        const seg = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
+        // (A caller through CDP sends an unset runtime as null: that means the current one too.)
+        const models = await host.getModels(threads, runtime ?? undefined);
+        let seg: Float32Array = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
         const style = new Float32Array(STYLE_SIZE * STYLE_SIZE * 3).fill(0.5);
-        const content = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
-        const bottleneck = new Float32Array(BOTTLENECK).fill(0.1);
+        let content: Float32Array = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
+        let bottleneck: Float32Array = new Float32Array(BOTTLENECK).fill(0.1);
+        if (photo) {
+          const { bitmap } = await decodeImage(await fetchImage({ kind: 'url', url: photo.imageUrl }));
+          seg = segmentationInput(bitmap);
+          content = contentInput(bitmap);
+          bitmap.close();
+          bottleneck = await host.styles.bottleneck(models, photo.styleId);
+        }
         const timed = async (run: () => Promise<unknown>) => {
           const t0 = performance.now();
           await run();

@@ -6,6 +6,7 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import type { MemoryPoint, ModelTimes, Sample } from './record';
 import { median, sum } from './stats';
+import { DEFAULT_STYLE_ID } from '../../src/styles/builtins';
 
 type ClickOutcome = { ok: boolean; error?: { code: string; message: string } } | undefined;
 
@@ -50,9 +51,13 @@ export class Driver {
     }, { menuItemId, srcUrl, frameId: 0, pageUrl: this.page.url(), editable: false }, tabId);
   }
 
+  /** The image URL the last stylize() started from. */
+  lastSrc?: string;
+
   /** One stylization of the image `#id`, with its stage timings. */
   async stylize(id: string): Promise<Sample> {
     const src = await this.page.$eval(`#${id}`, (el) => (el as HTMLImageElement).currentSrc);
+    this.lastSrc = src;
     const { outcome, ms } = await this.click('stylize-background', src);
     if (!outcome?.ok) throw new Error(`stylizing ${src} failed: ${JSON.stringify(outcome)}`);
     const stages = await this.debug<Record<string, number>>('lastTimings');
@@ -105,9 +110,21 @@ export class Driver {
     return page.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
   }
 
-  async timeModels(n: number, threads: number): Promise<ModelTimes> {
-    const t = await this.debug<{ segmentation: number[]; transfer: number[] }>('timeModels', n, threads);
+  /**
+   * Raw model runs (backdropDebug.timeModels): at fixed inputs, or with `imageUrl` on the inputs the
+   * pipeline makes of that image and the bottleneck of the style a click uses.
+   */
+  async timeModels(n: number, threads: number, imageUrl?: string): Promise<ModelTimes> {
+    const photo = imageUrl ? { imageUrl, styleId: await this.activeStyleId() } : undefined;
+    const t = await this.debug<{ segmentation: number[]; transfer: number[] }>('timeModels', n, threads, 'fp16', undefined, false, photo);
     return { threads, ...t, sumMedian: median(t.segmentation) + median(t.transfer) };
+  }
+
+  /** The style a context-menu click paints with (the settings' active style). */
+  async activeStyleId(): Promise<string> {
+    const worker = await this.ext.worker();
+    const stored = await worker.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('settings')).settings?.styleId as string | undefined);
+    return stored ?? DEFAULT_STYLE_ID;
   }
 
   /**

@@ -53,7 +53,7 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
     const samples: Sample[] = [];
     for (let i = 0; i < config.repeats; i++) {
       samples.push(await timed(d, id));
-      if (size.label === config.reference) models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0));
+      if (size.label === config.reference) models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0, d.lastSrc));
     }
     const pageLongTasks = await d.takeLongTasks();
     const { label, width, height } = size;

@@ -136,7 +136,7 @@ export function markdown(r: BenchRecord): string {
     '',
     table(['image', 'JPEG', ...stages, 'message/swap', 'end-to-end', 'page long task'], sizeRows),
     '',
-    `## Model runs alone (fixed inputs, timed between the ${r.cold.image} runs)`,
+    `## Model runs alone (on the ${r.cold.image} photo's own inputs and style, timed between its runs)`,
     '',
     table(['', 'segmentation', 'transfer', 'sum', `${r.cold.image} end-to-end ÷ sum`], [
       ['models alone', n(median(r.models.segmentation)), n(median(r.models.transfer)), n(r.models.sumMedian), r.overheadRatio.toFixed(2)],

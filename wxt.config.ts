@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
-import { CLIENT_FILE, OUT_DIR as TFLITE_PATCHED, patchTflite, tfliteAssets } from './scripts/patch-tflite.mjs';
+import { patchTflite, tfliteAssets } from './scripts/patch-tflite.mjs';
 
 // LiteRT.js wasm builds shipped with the extension. JSPI is left out: Backdrop never asks for it
 // (no WebNN, no WebGPU/wasm partitioning), so a browser can never pick that build.
@@ -34,11 +34,8 @@ export default defineConfig({
     // Older Chrome ignores the key and keeps JSON; the result channel detects which it got.
     ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
   }),
-  // The second runtime, @tensorflow/tfjs-tflite, made CSP-safe by scripts/patch-tflite.mjs: the bundle
-  // imports the patched client, and its patched glue, worker and wasm ship under /tflite/.
-  vite: () => ({
-    resolve: { alias: [{ find: /^@tensorflow\/tfjs-tflite$/, replacement: resolve(TFLITE_PATCHED, CLIENT_FILE) }] },
-  }),
+  // The second runtime, @tensorflow/tfjs-tflite: its wasm module, with the glue and worker made CSP-safe by
+  // scripts/patch-tflite.mjs, ships under /tflite/ (src/inference/tflite-web-api.ts loads it).
   hooks: {
     'build:before': () => void patchTflite(),
     'build:publicAssets': (_wxt, files) => {

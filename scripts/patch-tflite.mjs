@@ -1,31 +1,31 @@
 /**
- * Makes @tensorflow/tfjs-tflite 0.0.1-alpha.10 run inside an MV3 extension page, as a build step.
+ * Makes the wasm runtime of @tensorflow/tfjs-tflite 0.0.1-alpha.10 run inside an MV3 extension page,
+ * as a build step.
  *
- * The package as published cannot run under the extension CSP (`script-src 'self' 'wasm-unsafe-eval'`):
+ * As published, it cannot run under the extension CSP (`script-src 'self' 'wasm-unsafe-eval'`):
  * - its Emscripten/embind glue (wasm/tflite_web_api_cc_*.js) builds functions from strings with
  *   `new Function` (createNamedFunction, craftInvokerFunction, __emval_get_method_caller,
  *   craftEmvalAllocator): EvalError. They are replaced by closures doing the same work (what later
  *   Emscripten versions emit with -sDYNAMIC_EXECUTION=0);
- * - its client (dist/tf-tflite.fesm.js; dist/index.js imports a file the package does not ship) starts
- *   the threaded build's pthread workers from a `blob:` URL of an embedded copy of the worker script,
- *   which the extension blocks (and the page hangs). The patched client never makes that blob URL and
- *   lets Emscripten find the packaged `*.worker.js` next to the glue, a chrome-extension:// URL;
- * - the Closure debug loader's `eval` (never called) is replaced by a throw, so nothing eval-like ships.
+ * - its pthread worker script imports the glue from a `blob:` URL when given a Blob, which the
+ *   extension blocks: it now refuses a Blob, and is always given the packaged glue's URL.
+ * The package's JavaScript client (dist/tf-tflite.fesm.js) is not used: it starts the workers from a
+ * `blob:` URL of an embedded copy of the worker script and drags in tfjs-core. Backdrop loads the
+ * module itself (src/inference/tflite-web-api.ts), so Emscripten starts the workers from the packaged
+ * `*.worker.js` next to the glue, a chrome-extension:// URL.
  *
- * node_modules is never touched: the patched copies go to .generated/tflite/, the bundler resolves
- * `@tensorflow/tfjs-tflite` to the patched client (wxt.config.ts), and the build copies the glue,
- * the worker and the wasm under /tflite/ in the extension (the `build:publicAssets` hook).
+ * node_modules is never touched: the patched copies go to .generated/tflite/, and the build copies the
+ * glue, the worker and the wasm under /tflite/ in the extension (the `build:publicAssets` hook).
  *
  * Only the SIMD builds ship: every browser that has MV3 offscreen documents (Chrome 109+) has wasm
- * SIMD, so the loader (getWasmFeatures) can never pick the non-SIMD ones there. It picks
- * `_simd_threaded` where SharedArrayBuffer can be posted (our cross-origin-isolated pages), else `_simd`.
+ * SIMD. `_simd_threaded` loads where memory can be shared (our cross-origin-isolated pages), else `_simd`.
  *
  * Every replacement is exact and must match exactly once: an unexpected input (another package
  * version, an edited file) fails the build loudly rather than shipping a half-patched runtime.
  *
  * Usage: `node scripts/patch-tflite.mjs`; wxt.config.ts runs it before every build (`build:before`).
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,8 +33,6 @@ export const TFLITE_VERSION = '0.0.1-alpha.10';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_DIR = join(ROOT, 'node_modules/@tensorflow/tfjs-tflite');
 export const OUT_DIR = join(ROOT, '.generated/tflite');
-/** The client module the bundler uses instead of the package's entry. */
-export const CLIENT_FILE = 'tf-tflite.fesm.js';
 /** Wasm builds shipped (see above), each a glue script + a .wasm; the threaded one also has a worker script. */
 export const BUILDS = ['tflite_web_api_cc_simd', 'tflite_web_api_cc_simd_threaded'];
 export const WORKERS = ['tflite_web_api_cc_simd_threaded.worker.js'];
@@ -47,13 +45,6 @@ export function replaceOnce(text, find, replacement, what) {
   if (first < 0) throw new PatchError(`patch-tflite: ${what}: expected text not found (is @tensorflow/tfjs-tflite ${TFLITE_VERSION} installed?)`);
   if (text.indexOf(find, first + 1) >= 0) throw new PatchError(`patch-tflite: ${what}: expected text found more than once`);
   return text.slice(0, first) + replacement + text.slice(first + find.length);
-}
-
-/** Replaces every occurrence of `find`, which must occur exactly `count` times. */
-export function replaceCount(text, find, replacement, count, what) {
-  const found = text.split(find).length - 1;
-  if (found !== count) throw new PatchError(`patch-tflite: ${what}: expected text found ${found} times, not ${count}`);
-  return text.split(find).join(replacement);
 }
 
 /** Replaces a whole function: from `start` up to (not including) `next`, which must be exactly `original`. */
@@ -110,32 +101,6 @@ export function patchWorker(text, file = 'worker') {
   return out;
 }
 
-// ------------------------------------------------------------------ the client (tf-tflite.fesm.js)
-const LOADER = 'module$exports$google3$third_party$tensorflow_lite_support$web$task$codegen$common$emscripten_module_loader.EmscriptenModuleLoader';
-
-export function patchClient(text, file = CLIENT_FILE) {
-  // No blob: URL of the embedded worker script…
-  let out = replaceOnce(text,
-    `${LOADER}.getInstance=function(a,b,c){var d=a+b;c=URL.createObjectURL(new Blob([c],{type:"application/javascript"}));`,
-    `${LOADER}.getInstance=function(a,b,c){var d=a+b;c=void 0;`,
-    `${file}: worker blob URL`);
-  // …and Emscripten's locateFile finds the packaged *.worker.js next to the glue instead.
-  out = replaceOnce(out,
-    'locateFile:function(w,x){if(w.endsWith(".worker.js"))return b.wasmWebWorkerObjectURL;',
-    'locateFile:function(w,x){',
-    `${file}: worker locateFile`);
-  // The Closure debug loader's eval (never called by the package) goes too.
-  out = replaceOnce(out,
-    'goog.loadModuleFromSource_=function(a,b){eval(goog.CLOSURE_EVAL_PREFILTER_.createScript(b));return a};',
-    'goog.loadModuleFromSource_=function(a,b){throw Error("goog.loadModuleFromSource_ is disabled (CSP)");};',
-    `${file}: goog eval`);
-  // The client embeds a copy of the worker script per task API (now unused): patched like the packaged one.
-  out = replaceCount(out, WORKER_BLOB_IMPORT.find, WORKER_BLOB_IMPORT.replace, 8, `${file}: embedded worker scripts`);
-  assertCspSafe(out, file);
-  if (out.includes('createObjectURL(new Blob')) throw new PatchError(`patch-tflite: ${file}: still makes blob: URLs`);
-  return out;
-}
-
 /** What an extension page's CSP refuses: code from strings, and workers from blob: URLs. */
 export function cspProblems(text) {
   const problems = [];
@@ -166,7 +131,6 @@ export function patchTflite({ packageDir = PACKAGE_DIR, outDir = OUT_DIR } = {})
   const version = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
   if (version !== TFLITE_VERSION) throw new PatchError(`patch-tflite: @tensorflow/tfjs-tflite is ${version}, the patch is for ${TFLITE_VERSION}`);
   mkdirSync(join(outDir, 'public'), { recursive: true });
-  writeAtomic(join(outDir, CLIENT_FILE), patchClient(readFileSync(join(packageDir, 'dist', CLIENT_FILE), 'utf8')));
   for (const build of BUILDS) {
     const glue = `${build}.js`;
     writeAtomic(join(outDir, 'public', glue), patchGlue(readFileSync(join(packageDir, 'wasm', glue), 'utf8'), glue));

@@ -185,7 +185,7 @@ export function debugApi(host: InferenceHost) {
         };
       });
     },
-    /** tfjs-tflite's live tensors (tfjs-core's count) and models, or undefined before it loads. */
+    /** tfjs-tflite's live models, or undefined before it loads. */
     async tfliteMemory() {
       if (!(await host.info()).runtimesLoaded.includes('tfjs-tflite')) return undefined;
       const { tfliteMemory } = await import('../inference/tfjs-tflite');
@@ -193,15 +193,14 @@ export function debugApi(host: InferenceHost) {
     },
     /**
      * For the benchmark: the active runtime's live models, and its wasm memory where the runtime lets
-     * us see it (LiteRT.js; tfjs-tflite keeps its module private, so only its live models and
-     * tensors are counted). Undefined before a runtime runs.
+     * us see it (LiteRT.js; tfjs-tflite keeps its module private, so only its live models are
+     * counted). Undefined before a runtime runs.
      */
     async runtimeMemory() {
       const { runtime } = await host.info();
       if (runtime === 'tfjs-tflite') {
         const { tfliteMemory } = await import('../inference/tfjs-tflite');
-        const m = tfliteMemory();
-        return { wasmBytes: undefined, liveModels: m.liveModels, tensors: m.tensors };
+        return { wasmBytes: undefined, liveModels: tfliteMemory().liveModels };
       }
       try {
         const lite = getGlobalLiteRt();

@@ -212,8 +212,7 @@ export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<R
       prediction: other.median.prediction / base.median.prediction,
       transfer: other.median.transfer / base.median.transfer,
     };
-    const tflite = await d.debug<{ tensors: number } | undefined>('tfliteMemory');
-    results.push({ threads, transferModel: 'fp16', byRuntime, ratio, tfliteTensorsAfter: tflite?.tensors });
+    results.push({ threads, transferModel: 'fp16', byRuntime, ratio });
     log(`runtimes at ${threads || 'auto'} thread(s): ${other.runtime} ÷ ${base.runtime} = segmentation ${ratio.segmentation.toFixed(2)}, ` +
       `prediction ${ratio.prediction.toFixed(2)}, transfer ${ratio.transfer.toFixed(2)}`);
   }

@@ -134,8 +134,6 @@ export interface RuntimeComparison {
   byRuntime: RuntimeModelTimes[];
   /** Per model: median of the second runtime ÷ median of the first (LiteRT.js); > 1 means LiteRT.js is faster. */
   ratio: { segmentation: number; prediction: number; transfer: number };
-  /** tfjs-tflite's live tensors after the runs (tfjs-core's count): must be 0. */
-  tfliteTensorsAfter?: number;
 }
 
 export interface BenchRecord {

@@ -42,6 +42,11 @@ export const loadTfliteRuntime = onceRetrying(async (opts: TfliteRuntimeOptions)
         const res = await fetch(url);
         if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${url}`);
         const runner = api.createRunner(await res.arrayBuffer(), threaded ? Math.max(1, Math.min(threads, maxThreads)) : 1);
+        const other = [...runner.inputs, ...runner.outputs].find((t) => t.dataType !== 'float32');
+        if (other) {
+          runner.delete();
+          throw new Error(`${name}: tensor ${other.name} is ${other.dataType}; Backdrop feeds float32 only`);
+        }
         tfliteLive.models++;
         return wrap(runner, name);
       },
@@ -68,13 +73,6 @@ export function orderInputs<T extends { shape: number[] }>(modelShapes: number[]
 
 function wrap(runner: TfliteModelRunner, name: string): LoadedModel {
   const inputShapes = runner.inputs.map((t) => t.shape.split(',').map(Number));
-  for (const t of [...runner.inputs, ...runner.outputs]) {
-    if (t.dataType !== 'float32') {
-      runner.delete();
-      tfliteLive.models--;
-      throw new Error(`${name}: tensor ${t.name} is ${t.dataType}; Backdrop feeds float32 only`);
-    }
-  }
   let deleted = false;
   return {
     name,

@@ -66,7 +66,7 @@ export function wasmFeatures(): WasmFeatures {
   try {
     threads = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined' && new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
   } catch {
-    threads = false;
+    // no shared memory here
   }
   return { simd: WebAssembly.validate(SIMD_PROBE), threads };
 }

@@ -43,6 +43,8 @@ export class ModelSet {
   private pred?: Promise<LoadedModel>;
   private transferKind?: TransferKind;
   private trans?: Promise<LoadedModel>;
+  /** The models that have run at least once (the first run pays the set-up): warmUp skips them. */
+  private ran = new Set<string>();
   readonly plan: ReturnType<typeof threadPlan>;
 
   constructor(private runtime: Runtime, private modelDir: string, threads: number) {
@@ -66,6 +68,7 @@ export class ModelSet {
 
   async segment(input: Float32Array): Promise<Float32Array> {
     const [logits] = await (await this.segmentation()).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+    this.ran.add('segmentation');
     modelRuns.segmentation++;
     return logits;
   }
@@ -87,6 +90,7 @@ export class ModelSet {
     if (this.transferKind !== kind) {
       const old = this.trans;
       this.trans = undefined;
+      if (this.transferKind) this.ran.delete(`transfer-${this.transferKind}`);
       if (old) (await old.catch(() => undefined))?.delete();
       this.transferKind = kind;
       this.trans = this.load(MODEL_FILES.transfer[kind], this.plan.transfer, `transfer-${kind}`);
@@ -96,6 +100,7 @@ export class ModelSet {
 
   async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
     const [stylized] = await (await this.transferModel(kind)).run(transferInputs(content, bottleneck));
+    this.ran.add(`transfer-${kind}`);
     modelRuns.transfer++;
     return stylized;
   }
@@ -111,17 +116,26 @@ export class ModelSet {
 
   /**
    * Loads and compiles segmentation and the transfer model and runs each once on zeros, so that the
-   * first real image pays neither compilation nor first-run set-up (weight packing). Not counted in
-   * modelRuns.
+   * first real image pays neither compilation nor first-run set-up (weight packing). A model that
+   * has run already is not run again. Not counted in modelRuns.
    */
   async warmUp(kind: TransferKind): Promise<void> {
-    await (await this.segmentation()).run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
-    await (await this.transferModel(kind)).run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
+    if (!this.ran.has('segmentation')) {
+      await (await this.segmentation()).run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+      this.ran.add('segmentation');
+    }
+    const transfer = `transfer-${kind}`;
+    const model = await this.transferModel(kind);
+    if (!this.ran.has(transfer)) {
+      await model.run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
+      this.ran.add(transfer);
+    }
   }
 
   async dispose() {
     for (const m of [this.seg, this.pred, this.trans]) (await m?.catch(() => undefined))?.delete();
     this.seg = this.pred = this.trans = undefined;
     this.transferKind = undefined;
+    this.ran.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { bmpHeader, BMP_HEADER_SIZE, encodeBmp } from '../../src/inference/encode';
-import { threadPlan, withFallback } from '../../src/inference/runtime';
+import { threadPlan, withFallback, type Runtime } from '../../src/inference/runtime';
+import { ModelSet } from '../../src/inference/models';
 import { sniffImageType } from '../../src/inference/decode';
 
 describe('BMP header', () => {
@@ -84,5 +85,47 @@ describe('runtime fallback', () => {
   test('a failing fallback is an error, not a loop', async () => {
     await expect(withFallback('litert', 'litert', async () => { throw new Error('broken'); }, () => {})).rejects.toThrow('broken');
     await expect(withFallback('tfjs-tflite', 'litert', async () => { throw new Error('both'); }, () => {})).rejects.toThrow('both');
+  });
+});
+
+describe('warming the models', () => {
+  /** A runtime whose models only count their runs (the real ones run in tests/e2e). */
+  function countingRuntime() {
+    const runs: string[] = [];
+    const runtime: Runtime = {
+      name: 'counting', accelerator: 'none', maxThreads: 2,
+      async load(_url, { name }) {
+        return { name, async run() { runs.push(name); return [new Float32Array(1)]; }, delete() {} };
+      },
+    };
+    return { runtime, runs };
+  }
+
+  test('each model runs once on zeros; warming again, or after real runs, runs nothing', async () => {
+    const { runtime, runs } = countingRuntime();
+    const models = new ModelSet(runtime, '/models/', 0);
+    await models.warmUp('fp16');
+    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+    await models.warmUp('fp16');
+    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+
+    const fresh = countingRuntime();
+    const used = new ModelSet(fresh.runtime, '/models/', 0);
+    await used.segment(new Float32Array(3));
+    await used.transfer('fp16', new Float32Array(3), new Float32Array(1));
+    await used.warmUp('fp16');
+    expect(fresh.runs).toEqual(['segmentation', 'transfer-fp16']);
+  });
+
+  test('another transfer model, or models rebuilt, are warmed again', async () => {
+    const { runtime, runs } = countingRuntime();
+    const models = new ModelSet(runtime, '/models/', 0);
+    await models.warmUp('fp16');
+    await models.warmUp('int8');
+    await models.warmUp('fp16');
+    expect(runs).toEqual(['segmentation', 'transfer-fp16', 'transfer-int8', 'transfer-fp16']);
+    await models.dispose();
+    await models.warmUp('fp16');
+    expect(runs.slice(4)).toEqual(['segmentation', 'transfer-fp16']);
   });
 });

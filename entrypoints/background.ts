@@ -5,7 +5,8 @@ import { routePopupMessage } from '../src/background/popup-routes';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 import { handleBatchCommand, handleCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
-import { isWarmHint, warmUp } from '../src/background/warm-up';
+import { warmUp } from '../src/background/warm-up';
+import { parseWarmHint } from '../src/messaging/validate';
 
 export default defineBackground({
   type: 'module',
@@ -28,9 +29,10 @@ export default defineBackground({
       if (popupReply) return popupReply;
       const batchReply = routeBatchMessage(message, sender);
       if (batchReply) return batchReply;
-      // A right-click over an image: start the engine while the menu is open.
-      if (isWarmHint(message, Boolean(sender.tab)) && sender.id === browser.runtime.id) {
-        void warmUp();
+      // A right-click over an image: start the engine, and read the image, while the menu is open.
+      const hint = sender.id === browser.runtime.id ? parseWarmHint(message, Boolean(sender.tab)) : undefined;
+      if (hint) {
+        void warmUp(hint.srcUrl);
         return undefined;
       }
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.

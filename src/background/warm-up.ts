@@ -4,17 +4,21 @@ import { resolveOptions, sendToOffscreen } from './jobs';
 
 let warming: Promise<unknown> | undefined;
 
-/** Starts the offscreen document and has it load what the next stylization needs. Never throws. */
-export function warmUp(): Promise<unknown> {
+/**
+ * Starts the offscreen document and has it load what the next stylization needs (a no-op when it
+ * is warm). With `srcUrl`, the right-clicked image is fetched, decoded and made into the models'
+ * inputs first, while the person reads the menu. Never throws.
+ */
+export function warmUp(srcUrl?: string): Promise<unknown> {
+  const started = ensureOffscreen();
+  const readAhead = srcUrl
+    ? started.then(() => sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl })).catch(() => undefined)
+    : undefined;
   warming ??= (async () => {
-    await ensureOffscreen();
+    await started;
     await sendToOffscreen({ to: 'offscreen', type: 'warm', options: await resolveOptions() });
   })().catch(() => undefined).finally(() => {
     warming = undefined;
   });
-  return warming;
+  return Promise.all([readAhead, warming]);
 }
-
-/** A content script's `warm` hint: `{ to: 'background', type: 'warm' }` from a tab. */
-export const isWarmHint = (msg: unknown, fromTab: boolean) =>
-  fromTab && typeof msg === 'object' && msg !== null && (msg as { to?: unknown }).to === 'background' && (msg as { type?: unknown }).type === 'warm';

@@ -1,19 +1,24 @@
 /**
  * Warm-up on right-click: the context menu is open for a moment before "Stylize background" is
  * chosen. Telling the extension then lets it start the offscreen document, the runtime, the models
- * and the style's bottleneck while the person reads the menu.
+ * and the style's bottleneck, and read the image itself, while the person reads the menu.
  */
 import { browser } from 'wxt/browser';
+import type { WarmHint } from '../messaging/protocol';
+import { isFetchableUrl } from '../messaging/validate';
 
-const QUIET_MS = 20_000;
-let last = 0;
+/** The URL the extension may read ahead for a right-clicked image: one the page shows from the network. */
+export function readAheadUrl(img: HTMLImageElement): string | undefined {
+  const src = img.currentSrc;
+  // data: and blob: images (a stylized one among them: it restyles from its prepared original) are read on the click.
+  return img.complete && img.naturalWidth > 0 && isFetchableUrl(src) ? src : undefined;
+}
 
 export function warmOnContextMenu(doc: Document = document) {
   doc.addEventListener('contextmenu', (e) => {
-    if (!(e.target instanceof HTMLImageElement)) return;
-    const now = Date.now();
-    if (now - last < QUIET_MS) return;
-    last = now;
-    void browser.runtime.sendMessage({ to: 'background', type: 'warm' }).catch(() => {});
+    // Only a person's right-click: a page dispatching events cannot make Backdrop fetch anything.
+    if (!e.isTrusted || !(e.target instanceof HTMLImageElement)) return;
+    const hint: WarmHint = { to: 'background', type: 'warm', srcUrl: readAheadUrl(e.target) };
+    void browser.runtime.sendMessage(hint).catch(() => {});
   }, { capture: true, passive: true });
 }

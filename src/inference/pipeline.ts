@@ -29,6 +29,15 @@ export function toCanvas(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: num
   return c;
 }
 
+/** An image read and made into the models' inputs: everything before the first model run. */
+export interface Loaded {
+  bitmap: ImageBitmap;
+  type: string;
+  downscaledFrom?: { width: number; height: number };
+  segmentationInput: Float32Array;
+  content: Float32Array;
+}
+
 /** Everything about one image that does not depend on the style: kept so a restyle costs one transfer. */
 export interface Prepared {
   bitmap: ImageBitmap;
@@ -40,7 +49,8 @@ export interface Prepared {
   contentBottleneck?: Float32Array;
 }
 
-export async function prepare(source: ImageSource, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
+/** Fetches, decodes and preprocesses an image (no model runs: a right-click may do it ahead). */
+export async function load(source: ImageSource, sw = new Stopwatch()): Promise<Loaded> {
   const blob = await fetchImage(source);
   sw.lap('fetch');
   const { bitmap, type, downscaledFrom } = await decodeImage(blob);
@@ -49,7 +59,18 @@ export async function prepare(source: ImageSource, models: ModelSet, sw = new St
     const segIn = segmentationInput(bitmap);
     const content = contentInput(bitmap);
     sw.lap('preprocess');
-    const logits = await models.segment(segIn);
+    return { bitmap, type, downscaledFrom, segmentationInput: segIn, content };
+  } catch (e) {
+    bitmap.close();
+    throw e;
+  }
+}
+
+/** Segments a loaded image. The result owns its bitmap; on failure the bitmap is closed. */
+export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
+  const { bitmap, type, downscaledFrom, content } = loaded;
+  try {
+    const logits = await models.segment(loaded.segmentationInput);
     sw.lap('segmentation');
     return { bitmap, type, downscaledFrom, logits, content };
   } catch (e) {

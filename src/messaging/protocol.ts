@@ -79,6 +79,14 @@ export interface StylizedInfo {
   styleName: string;
 }
 
+// ---------------------------------------------------------------- content → background
+/**
+ * A person right-clicked an image: the context menu is open for a moment before an item is chosen.
+ * The background starts the engine, and reads `srcUrl` ahead when the page shows it from the
+ * network. Page-facing: validated by the background (parseWarmHint).
+ */
+export type WarmHint = { to: 'background'; type: 'warm'; srcUrl?: string };
+
 /** The content script's answer to `job-begin`. Page-facing: validated by the background. */
 export type JobBeginReply =
   | {
@@ -101,6 +109,8 @@ export type BackgroundToOffscreen =
   | { to: 'offscreen'; type: 'to-png'; dataUrl: string }
   /** Load the runtime and models and the style's bottleneck now, so the next job starts warm. */
   | { to: 'offscreen'; type: 'warm'; options: StylizeOptions }
+  /** Fetch, decode and make the models' inputs of this image now: it was right-clicked, its job may follow. */
+  | { to: 'offscreen'; type: 'read-ahead'; url: string }
   /** The page will not take this job's result (the image is gone): skip it, or stop waiting for its port. */
   | { to: 'offscreen'; type: 'cancel'; jobId: string };
 

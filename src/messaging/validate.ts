@@ -1,4 +1,4 @@
-import type { ErrorCode, JobBeginReply, JobError, PopupToBackground } from './protocol';
+import type { ErrorCode, JobBeginReply, JobError, PopupToBackground, WarmHint } from './protocol';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'not-found', 'not-image', 'too-small', 'decode-failed', 'blocked', 'no-target', 'internal',
@@ -44,6 +44,21 @@ export function parseStylizedInfo(v: unknown): { dataUrl: string; originalUrl: s
 /** Validates the content script's `list-stylized` answer: fetchable original URLs only. */
 export function parseUrlList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && isFetchableUrl(u)).slice(0, 1000) : [];
+}
+
+/** The longest image URL read ahead on a right-click (a longer one is read on the click). */
+export const MAX_READ_AHEAD_URL = 8192;
+
+/**
+ * Validates a content script's right-click hint (only a tab's may be one). A `srcUrl` that is not
+ * an http(s) URL of a sane length is dropped: the engine still warms, nothing is read ahead.
+ */
+export function parseWarmHint(v: unknown, fromTab: boolean): WarmHint | undefined {
+  if (!fromTab || !isObject(v) || v.to !== 'background' || v.type !== 'warm') return undefined;
+  const { srcUrl } = v;
+  return typeof srcUrl === 'string' && srcUrl.length <= MAX_READ_AHEAD_URL && isFetchableUrl(srcUrl)
+    ? { to: 'background', type: 'warm', srcUrl }
+    : { to: 'background', type: 'warm' };
 }
 
 /** True for URLs whose bytes only the page itself can read. */

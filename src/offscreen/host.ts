@@ -6,9 +6,10 @@ import type { AddStyleReply, BackgroundToOffscreen, StylizeOptions, StylizeReply
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns } from '../inference/models';
-import { paint, prepare, PreparedCache, Stopwatch } from '../inference/pipeline';
+import { load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
+import { ReadAhead } from './read-ahead';
 import { cancelJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
@@ -31,6 +32,8 @@ export class InferenceHost {
   private models?: ModelSet;
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
+  /** The image right-clicked last, read while the menu is open. */
+  readonly readAhead = new ReadAhead();
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -95,6 +98,7 @@ export class InferenceHost {
       case 'add-style': return this.addStyle(msg);
       case 'to-png': return this.toPng(msg);
       case 'warm': return this.warm(msg.options);
+      case 'read-ahead': return this.startReadAhead(msg.url);
       case 'cancel': return this.cancel(msg.jobId);
     }
   }
@@ -123,7 +127,13 @@ export class InferenceHost {
       const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
       let p = this.prepared.get(key);
       if (!p) {
-        p = await prepare(msg.source, models, sw);
+        let loaded: Loaded | undefined;
+        const ahead = this.readAhead.take(key);
+        if (ahead) {
+          loaded = await ahead.catch(() => undefined);
+          sw.lap('read-ahead'); // what was left of it (0 when it was done before the click)
+        }
+        p = await prepare(loaded ?? await load(msg.source, sw), models, sw);
         this.prepared.set(key, p);
       }
       stopIfCancelled();
@@ -138,6 +148,15 @@ export class InferenceHost {
       this.lastTimings = result.timings;
       return { result: { ...result, dataUrl } };
     }));
+  }
+
+  /**
+   * Reads a right-clicked image ahead of its job (not queued behind other jobs: no model runs). An
+   * image already prepared needs nothing.
+   */
+  async startReadAhead(url: string): Promise<{ ok: true }> {
+    if (!this.prepared.get(url)) this.readAhead.start(url, () => load({ kind: 'url', url }));
+    return { ok: true };
   }
 
   /** A job still queued is skipped; one under way paints but does not wait for a page that will not come. */
@@ -177,6 +196,8 @@ export class InferenceHost {
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
       preparedCached: this.prepared.size,
+      readAhead: this.readAhead.pending,
+      readAheadMs: this.readAhead.lastMs,
       crossOriginIsolated: globalThis.crossOriginIsolated,
     };
   }

@@ -11,6 +11,7 @@ import { startServer, type TestServer } from '../support/server';
 let ext: ExtensionBrowser;
 let site: TestServer;
 let page: Page;
+const PHOTO = '/fixtures/pexels-jansel-ferma-3949761.jpg';
 
 beforeAll(async () => {
   site = await startServer(undefined, async (p) => (p === '/warm.html'
@@ -46,4 +47,64 @@ test('right-clicking an image warms the engine; the chosen stylization then runs
   const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
   console.log(`first stylization after a right-click warm-up: ${ms.toFixed(0)} ms; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
+});
+
+test('a page cannot fake the right-click: an untrusted contextmenu event reads nothing ahead', async () => {
+  const page2 = await ext.browser.newPage();
+  try {
+    await page2.goto(`${site.origin}/warm.html`, { waitUntil: 'load' });
+    // An image no job has prepared yet: a real right-click on it would read it ahead.
+    await page2.$eval('#photo', (img) => { (img as HTMLImageElement).src += '?v=synthetic'; });
+    await page2.waitForFunction(() => { const img = document.getElementById('photo') as HTMLImageElement; return img.currentSrc.endsWith('?v=synthetic') && img.complete && img.naturalWidth > 0; });
+    const off = await ext.offscreen();
+    const before = site.hits.get(PHOTO) ?? 0;
+    await page2.$eval('#photo', (img) => img.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(site.hits.get(PHOTO)).toBe(before);
+    expect((await off.evaluate(() => (globalThis as any).backdropDebug.info())).readAhead).toBeUndefined();
+  } finally {
+    await page2.close();
+  }
+});
+
+test('the right-clicked image is read while the menu is open: the job fetches nothing and paints the same picture', async () => {
+  const off = await ext.offscreen();
+  const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
+  /** The bytes the page shows for #photo (the result's blob: URL), as a short digest. */
+  const shownDigest = () => page.$eval('#photo', async (img) => {
+    const bytes = await (await fetch((img as HTMLImageElement).src)).arrayBuffer();
+    return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)).slice(0, 8)).join('.');
+  });
+  const stylizeVariant = async (variant: string, rightClick: boolean) => {
+    await page.$eval('#photo', (img, v) => { (img as HTMLImageElement).src = `/fixtures/pexels-jansel-ferma-3949761.jpg?v=${v}`; }, variant);
+    await page.waitForFunction(() => { const img = document.getElementById('photo') as HTMLImageElement; return img.complete && img.naturalWidth > 0; });
+    const src = await page.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc);
+    const hits = site.hits.get(PHOTO)!;
+    if (rightClick) {
+      await page.click('#photo', { button: 'right' });
+      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead === src && i.readAheadMs !== undefined), { polling: 20, timeout: 15_000 }, src);
+      expect(site.hits.get(PHOTO)).toBe(hits + 1); // read once, ahead
+    }
+    expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });
+    expect(site.hits.get(PHOTO)).toBe(hits + 1); // and never again for the job
+    const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+    return { timings, digest: await shownDigest() };
+  };
+
+  const ahead = await stylizeVariant('ahead', true);
+  expect(Object.keys(ahead.timings)).toContain('read-ahead');
+  expect(Object.keys(ahead.timings)).not.toContain('fetch');
+  expect((await info()).readAhead).toBeUndefined(); // taken by the job
+
+  const plain = await stylizeVariant('plain', false);
+  expect(Object.keys(plain.timings)).toContain('fetch');
+  expect(ahead.digest).toBe(plain.digest);
+});
+
+test('a stylized image (a blob: result) is not read ahead: its restyle starts from its prepared original', async () => {
+  const off = await ext.offscreen();
+  expect(await page.$eval('#photo', (img) => img.hasAttribute('data-backdrop-stylized'))).toBe(true);
+  await page.click('#photo', { button: 'right' });
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await off.evaluate(() => (globalThis as any).backdropDebug.info())).readAhead).toBeUndefined();
 });

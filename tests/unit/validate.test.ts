@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isFetchableUrl, isPageLocalUrl, parseJobBeginReply } from '../../src/messaging/validate';
+import { isFetchableUrl, isPageLocalUrl, MAX_READ_AHEAD_URL, parseJobBeginReply, parseWarmHint } from '../../src/messaging/validate';
 
 describe('validating the content script’s answers (page-facing)', () => {
   test('accepts the two good shapes', () => {
@@ -34,5 +34,26 @@ describe('validating the content script’s answers (page-facing)', () => {
     expect(isPageLocalUrl('data:image/png;base64,AA')).toBe(true);
     expect(isPageLocalUrl('blob:https://a.example/123')).toBe(true);
     expect(isPageLocalUrl('https://a.example/x.jpg')).toBe(false);
+  });
+});
+
+describe('validating the right-click hint (page-facing)', () => {
+  test('a tab’s hint with an http(s) image URL asks for a read-ahead', () => {
+    expect(parseWarmHint({ to: 'background', type: 'warm', srcUrl: 'https://a.example/x.jpg' }, true))
+      .toEqual({ to: 'background', type: 'warm', srcUrl: 'https://a.example/x.jpg' });
+    expect(parseWarmHint({ to: 'background', type: 'warm' }, true)).toEqual({ to: 'background', type: 'warm' });
+  });
+  test.each([
+    ['javascript:alert(1)'], ['data:image/png;base64,AAAA'], ['blob:https://a.example/1'], ['file:///etc/passwd'],
+    ['chrome-extension://abc/offscreen.html'], [42], [{ href: 'https://a.example' }],
+    [`https://a.example/${'x'.repeat(MAX_READ_AHEAD_URL)}`],
+  ])('a srcUrl of %j is dropped: the engine warms, nothing is read ahead', (srcUrl) => {
+    expect(parseWarmHint({ to: 'background', type: 'warm', srcUrl, extra: 1 }, true)).toEqual({ to: 'background', type: 'warm' });
+  });
+  test('not a hint: from outside a tab, or another shape', () => {
+    expect(parseWarmHint({ to: 'background', type: 'warm', srcUrl: 'https://a.example/x.jpg' }, false)).toBeUndefined();
+    for (const v of [undefined, null, 'warm', [], { to: 'offscreen', type: 'warm' }, { to: 'background', type: 'stylize' }]) {
+      expect(parseWarmHint(v, true)).toBeUndefined();
+    }
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * Reading a right-clicked image ahead: while the context menu is open, the image is fetched,
+ * decoded and made into the models' inputs, so the job that may follow starts at its first model
+ * run. One image at a time; it is dropped (its bitmap closed) when another is read, when it is not
+ * taken within READ_AHEAD_TTL_MS, or when it fails (the job then reads the image itself, and
+ * reports what went wrong).
+ */
+import type { Loaded } from '../inference/pipeline';
+
+export const READ_AHEAD_TTL_MS = 30_000;
+
+interface Entry {
+  key: string;
+  loaded: Promise<Loaded>;
+  timer: ReturnType<typeof setTimeout>;
+  /** How long the reading took (ms), once it is done. */
+  ms?: number;
+}
+
+export class ReadAhead {
+  private entry?: Entry;
+  /** How long the last finished read-ahead took (ms): the benchmark shows it fits in a menu's time. */
+  lastMs?: number;
+
+  constructor(private ttlMs = READ_AHEAD_TTL_MS) {}
+
+  /** Starts reading `key` with `read`, unless it is being read already. */
+  start(key: string, read: () => Promise<Loaded>) {
+    if (this.entry?.key === key) return;
+    this.drop();
+    const t0 = performance.now();
+    const entry: Entry = { key, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
+    this.entry = entry;
+    entry.loaded.then(
+      () => { this.lastMs = entry.ms = performance.now() - t0; },
+      () => { if (this.entry === entry) this.drop(); },
+    );
+  }
+
+  /** Hands over the reading of `key` if there is one: from then on the caller owns its bitmap. */
+  take(key: string): Promise<Loaded> | undefined {
+    if (this.entry?.key !== key) return undefined;
+    const { loaded, timer } = this.entry;
+    clearTimeout(timer);
+    this.entry = undefined;
+    return loaded;
+  }
+
+  /** The image being read or kept now, if any. */
+  get pending(): string | undefined {
+    return this.entry?.key;
+  }
+
+  private drop() {
+    const entry = this.entry;
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.entry = undefined;
+    entry.loaded.then((l) => l.bitmap.close(), () => {});
+  }
+}

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { Loaded } from '../../src/inference/pipeline';
+import { ReadAhead } from '../../src/offscreen/read-ahead';
+
+/** A loaded image whose bitmap records whether it was closed. */
+function fakeLoaded() {
+  const bitmap = { closed: false, close() { this.closed = true; } };
+  const loaded = { bitmap, type: 'image/jpeg', segmentationInput: new Float32Array(3), content: new Float32Array(3) };
+  return { loaded: loaded as unknown as Loaded, bitmap };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('reading a right-clicked image ahead', () => {
+  beforeEach(() => { vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  test('the job takes what was read, once; the bitmap is then its own', async () => {
+    const r = new ReadAhead(1000);
+    const a = fakeLoaded();
+    const read = vi.fn(async () => a.loaded);
+    r.start('https://x/a.jpg', read);
+    r.start('https://x/a.jpg', read); // a second right-click on the same image reads nothing more
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(r.pending).toBe('https://x/a.jpg');
+    expect(r.take('https://x/b.jpg')).toBeUndefined();
+    expect(await r.take('https://x/a.jpg')).toBe(a.loaded);
+    expect(r.take('https://x/a.jpg')).toBeUndefined();
+    vi.advanceTimersByTime(5000);
+    await settle();
+    expect(a.bitmap.closed).toBe(false);
+    expect(r.lastMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('another image replaces it, and its bitmap is closed', async () => {
+    const r = new ReadAhead(1000);
+    const a = fakeLoaded();
+    const b = fakeLoaded();
+    r.start('a', async () => a.loaded);
+    r.start('b', async () => b.loaded);
+    await settle();
+    expect(a.bitmap.closed).toBe(true);
+    expect(b.bitmap.closed).toBe(false);
+    expect(r.take('a')).toBeUndefined();
+    expect(await r.take('b')).toBe(b.loaded);
+  });
+
+  test('one not taken in time is dropped and closed', async () => {
+    const r = new ReadAhead(1000);
+    const a = fakeLoaded();
+    r.start('a', async () => a.loaded);
+    vi.advanceTimersByTime(999);
+    expect(r.pending).toBe('a');
+    vi.advanceTimersByTime(1);
+    await settle();
+    expect(r.pending).toBeUndefined();
+    expect(a.bitmap.closed).toBe(true);
+    expect(r.take('a')).toBeUndefined();
+  });
+
+  test('a failed read is dropped, so the job reads the image itself and reports the error', async () => {
+    const r = new ReadAhead(1000);
+    r.start('a', async () => { throw new Error('404'); });
+    await settle();
+    expect(r.pending).toBeUndefined();
+    expect(r.take('a')).toBeUndefined();
+  });
+});

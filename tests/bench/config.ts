@@ -52,7 +52,7 @@ export function benchConfig(mode: BenchMode): BenchConfig {
   return mode === 'full'
     ? {
       ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 7,
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 12,
     }
     : {
       ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],

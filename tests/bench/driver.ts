@@ -95,11 +95,6 @@ export class Driver {
     return this.page.$eval(`#${id}`, (el) => el.hasAttribute('data-backdrop-stylized'));
   }
 
-  /** Long tasks the page has seen since the last call. */
-  takeLongTasks(): Promise<number[]> {
-    return this.page.evaluate(() => (window as any).__longTasks.splice(0));
-  }
-
   /** The offscreen document (again after the extension closed and recreated it, e.g. on a settings change). */
   async offscreen(): Promise<Page> {
     if (!this.offscreenPage || this.offscreenPage.isClosed() || this.offscreenPage.mainFrame().detached) {
@@ -117,11 +112,12 @@ export class Driver {
 
   /**
    * Raw model runs (backdropDebug.timeModels): at fixed inputs, or with `imageUrl` on the inputs the
-   * pipeline makes of that image and the bottleneck of the style a click uses.
+   * pipeline makes of that image and the bottleneck of the style a click uses; with `pauseMs`, each
+   * pair after that long idle.
    */
-  async timeModels(n: number, threads: number, imageUrl?: string): Promise<ModelTimes> {
+  async timeModels(n: number, threads: number, imageUrl?: string, pauseMs = 0): Promise<ModelTimes> {
     const photo = imageUrl ? { imageUrl, styleId: await this.activeStyleId() } : undefined;
-    const t = await this.debug<{ segmentation: number[]; transfer: number[] }>('timeModels', n, threads, 'fp16', undefined, false, photo);
+    const t = await this.debug<{ segmentation: number[]; transfer: number[] }>('timeModels', n, threads, 'fp16', undefined, false, photo, pauseMs);
     return { threads, ...t, sumMedian: median(t.segmentation) + median(t.transfer) };
   }
 

@@ -3,6 +3,7 @@ import type { BenchConfig } from './config';
 import { Driver } from './driver';
 import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
 import { galleryImage, sizeImage } from './site';
+import { withPageTasks, type PageTask } from './page-tasks';
 import { median, medianRecord, sum } from './stats';
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
@@ -49,13 +50,14 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
   for (const size of config.sizes) {
     const id = sizeImage(size.label);
     await timed(d, id);
-    await d.takeLongTasks();
     const samples: Sample[] = [];
-    for (let i = 0; i < config.repeats; i++) {
-      samples.push(await timed(d, id));
-      if (size.label === config.reference) models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0, d.lastSrc));
-    }
-    const pageLongTasks = await d.takeLongTasks();
+    // Traced for the page's long tasks (tracing these light categories costs the runs little).
+    const { tasks: pageLongTasks } = await withPageTasks(d.page, async () => {
+      for (let i = 0; i < config.repeats; i++) {
+        samples.push(await timed(d, id));
+        if (size.label === config.reference) models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0, d.lastSrc));
+      }
+    });
     const { label, width, height } = size;
     results.push({ label, width, height, jpegBytes: images.get(id)!.length, samples, median: summarize(samples), pageLongTasks });
     log(`${size.label}: warm median ${results.at(-1)!.median.e2e.toFixed(0)} ms`);
@@ -76,8 +78,13 @@ export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<M
   await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
   const id = sizeImage(config.reference);
   const alone: Sample[] = [], rightClick: Sample[] = [], readAheadMs: number[] = [];
+  const models: ModelTimes[] = [];
+  const modelsPerPair = Math.max(1, Math.round(config.modelRuns / config.menuPairs));
   await timed(d, id);
   for (let i = 0; i < config.menuPairs; i++) {
+    // The models alone between the pairs, on the same photo's inputs and after the same idle as a click
+    // from the menu: the ratio compares like with like (timed back to back they run faster here).
+    if (i > 0) models.push(await d.timeModels(modelsPerPair, 0, d.lastSrc, config.menuMs));
     for (const withRightClick of i % 2 ? [true, false] : [false, true]) {
       await d.reset(id, fresh());
       if (withRightClick) await d.rightClick(id);
@@ -92,7 +99,12 @@ export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<M
       readAheadMs.push((await d.debug<{ readAheadMs?: number }>('info')).readAheadMs ?? NaN);
     }
   }
-  const result = { image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick) };
+  models.push(await d.timeModels(modelsPerPair, 0, d.lastSrc, config.menuMs));
+  const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
+  const result = {
+    image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick),
+    models: { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) },
+  };
   log(`${config.reference} after a right-click: ${result.rightClickMedian.e2e.toFixed(0)} ms (read ahead in ${median(readAheadMs).toFixed(0)} ms), the menu item alone ${result.aloneMedian.e2e.toFixed(0)} ms`);
   return result;
 }
@@ -107,19 +119,18 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
   await d.goto(url);
   const ids = Array.from({ length: config.galleryCount }, (_, i) => galleryImage(i));
   await timed(d, ids[0]);
-  await d.takeLongTasks();
   const singles: number[] = [];
-  for (const id of ids) singles.push((await timed(d, id)).e2e);
+  const { tasks: singlesLongTasks } = await withPageTasks(d.page, async () => {
+    for (const id of ids) singles.push((await timed(d, id)).e2e);
+  });
 
   // A URL of its own: the extension's tabs are found by URL.
   const tab = await d.newTab(`${url}?batch`);
   let batchWall: number;
-  let batchLongTasks: number[];
+  let batchLongTasks: PageTask[];
   try {
-    await tab.takeLongTasks();
-    batchWall = hasBatchMenu ? await pageBatch(tab) : await sequentialBatch(tab, ids);
+    ({ result: batchWall, tasks: batchLongTasks } = await withPageTasks(tab.page, () => (hasBatchMenu ? pageBatch(tab) : sequentialBatch(tab, ids))));
     for (const id of ids) if (!(await tab.isStylized(id))) throw new Error(`the batch left ${id} unstylized`);
-    batchLongTasks = await tab.takeLongTasks();
   } finally {
     await tab.page.close();
   }
@@ -129,7 +140,7 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
   return {
     count: ids.length, ...config.gallerySize, singles, sumSingles,
     batchMode: hasBatchMenu ? 'stylize-page' : 'sequential-singles', batchWall, ratio: batchWall / sumSingles,
-    pageLongTasks: [...(await d.takeLongTasks()), ...batchLongTasks],
+    pageLongTasks: [...singlesLongTasks, ...batchLongTasks],
   };
 }
 

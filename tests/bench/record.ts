@@ -1,5 +1,6 @@
 /** The benchmark's JSON record: everything the Markdown table and the chart are made from. */
 import type { BenchMode } from './config';
+import type { PageTask } from './page-tasks';
 
 export interface Stamp {
   date: string;
@@ -44,8 +45,8 @@ export interface SizeResult {
   jpegBytes: number;
   samples: Sample[];
   median: Summary;
-  /** Long tasks (> 50 ms) seen on the page while this size ran, ms. */
-  pageLongTasks: number[];
+  /** The page's main-thread tasks over 50 ms while this size ran (from a trace). */
+  pageLongTasks: PageTask[];
 }
 
 /**
@@ -61,6 +62,8 @@ export interface MenuPathResult {
   readAheadMs: number[];
   aloneMedian: Summary;
   rightClickMedian: Summary;
+  /** The models alone, timed between the pairs on the same photo's inputs, each pair after `menuMs` idle. */
+  models: ModelTimes;
 }
 
 export interface ColdResult {
@@ -90,8 +93,8 @@ export interface GalleryResult {
   batchMode: 'stylize-page' | 'sequential-singles';
   batchWall: number;
   ratio: number;
-  /** Long tasks (> 50 ms) seen on the gallery page during singles and batch, ms. */
-  pageLongTasks: number[];
+  /** The gallery page's main-thread tasks over 50 ms during singles and batch (from a trace). */
+  pageLongTasks: PageTask[];
 }
 
 export interface ThreadsResult {
@@ -159,12 +162,13 @@ export interface BenchRecord {
   /** Warm e2e of the reference image (the menu item alone, nothing read ahead) / models.sumMedian. */
   overheadRatio: number;
   menuPath: MenuPathResult;
-  /** Warm e2e of the reference image after a right-click (the path users take) / models.sumMedian. */
+  /** Warm e2e of the reference image after a right-click (the path users take) / menuPath.models.sumMedian. */
   menuPathRatio: number;
   gallery: GalleryResult;
   threads: ThreadsResult[];
   memory: MemoryResult;
   runtimes: RuntimeComparison[];
   package: PackageResult;
-  maxPageLongTask: number;
+  /** The longest of the pages' long tasks, or undefined when there was none over 50 ms. */
+  maxPageLongTask?: PageTask;
 }

@@ -11,12 +11,6 @@ export interface ImageSpec extends JpegSpec {
   name: string;
 }
 
-/** Records every long task (> 50 ms) of the page's main thread, where content scripts run too. */
-const LONG_TASKS = `<script>
-  window.__longTasks = [];
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
-</script>`;
-
 const imgPath = (name: string) => `/bench/img/${name}.jpg`;
 export const sizeImage = (label: string) => `size-${label.replace(/[^0-9a-z]+/gi, 'x')}`;
 export const galleryImage = (i: number) => `gallery-${i}`;
@@ -29,7 +23,7 @@ export function imageSpecs(config: BenchConfig): ImageSpec[] {
 }
 
 function pages(config: BenchConfig): Record<string, string> {
-  const head = `<!doctype html><meta charset="utf-8">${LONG_TASKS}<style>body{margin:0} img{margin:4px;vertical-align:top}</style>`;
+  const head = `<!doctype html><meta charset="utf-8"><style>body{margin:0} img{margin:4px;vertical-align:top}</style>`;
   const sizes = config.sizes.map((s) => `<img id="${sizeImage(s.label)}" src="${imgPath(sizeImage(s.label))}" style="width:320px" alt="">`);
   const gallery = Array.from({ length: config.galleryCount }, (_, i) => `<img id="${galleryImage(i)}" src="${imgPath(galleryImage(i))}" style="width:200px" alt="">`);
   return {

@@ -49,7 +49,7 @@ export function longTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[], 
     if (task.ts < end) continue; // nested in the task before
     end = task.ts + task.dur!;
     const inside = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur! <= end && !/RunTask/.test(e.name));
-    const gc = inside.filter((e) => e.name === 'MajorGC' || e.name === 'MinorGC' || e.name === 'V8.GCFinalizeMC' || e.name === 'V8.GCScavenger')
+    const gc = inside.filter((e) => e.name === 'MajorGC' || e.name === 'MinorGC' || e.name.startsWith('V8.GC') || e.name.startsWith('CppGC.'))
       .reduce((m, e) => Math.max(m, e.dur!), 0);
     const longest = inside.sort((a, b) => b.dur! - a.dur!)[0];
     tasks.push({ ms: task.dur! / 1000, what: gc > task.dur! / 2 ? 'GC' : longest?.name ?? task.name });

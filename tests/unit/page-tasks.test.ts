@@ -11,7 +11,8 @@ describe('the benchmark’s page long tasks, read from a trace', () => {
       traceEvents: [
         ev(MARK, 1, 10, 0),
         // a GC task: RunTask around ThreadControllerImpl::RunTask around MajorGC
-        ev('RunTask', 1, 10, 100, 120), ev('ThreadControllerImpl::RunTask', 1, 10, 100.1, 119.8), ev('MajorGC', 1, 10, 101, 118),
+        ev('RunTask', 1, 10, 100, 120), ev('ThreadControllerImpl::RunTask', 1, 10, 100.1, 119.8), ev('V8.GCHandleGCRequest', 1, 10, 101, 118),
+        ev('V8.GC_MARK_COMPACTOR', 1, 10, 102, 110),
         // a script task
         ev('ThreadControllerImpl::RunTask', 1, 10, 300, 60), ev('v8.callFunction', 1, 10, 301, 55), ev('MinorGC', 1, 10, 302, 3),
         // short, another thread of the page, another process

@@ -14,6 +14,8 @@ export interface BenchConfig {
   sizes: SizeSpec[];
   /** Warm runs per size (after one untimed warm-up). */
   repeats: number;
+  /** Further runs per size under a trace, for the page's long tasks. */
+  tracedRuns: number;
   /** The size whose warm time is compared with the models' own time and with a cold start. */
   reference: string;
   /** Fresh browsers, each timing one cold stylization of the reference image and one warm. */
@@ -51,11 +53,11 @@ export function benchConfig(mode: BenchMode): BenchConfig {
   const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 }, menuMs: 500 };
   return mode === 'full'
     ? {
-      ...common, sizes: SIZES, repeats: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
+      ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
       runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 12,
     }
     : {
-      ...common, sizes: SIZES.slice(0, 2), repeats: 2, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],
+      ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],
       runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, menuPairs: 1,
     };
 }

@@ -45,7 +45,7 @@ export interface SizeResult {
   jpegBytes: number;
   samples: Sample[];
   median: Summary;
-  /** The page's main-thread tasks over 50 ms while this size ran (from a trace). */
+  /** The page's main-thread tasks over 50 ms during further, traced runs of this size. */
   pageLongTasks: PageTask[];
 }
 
@@ -93,7 +93,7 @@ export interface GalleryResult {
   batchMode: 'stylize-page' | 'sequential-singles';
   batchWall: number;
   ratio: number;
-  /** The gallery page's main-thread tasks over 50 ms during singles and batch (from a trace). */
+  /** The gallery page's main-thread tasks over 50 ms during the batch (traced). */
   pageLongTasks: PageTask[];
 }
 

@@ -46,9 +46,9 @@ export class ReadAhead {
     return loaded;
   }
 
-  /** The image being read or kept now, if any. */
-  get pending(): string | undefined {
-    return this.entry?.key;
+  /** The image being read or kept now, if any, and how long its reading took once it is done. */
+  get pending(): { key: string; ms?: number } | undefined {
+    return this.entry && { key: this.entry.key, ms: this.entry.ms };
   }
 
   private drop() {

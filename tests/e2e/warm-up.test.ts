@@ -82,7 +82,8 @@ test('the right-clicked image is read while the menu is open: the job fetches no
     const hits = site.hits.get(PHOTO)!;
     if (rightClick) {
       await page.click('#photo', { button: 'right' });
-      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead === src && i.readAheadMs !== undefined), { polling: 20, timeout: 15_000 }, src);
+      // This image's read-ahead, done (not an earlier one's).
+      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead?.key === src && i.readAhead.ms !== undefined), { polling: 20, timeout: 15_000 }, src);
       expect(site.hits.get(PHOTO)).toBe(hits + 1); // read once, ahead
     }
     expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });

@@ -22,7 +22,7 @@ describe('reading a right-clicked image ahead', () => {
     r.start('https://x/a.jpg', read);
     r.start('https://x/a.jpg', read); // a second right-click on the same image reads nothing more
     expect(read).toHaveBeenCalledTimes(1);
-    expect(r.pending).toBe('https://x/a.jpg');
+    expect(r.pending?.key).toBe('https://x/a.jpg');
     expect(r.take('https://x/b.jpg')).toBeUndefined();
     expect(await r.take('https://x/a.jpg')).toBe(a.loaded);
     expect(r.take('https://x/a.jpg')).toBeUndefined();
@@ -49,8 +49,10 @@ describe('reading a right-clicked image ahead', () => {
     const r = new ReadAhead(1000);
     const a = fakeLoaded();
     r.start('a', async () => a.loaded);
+    await settle();
+    expect(r.pending).toEqual({ key: 'a', ms: expect.any(Number) });
     vi.advanceTimersByTime(999);
-    expect(r.pending).toBe('a');
+    expect(r.pending?.key).toBe('a');
     vi.advanceTimersByTime(1);
     await settle();
     expect(r.pending).toBeUndefined();

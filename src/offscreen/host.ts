@@ -33,7 +33,7 @@ export class InferenceHost {
   private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
   /** The image right-clicked last, read while the menu is open. */
-  readonly readAhead = new ReadAhead();
+  private readAhead = new ReadAhead();
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();

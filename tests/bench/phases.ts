@@ -17,6 +17,12 @@ export const summarize = (samples: Sample[]) => ({
   messageSwap: median(samples.map((s) => s.messageSwap)),
 });
 
+/** Model timings taken in several batches, as one (automatic threads). */
+function mergeModelTimes(models: ModelTimes[]): ModelTimes {
+  const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
+  return { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) };
+}
+
 async function timed(d: Driver, id: string): Promise<Sample> {
   await d.reset(id, fresh());
   return d.stylize(id);
@@ -63,8 +69,7 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
     results.push({ label, width, height, jpegBytes: images.get(id)!.length, samples, median: summarize(samples), pageLongTasks });
     log(`${size.label}: warm median ${results.at(-1)!.median.e2e.toFixed(0)} ms`);
   }
-  const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
-  return { sizes: results, models: { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) } };
+  return { sizes: results, models: mergeModelTimes(models) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,10 +106,9 @@ export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<M
     }
   }
   models.push(await d.timeModels(modelsPerPair, 0, d.lastSrc, config.menuMs));
-  const segmentation = models.flatMap((m) => m.segmentation), transfer = models.flatMap((m) => m.transfer);
   const result = {
     image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick),
-    models: { threads: 0, segmentation, transfer, sumMedian: median(segmentation) + median(transfer) },
+    models: mergeModelTimes(models),
   };
   log(`${config.reference} after a right-click: ${result.rightClickMedian.e2e.toFixed(0)} ms (read ahead in ${median(readAheadMs).toFixed(0)} ms), the menu item alone ${result.aloneMedian.e2e.toFixed(0)} ms`);
   return result;

@@ -31,26 +31,26 @@ export const tfliteLive = { models: 0 };
 export const tfliteMemory = () => ({ liveModels: tfliteLive.models });
 
 export const loadTfliteRuntime = onceRetrying(async (opts: TfliteRuntimeOptions): Promise<Runtime> => {
-    const api = await loadTfliteWebApi(opts.wasmPath.endsWith('/') ? opts.wasmPath : `${opts.wasmPath}/`);
-    const threaded = api.features.threads;
-    const maxThreads = threaded ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, PTHREAD_POOL)) : 1;
-    return {
-      name: 'tfjs-tflite',
-      accelerator: 'wasm-simd',
-      maxThreads,
-      async load(url, { threads, name }) {
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${url}`);
-        const runner = api.createRunner(await res.arrayBuffer(), threaded ? Math.max(1, Math.min(threads, maxThreads)) : 1);
-        const other = [...runner.inputs, ...runner.outputs].find((t) => t.dataType !== 'float32');
-        if (other) {
-          runner.delete();
-          throw new Error(`${name}: tensor ${other.name} is ${other.dataType}; Backdrop feeds float32 only`);
-        }
-        tfliteLive.models++;
-        return wrap(runner, name);
-      },
-    } satisfies Runtime;
+  const api = await loadTfliteWebApi(opts.wasmPath.endsWith('/') ? opts.wasmPath : `${opts.wasmPath}/`);
+  const threaded = api.features.threads;
+  const maxThreads = threaded ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, PTHREAD_POOL)) : 1;
+  return {
+    name: 'tfjs-tflite',
+    accelerator: 'wasm-simd',
+    maxThreads,
+    async load(url, { threads, name }) {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${url}`);
+      const runner = api.createRunner(await res.arrayBuffer(), threaded ? Math.max(1, Math.min(threads, maxThreads)) : 1);
+      const other = [...runner.inputs, ...runner.outputs].find((t) => t.dataType !== 'float32');
+      if (other) {
+        runner.delete();
+        throw new Error(`${name}: tensor ${other.name} is ${other.dataType}; Backdrop feeds float32 only`);
+      }
+      tfliteLive.models++;
+      return wrap(runner, name);
+    },
+  } satisfies Runtime;
 });
 
 const sameShape = (want: number[], got: number[]) =>

@@ -12,7 +12,8 @@ import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../mess
 import type { FoundImage, ItemState } from '../batch/queue';
 import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
 import { clearOverlay, overlayFor } from './overlay';
-import { STYLIZED_ATTR, loadsDetached, restoreImage, swapImage } from './swap';
+import { STYLIZED_ATTR, loadDetached, restoreImage, swapImage } from './swap';
+import { releaseResult } from './release';
 import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
@@ -26,6 +27,8 @@ interface Entry {
   /** The stylized result as a blob: URL of this page, reused for elements that show the same URL later. */
   result?: string;
   blob?: Blob;
+  /** The detached image holding the result until it is let go (./release.ts). */
+  holder?: HTMLImageElement;
   /** The result arriving over the job's result port. */
   pending?: PendingResult;
   error?: string;
@@ -346,6 +349,13 @@ function stop() {
   }
 }
 
+/** Revokes an entry's result URL and hands its result to ./release.ts. */
+function letGo(entry: Entry) {
+  if (entry.result) URL.revokeObjectURL(entry.result);
+  if (entry.holder) releaseResult(entry.holder, entry.blob?.size ?? 0);
+  entry.result = entry.holder = undefined;
+}
+
 function restoreAll(): number {
   stop();
   let restored = 0;
@@ -356,7 +366,7 @@ function restoreAll(): number {
   for (const el of document.querySelectorAll<HTMLElement>(`[${BG_STYLIZED_ATTR}]`)) if (restoreBackground(el)) restored++;
   for (const entry of entries.values()) for (const el of entry.elements) forget(el);
   for (const el of document.querySelectorAll(`[${BATCH_STATE_ATTR}]`)) forget(el);
-  for (const entry of entries.values()) if (entry.result) URL.revokeObjectURL(entry.result);
+  for (const entry of entries.values()) letGo(entry);
   entries.clear();
   return restored;
 }
@@ -392,9 +402,9 @@ async function apply(url: string): Promise<boolean> {
   entry.state = 'done';
   entry.blob = blob;
   entry.result = URL.createObjectURL(blob);
-  await loadsDetached(entry.result);
+  entry.holder = await loadDetached(entry.result);
   if (entries.get(url) !== entry) {
-    URL.revokeObjectURL(entry.result);
+    letGo(entry);
     return false;
   }
   const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));

@@ -2,18 +2,23 @@
 import type { BackgroundToContent, JobBeginReply } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
-import { isStylized, loadsDetached, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
+import { isStylized, loadDetached, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
 import { expectResult, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
+import { releaseResult } from './release';
 
 /**
  * Jobs under way: the image, its result arriving over the result channel, and the swap, which
  * starts as soon as the result arrives (the service worker's job-done only adds the details).
  */
 const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult; swapped: Promise<void> }>();
-/** What each stylized image shows: the result's bytes and the blob: URL made of them (revoked when replaced). */
-const shown = new WeakMap<HTMLImageElement, { blob: Blob; url: string }>();
+/**
+ * What each stylized image shows: the result's bytes, the blob: URL made of them (revoked when
+ * replaced) and the detached image holding the result until it is let go (./release.ts).
+ */
+interface Shown { blob: Blob; url: string; holder?: HTMLImageElement }
+const shown = new WeakMap<HTMLImageElement, Shown>();
 /**
  * Result URLs an image showed before a newer result replaced it: a context-menu click made just
  * before a live restyle swapped the picture still finds its image.
@@ -25,10 +30,16 @@ function rememberReplaced(url: string, img: HTMLImageElement) {
   if (replaced.size > 100) replaced.delete(replaced.keys().next().value!);
 }
 
+function letGo({ blob, url, holder }: Shown) {
+  if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+  if (holder) releaseResult(holder, blob.size);
+}
+
 function forget(img: HTMLImageElement) {
   const old = shown.get(img);
-  if (old?.url.startsWith('blob:')) URL.revokeObjectURL(old.url);
+  if (!old) return;
   shown.delete(img);
+  letGo(old);
 }
 
 /**
@@ -40,15 +51,23 @@ function forget(img: HTMLImageElement) {
 async function show(img: HTMLImageElement, blob: Blob) {
   const previous = shown.get(img);
   let url = URL.createObjectURL(blob);
-  if (!await loadsDetached(url)) {
+  let holder = await loadDetached(url);
+  if (!holder) {
     URL.revokeObjectURL(url);
     url = await blobToDataUrl(blob);
+    holder = await loadDetached(url);
   }
-  await swapImage(img, url);
-  shown.set(img, { blob, url });
+  const next = { blob, url, holder };
+  try {
+    await swapImage(img, url);
+  } catch (e) {
+    letGo(next);
+    throw e;
+  }
+  shown.set(img, next);
   if (previous) {
     rememberReplaced(previous.url, img);
-    if (previous.url.startsWith('blob:')) URL.revokeObjectURL(previous.url);
+    letGo(previous);
   }
 }
 

@@ -40,14 +40,16 @@ function saveAttrs(img: HTMLImageElement): SavedAttr[] {
 }
 
 /**
- * Resolves once a detached image has loaded `url` (false if the page refuses it): an element set to
- * it afterwards switches in one step from the memory cache, without partial paints while it streams.
+ * Loads `url` into a detached image and resolves to it (undefined if the page refuses it): an
+ * element set to the URL afterwards switches in one step from the memory cache, without partial
+ * paints while it streams, and the detached image keeps the result alive until ./release.ts lets
+ * go of it.
  */
-export const loadsDetached = (url: string) => new Promise<boolean>((resolve) => {
-  const probe = new Image();
-  probe.onload = () => resolve(true);
-  probe.onerror = () => resolve(false);
-  probe.src = url;
+export const loadDetached = (url: string) => new Promise<HTMLImageElement | undefined>((resolve) => {
+  const holder = new Image();
+  holder.onload = () => resolve(holder);
+  holder.onerror = () => resolve(undefined);
+  holder.src = url;
 });
 
 /** Replaces what `img` shows by `url`, keeping its rendered size and everything needed to restore it. */

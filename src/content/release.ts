@@ -2,9 +2,9 @@
  * Letting go of results a few megabytes per garbage collection.
  *
  * Chromium frees a dead image's encoded bytes inside the page's garbage-collection pause, at about
- * 2 ms per MB here: a 2048² result (16.7 MB, lossless) costs the page 35–45 ms when it dies, and
+ * 2 ms per MB here: a result at 2048² (12.6 MB, lossless) costs the page 25–35 ms when it dies, and
  * results let go between two collections die together, in one pause. In the benchmark's trace,
- * several 2048² results made pauses of 185–221 ms; a plain page swapping such images shows the
+ * several 2048² results made pauses of 185–391 ms; a plain page swapping such images shows the
  * same, with no extension code involved. JPEG photos pay it too, but they are ten times smaller.
  *
  * So a result Backdrop stops showing (restyled, restored) stays held by the detached <img> that
@@ -64,9 +64,9 @@ export class PacedRelease {
   }
 }
 
-/** 12 MiB per collection, 25–30 ms of pause here: one result at 2048², or two at 1280×960 (4.9 MB each). */
+/** 12 MiB per collection, 25–30 ms of pause here: one result at 2048², or three at 1280×960 (3.7 MB each). */
 export const DIE_BUDGET_BYTES = 12 << 20;
-/** 256 MB: fifteen 2048² results, or a gallery of 52 at 1280×960. */
+/** 256 MiB: twenty results at 2048², or a gallery of 72 at 1280×960. */
 export const MAX_HELD_BYTES = 256 << 20;
 
 const results = new PacedRelease(DIE_BUDGET_BYTES, MAX_HELD_BYTES);

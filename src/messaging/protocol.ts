@@ -124,7 +124,7 @@ export type ToPngReply = Outcome<{ dataUrl: string }>;
 export const MIN_SIDE = 64;
 export const MAX_SIDE = 4096;
 /**
- * Results are made at most this large (2048², 16 MiB as a lossless BMP); a larger original is
+ * Results are made at most this large (2048², 12 MiB as a lossless 24-bit BMP); a larger original is
  * processed scaled down and the image says so. A page holding a 48 MiB result (4000×3000) stalled
  * its main thread when the image finished loading (70–150 ms) and in garbage collection (up to 850 ms).
  */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { bmpHeader, BMP_HEADER_SIZE, encodeBmp } from '../../src/inference/encode';
+import { bmpHeader, BMP_HEADER_SIZE, bmpStride, encodeBmp } from '../../src/inference/encode';
 import { threadPlan, withFallback, type Runtime } from '../../src/inference/runtime';
 import { ModelSet } from '../../src/inference/models';
 import { sniffImageType } from '../../src/inference/decode';
@@ -21,7 +21,44 @@ describe('BMP header', () => {
 });
 
 describe('BMP file', () => {
-  test('a Blob of the header and the pixel bytes as they are', async () => {
+  /** Opaque RGBA pixels of varied values, `width` × `height`. */
+  const opaque = (width: number, height: number) => {
+    const px = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < px.length; i++) px[i] = i % 4 === 3 ? 255 : (i * 37 + 11) % 256;
+    return px;
+  };
+
+  test('an opaque picture: 24-bit B, G, R rows padded to 4 bytes, at every width modulo 4', async () => {
+    for (const [width, height] of [[8, 3], [5, 2], [6, 2], [7, 3], [1, 1]]) {
+      const px = opaque(width, height);
+      const bytes = new Uint8Array(await encodeBmp({ width, height, data: px } as ImageData).arrayBuffer());
+      const stride = bmpStride(width, 24);
+      expect(stride % 4).toBe(0);
+      expect(bytes.length).toBe(BMP_HEADER_SIZE + stride * height);
+      const h = new DataView(bytes.buffer);
+      expect([h.getUint16(28, true), h.getUint32(30, true), h.getUint32(2, true)]).toEqual([24, 0, bytes.length]);
+      const want = new Uint8Array(stride * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4, o = y * stride + x * 3;
+          [want[o], want[o + 1], want[o + 2]] = [px[i + 2], px[i + 1], px[i]];
+        }
+      }
+      expect(Array.from(bytes.subarray(BMP_HEADER_SIZE)), `${width}×${height}`).toEqual(Array.from(want));
+    }
+  });
+
+  test('one pixel not opaque, among the groups of four or in the rest of a row: 32-bit RGBA', async () => {
+    for (const at of [5, 9]) { // 10×2: pixel 5 is in a group of four, pixel 9 in the row's last two
+      const px = opaque(10, 2);
+      px[at * 4 + 3] = 254;
+      const bytes = new Uint8Array(await encodeBmp({ width: 10, height: 2, data: px } as ImageData).arrayBuffer());
+      expect(new DataView(bytes.buffer).getUint16(28, true)).toBe(32);
+      expect(Array.from(bytes.subarray(BMP_HEADER_SIZE))).toEqual(Array.from(px));
+    }
+  });
+
+  test('with transparency: a Blob of the header and the pixel bytes as they are', async () => {
     const pixels = new Uint8ClampedArray([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
     const file = encodeBmp({ width: 3, height: 2, data: pixels } as ImageData);
     expect(file.type).toBe('image/bmp');

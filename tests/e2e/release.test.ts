@@ -8,6 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
 import { makeJpeg } from '../support/images';
+import { liveImageElements } from '../support/heap';
 import { DIE_BUDGET_BYTES } from '../../src/content/release';
 
 let ext: ExtensionBrowser;
@@ -37,24 +38,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-/**
- * Image elements alive in the page's renderer (in the document or not), counted by their image
- * loaders in a heap snapshot, which is taken after a full garbage collection.
- */
-async function liveImages(): Promise<number> {
-  const cdp = await page.createCDPSession();
-  const chunks: string[] = [];
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  await cdp.detach();
-  const snap = JSON.parse(chunks.join(''));
-  const fields: string[] = snap.snapshot.meta.node_fields;
-  const name = fields.indexOf('name');
-  let n = 0;
-  for (let i = name; i < snap.nodes.length; i += fields.length) if (snap.strings[snap.nodes[i]] === 'blink::HTMLImageLoader') n++;
-  return n;
-}
-
 test('results let go (restyled, restored) die one per garbage collection, not all in one pause', async () => {
   const src = () => page.$eval('#a', (el) => (el as HTMLImageElement).currentSrc);
   for (let i = 0; i < 5; i++) expect(await ext.click('stylize-background', page, await src())).toEqual({ ok: true });
@@ -64,7 +47,7 @@ test('results let go (restyled, restored) die one per garbage collection, not al
   // Five results let go: the first may be dead already, the others wait their turn.
   const held: number[] = [];
   for (let i = 0; i < 6; i++) {
-    held.push((await liveImages()) - 1); // the page's own <img>
+    held.push((await liveImageElements(page)) - 1); // the page's own <img>
     await new Promise((r) => setTimeout(r, 300)); // the finalization callback lets the next one go
   }
   console.log(`results still held after each collection: ${held.join(', ')}`);

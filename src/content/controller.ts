@@ -62,6 +62,7 @@ async function show(img: HTMLImageElement, blob: Blob) {
     await swapImage(img, url);
   } catch (e) {
     letGo(next);
+    forget(img); // a refused swap puts the original back: an earlier result is not shown either
     throw e;
   }
   shown.set(img, next);

@@ -8,6 +8,8 @@ import type { Page } from 'puppeteer-core';
 export interface PageTask {
   /** Wall time of the task, ms. */
   ms: number;
+  /** The main thread's CPU time in it, ms, when the trace has thread times: near `ms`, the work itself was long; far below, the thread waited for a core. */
+  cpuMs?: number;
   /** What took most of it: 'GC' when garbage collection did, else the longest event inside. */
   what: string;
 }
@@ -17,7 +19,7 @@ const LONG_TASK_US = 50_000;
 const CATEGORIES = ['toplevel', 'blink.user_timing', 'disabled-by-default-v8.gc'];
 const MARK = 'backdrop-bench-page';
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: Record<string, unknown> }
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: Record<string, unknown> }
 
 /** Runs `work` under a trace and returns it with the long tasks of `page`'s main thread meanwhile. */
 export async function withPageTasks<T>(page: Page, work: () => Promise<T>): Promise<{ result: T; tasks: PageTask[] }> {
@@ -52,7 +54,8 @@ export function longTasks(trace: { traceEvents?: TraceEvent[] } | TraceEvent[], 
     const gc = inside.filter((e) => e.name === 'MajorGC' || e.name === 'MinorGC' || e.name.startsWith('V8.GC') || e.name.startsWith('CppGC.'))
       .reduce((m, e) => Math.max(m, e.dur!), 0);
     const longest = inside.sort((a, b) => b.dur! - a.dur!)[0];
-    tasks.push({ ms: task.dur! / 1000, what: gc > task.dur! / 2 ? 'GC' : longest?.name ?? task.name });
+    const what = gc > task.dur! / 2 ? 'GC' : longest?.name ?? task.name;
+    tasks.push(task.tdur === undefined ? { ms: task.dur! / 1000, what } : { ms: task.dur! / 1000, cpuMs: task.tdur / 1000, what });
   }
   return tasks;
 }

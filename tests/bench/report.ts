@@ -1,5 +1,6 @@
 /** The readable side of a benchmark record: the targets of issue 5 and Markdown tables. */
 import type { BenchRecord, MemoryPoint } from './record';
+import type { PageTask } from './page-tasks';
 import { median } from './stats';
 
 /** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
@@ -73,11 +74,14 @@ export function targets(r: BenchRecord): Target[] {
   ];
 }
 
+/** A long task's CPU time, when traced: near its wall time, the work itself was long. */
+const cpu = (t: PageTask) => (t.cpuMs === undefined ? '' : ` (${ms(t.cpuMs)} of CPU)`);
+
 /** The traced long tasks of the pages, per size and for the gallery, with what filled them. */
 function pageTasks(r: BenchRecord): string {
   const where = [...r.sizes.map((s) => [s.label, s.pageLongTasks] as const), ['gallery', r.gallery.pageLongTasks] as const].filter(([, t]) => t.length);
   if (!where.length) return 'none';
-  return where.map(([label, tasks]) => `${label}: ${tasks.map((t) => `${ms(t.ms)} ${t.what}`).join(', ')}`).join('; ');
+  return where.map(([label, tasks]) => `${label}: ${tasks.map((t) => `${ms(t.ms)} ${t.what}${cpu(t)}`).join(', ')}`).join('; ');
 }
 
 /** The runtime comparison as a target line: reported, and which runtime is faster here. */
@@ -126,7 +130,7 @@ export function markdown(r: BenchRecord): string {
   const stages = stagesOf(r);
   const sizeRows = r.sizes.map((z) => [
     z.label, `${(z.jpegBytes / 1024).toFixed(0)} KiB`, ...stages.map((k) => n(z.median.stages[k] ?? 0)), n(z.median.messageSwap), `**${n(z.median.e2e)}**`,
-    z.pageLongTasks.length ? z.pageLongTasks.map((t) => `${n(t.ms)} (${t.what})`).join(', ') : '–',
+    z.pageLongTasks.length ? z.pageLongTasks.map((t) => `${n(t.ms)} (${t.what}${t.cpuMs === undefined ? '' : `, ${n(t.cpuMs)} CPU`})`).join(', ') : '–',
   ]);
   const c = r.cold;
   const ref = r.sizes.find((z) => z.label === c.image);

@@ -65,8 +65,12 @@ export class PacedRelease {
   }
 }
 
-/** 12 MiB per collection, 25–30 ms of pause here: one result at 2048², or three at 1280×960 (3.7 MB each). */
-export const DIE_BUDGET_BYTES = 12 << 20;
+/**
+ * 4 MiB per collection: a result at 1280×960 (3.7 MB) or larger goes alone, smaller ones a few at a
+ * time. The cost per MB varied here from 2 to 4.5 ms between runs of the same loop, so 4 MiB stays
+ * under 20 ms; one 2048² result alone still takes 26–57 ms.
+ */
+export const DIE_BUDGET_BYTES = 4 << 20;
 /** 256 MiB: twenty results at 2048², or a gallery of 72 at 1280×960. */
 export const MAX_HELD_BYTES = 256 << 20;
 

@@ -8,7 +8,7 @@ import type { WarmHint } from '../messaging/protocol';
 import { isFetchableUrl } from '../messaging/validate';
 
 /** The URL the extension may read ahead for a right-clicked image: one the page shows from the network. */
-function readAheadUrl(img: HTMLImageElement): string | undefined {
+export function readAheadUrl(img: Pick<HTMLImageElement, 'complete' | 'naturalWidth' | 'currentSrc'>): string | undefined {
   const src = img.currentSrc;
   // data: and blob: images (a stylized one among them: it restyles from its prepared original) are read on the click.
   return img.complete && img.naturalWidth > 0 && isFetchableUrl(src) ? src : undefined;

@@ -34,6 +34,8 @@ export class InferenceHost {
   private prepared = new PreparedCache(8);
   /** The image right-clicked last, read while the menu is open. */
   private readAhead = new ReadAhead();
+  /** Warm-ups asked for (one per right-click over an image while the document lives): the tests read it. */
+  private warms = 0;
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -198,12 +200,15 @@ export class InferenceHost {
       preparedCached: this.prepared.size,
       readAhead: this.readAhead.pending,
       readAheadMs: this.readAhead.lastMs,
+      readAheadLast: this.readAhead.lastKey,
+      warms: this.warms,
       crossOriginIsolated: globalThis.crossOriginIsolated,
     };
   }
 
   /** Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck. */
   warm(options: StylizeOptions): Promise<{ ok: boolean }> {
+    this.warms++;
     return this.serial(() => outcome(async () => {
       const models = await this.getModels(options.threads, options.runtime ?? 'litert');
       await models.warmUp(options.transferModel);

@@ -21,6 +21,8 @@ export class ReadAhead {
   private entry?: Entry;
   /** How long the last finished read-ahead took (ms): the benchmark shows it fits in a menu's time. */
   lastMs?: number;
+  /** The last image a read-ahead started on (kept, taken or dropped since): the tests read it. */
+  lastKey?: string;
 
   constructor(private ttlMs = READ_AHEAD_TTL_MS) {}
 
@@ -28,6 +30,7 @@ export class ReadAhead {
   start(key: string, read: () => Promise<Loaded>) {
     if (this.entry?.key === key) return;
     this.drop();
+    this.lastKey = key;
     const t0 = performance.now();
     const entry: Entry = { key, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
     this.entry = entry;

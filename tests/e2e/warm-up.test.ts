@@ -104,8 +104,16 @@ test('the right-clicked image is read while the menu is open: the job fetches no
 
 test('a stylized image (a blob: result) is not read ahead: its restyle starts from its prepared original', async () => {
   const off = await ext.offscreen();
+  const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
   expect(await page.$eval('#photo', (img) => img.hasAttribute('data-backdrop-stylized'))).toBe(true);
+  expect(await page.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc)).toMatch(/^blob:/);
+  const before = await info();
+  expect(before.readAheadLast).toMatch(/^http:/); // the photo read ahead by the test before
   await page.click('#photo', { button: 'right' });
+  // The right-click reached the extension: it warmed the engine, and read nothing ahead.
+  await off.waitForFunction((n) => (globalThis as any).backdropDebug.info().then((i: any) => i.warms > n), { polling: 20, timeout: 15_000 }, before.warms);
   await new Promise((r) => setTimeout(r, 300));
-  expect((await off.evaluate(() => (globalThis as any).backdropDebug.info())).readAhead).toBeUndefined();
+  const after = await info();
+  expect(after.readAheadLast).toBe(before.readAheadLast);
+  expect(after.readAhead).toBeUndefined();
 });

@@ -1,12 +1,13 @@
 /**
  * Letting go of results a few megabytes per garbage collection.
  *
- * Chromium frees a dead image's encoded bytes inside the page's garbage-collection pause (cppgc's
- * weak callbacks, which first read back from disk what Chromium had parked there), at about 2 ms
- * per MB here, from `blob:` or http alike: a result at 2048² (12.6 MB, lossless) costs the page
- * 26–36 ms when it dies, and results let go between two collections die together, in one pause.
- * In the benchmark's trace, several 2048² results made pauses of 185–221 ms; a plain page swapping
- * such images shows the same, with no extension code involved. JPEG photos pay it too, but they are ten times smaller.
+ * Chromium frees a dead image's encoded bytes inside the page's garbage-collection pause (in cppgc's
+ * weak callbacks, which first read back what Chromium had parked on disk), from `blob:` or http
+ * alike: 2–4.5 ms per MB here, varying between runs of the same loop, so a result at 2048² (12.6 MB,
+ * lossless) costs the page 26–57 ms when it dies. Results let go between two collections die
+ * together, in one pause: in the benchmark's trace, several 2048² results made pauses of 185–221 ms;
+ * a plain page swapping such images shows the same, with no extension code involved. JPEG photos
+ * pay it too, but they are ten times smaller.
  *
  * So a result Backdrop stops showing (restyled, restored) stays held by the detached <img> that
  * loaded it, and the held results go in order, DIE_BUDGET_BYTES' worth per collection (always at

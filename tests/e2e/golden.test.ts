@@ -2,36 +2,21 @@
  * The official golden pairs, run by the real bundled pipeline code inside the extension's offscreen
  * document (under its CSP) with the real models.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { expect, test } from 'vitest';
+import { useOffscreenSuite } from '../support/offscreen-suite';
 import { decodeLabels, readImagePixels } from '../support/pixels';
-import { startServer, type TestServer } from '../support/server';
 
-let ext: ExtensionBrowser;
-let server: TestServer;
-let offscreen: Page;
-
-beforeAll(async () => {
-  server = await startServer();
-  ext = await launchWithExtension();
-  offscreen = await ext.startOffscreen();
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-});
+const suite = useOffscreenSuite();
 
 test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', async () => {
-  const labels = decodeLabels(await offscreen.evaluate(
+  const labels = decodeLabels(await suite.offscreen.evaluate(
     (url) => (globalThis as any).backdropDebug.segmentLabels(url),
-    `${server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`,
+    `${suite.server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`,
   ));
   // The expected mask: RGBA, person (191,128,128,128), horse (191,0,128,128), background transparent.
-  const page = await ext.browser.newPage();
-  await page.goto(`${server.origin}/blank.html`);
-  const expected = await readImagePixels(page, { url: `${server.origin}/fixtures/tfexamples_segmentation_expect_image.png` });
+  const page = await suite.ext.browser.newPage();
+  await page.goto(`${suite.server.origin}/blank.html`);
+  const expected = await readImagePixels(page, { url: `${suite.server.origin}/fixtures/tfexamples_segmentation_expect_image.png` });
   expect(expected.width * expected.height).toBe(labels.length);
   let agree = 0;
   const seen = new Set<number>();
@@ -49,8 +34,8 @@ test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', asyn
 
 test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-3949761.jpg', 'pytorchhub_deeplab1_person_sheep.png'])(
   'DeepLab\'s logits are its 33² grid upsampled, so the cell-by-cell mask is the pixel-by-pixel one: %s', async (file) => {
-    const { gridError, differing, ms } = await offscreen.evaluate(
-      (url) => (globalThis as any).backdropDebug.maskGridCheck(url), `${server.origin}/fixtures/${file}`,
+    const { gridError, differing, ms } = await suite.offscreen.evaluate(
+      (url) => (globalThis as any).backdropDebug.maskGridCheck(url), `${suite.server.origin}/fixtures/${file}`,
     );
     console.log(`${file}: largest distance from the bilinear grid ${gridError.toExponential(1)}; differing mask bytes ${JSON.stringify(differing)}; ms ${JSON.stringify(ms, (_k, v) => (typeof v === "number" ? +v.toFixed(1) : v))}`);
     // Far inside the 1e-3 the mask's margins leave for it.
@@ -59,15 +44,15 @@ test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-39497
   });
 
 test('predict + transfer (int8) on the tiger with style24 comes close to the official expected image', async () => {
-  const b64 = await offscreen.evaluate(
+  const b64 = await suite.offscreen.evaluate(
     (c, s) => (globalThis as any).backdropDebug.stylizeOfficial(c, s, 'int8'),
-    `${server.origin}/fixtures/tfexamples_style_transfer_input_image.jpg`,
-    `${server.origin}/styles/style24.jpg`,
+    `${suite.server.origin}/fixtures/tfexamples_style_transfer_input_image.jpg`,
+    `${suite.server.origin}/styles/style24.jpg`,
   );
   const got = new Uint8Array(Buffer.from(b64, 'base64'));
-  const page = await ext.browser.newPage();
-  await page.goto(`${server.origin}/blank.html`);
-  const expected = await readImagePixels(page, { url: `${server.origin}/fixtures/tfexamples_style_transfer_expected_image.png` });
+  const page = await suite.ext.browser.newPage();
+  await page.goto(`${suite.server.origin}/blank.html`);
+  const expected = await readImagePixels(page, { url: `${suite.server.origin}/fixtures/tfexamples_style_transfer_expected_image.png` });
   expect(expected.width).toBe(384);
   let sum = 0, inexact = 0;
   for (let i = 0; i < 384 * 384; i++) {

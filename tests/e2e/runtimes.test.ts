@@ -3,34 +3,19 @@
  * extension: its bundled code runs in the offscreen document under the extension's CSP, agrees with
  * LiteRT.js, and carries a whole stylization through the right-click handler when chosen in settings.
  */
-import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { expect, onTestFinished, test } from 'vitest';
+import { useOffscreenSuite } from '../support/offscreen-suite';
 import { decodeLabels } from '../support/pixels';
-import { startServer, type TestServer } from '../support/server';
 
-let ext: ExtensionBrowser;
-let server: TestServer;
-let offscreen: Page;
+const suite = useOffscreenSuite(async (path) => (path === '/one.html'
+  ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
+  : undefined));
 
 const debug = <T>(name: string, ...args: unknown[]): Promise<T> =>
-  offscreen.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
-
-beforeAll(async () => {
-  server = await startServer(undefined, async (path) => (path === '/one.html'
-    ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
-    : undefined));
-  ext = await launchWithExtension();
-  offscreen = await ext.startOffscreen();
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
-});
+  suite.offscreen.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
 
 test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and the outputs match numerically', async () => {
-  const url = `${server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`;
+  const url = `${suite.server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`;
   const lite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'litert'));
   const tflite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'tfjs-tflite'));
   const info = await debug<{ runtime: string; accelerator: string; maxThreads: number; runtimesLoaded: string[] }>('info');
@@ -47,7 +32,7 @@ test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and 
   expect(share).toBeGreaterThanOrEqual(0.999);
 
   const diff = await debug<{ logits: number; bottleneck: number; int8: number; fp16: number; lengths: number[] }>(
-    'compareRuntimes', url, `${server.origin}/styles/style24.jpg`);
+    'compareRuntimes', url, `${suite.server.origin}/styles/style24.jpg`);
   console.log(`largest differences, LiteRT.js vs tfjs-tflite: ${JSON.stringify(diff)}`);
   expect(diff.lengths).toEqual([257 * 257 * 21, 384 * 384 * 3]);
   expect(diff.logits).toBeLessThan(1e-4);
@@ -64,7 +49,7 @@ test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and 
 });
 
 test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-click handler with runtime %s', async (runtime) => {
-  const w = await ext.worker();
+  const w = await suite.ext.worker();
   const changed = await w.evaluate(async (runtime) => {
     const storage = (globalThis as any).chrome.storage.local;
     const { settings } = await storage.get('settings');
@@ -72,16 +57,16 @@ test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-clic
     return settings?.runtime !== runtime;
   }, runtime);
   // Changing the runtime closes the offscreen document: the job starts a fresh one.
-  for (let i = 0; changed && i < 100 && ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html')); i++) {
+  for (let i = 0; changed && i < 100 && suite.ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html')); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  const page = await ext.browser.newPage();
+  const page = await suite.ext.browser.newPage();
   onTestFinished(() => page.close());
-  await page.goto(`${server.origin}/one.html?${runtime}`, { waitUntil: 'load' });
+  await page.goto(`${suite.server.origin}/one.html?${runtime}`, { waitUntil: 'load' });
   const src = await page.$eval('#photo', (el) => (el as HTMLImageElement).currentSrc);
-  const outcome = await ext.click('stylize-background', page, src);
+  const outcome = await suite.ext.click('stylize-background', page, src);
   expect(outcome).toEqual({ ok: true });
-  offscreen = await ext.offscreen();
+  suite.offscreen = await suite.ext.offscreen();
   const info = await debug<{ runtime: string; modelRuns: Record<string, number> }>('info');
   expect(info.runtime).toBe(runtime);
   const shown = await page.$eval('#photo', (el) => ({ stylized: el.hasAttribute('data-backdrop-stylized'), src: el.getAttribute('src') ?? '' }));

@@ -34,7 +34,7 @@ export class InferenceHost {
   private prepared = new PreparedCache(8);
   /** The image right-clicked last, read while the menu is open. */
   private readAhead = new ReadAhead();
-  /** Warm-ups asked for (one per right-click over an image while the document lives): the tests read it. */
+  /** Warm-ups asked for while the document lives (a right-click starts one unless one is under way): the tests read it. */
   private warms = 0;
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */

@@ -111,8 +111,24 @@ export class InferenceHost {
         if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
       };
       stopIfCancelled();
-      const models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
-      // Cold, the models and the style's bottleneck load while the image is fetched and decoded.
+      const sw = new Stopwatch();
+      const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
+      let p = this.prepared.get(key);
+      // The image is read (fetch, decode, the models' inputs) while the runtime starts, unless a
+      // right-click read it ahead already: cold, that is most of the reading off the critical path.
+      const ahead = p ? undefined : this.readAhead.take(key);
+      const reading = p || ahead ? undefined : load(msg.source, sw);
+      reading?.catch(() => {}); // awaited below, which reports a failure
+      let models: ModelSet;
+      try {
+        const cold = !this.models;
+        models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
+        if (cold) sw.lap('runtime'); // what was left of its start once the image was read
+      } catch (e) {
+        for (const l of [reading, ahead]) l?.then((x) => x.bitmap.close(), () => {});
+        throw e;
+      }
+      // Cold, the models and the style's bottleneck load while the image is decoded and segmented.
       models.preload(msg.options.transferModel);
       const bottlenecks = new Map<string, Promise<Float32Array>>();
       const bottleneck = (id: string) => {
@@ -125,17 +141,13 @@ export class InferenceHost {
         return b;
       };
       for (const id of [msg.options.styleId, msg.options.mixStyleId]) if (id) void bottleneck(id);
-      const sw = new Stopwatch();
-      const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
-      let p = this.prepared.get(key);
       if (!p) {
         let loaded: Loaded | undefined;
-        const ahead = this.readAhead.take(key);
         if (ahead) {
           loaded = await ahead.catch(() => undefined);
           sw.lap('read-ahead'); // what was left of it (0 when it was done before the click)
         }
-        p = await prepare(loaded ?? await load(msg.source, sw), models, sw);
+        p = await prepare(loaded ?? await (reading ?? load(msg.source, sw)), models, sw);
         this.prepared.set(key, p);
       }
       stopIfCancelled();

@@ -165,12 +165,12 @@ export function markdown(r: BenchRecord): string {
     ...menuPathSection(r),
     `## Cold start (${c.image}, ${c.cold.length} fresh browser${c.cold.length > 1 ? 's' : ''})`,
     '',
-    table(['', 'end-to-end', 'message/swap (incl. offscreen document + runtime start)'], [
+    table(['', 'end-to-end', 'message/swap (incl. the offscreen document\'s start)'], [
       ['cold', n(c.coldMedian), n(median(c.cold.map((x) => x.messageSwap)))],
       ['warm (same browser)', n(c.warmMedian), n(median(c.warm.map((x) => x.messageSwap)))],
     ]),
     '',
-    `First cold run's stages: ${coldStages(0)}.`,
+    `First cold run's stages, in the order they ended: ${coldStages(0)}. \`runtime\` is what was left of the runtime's start once the image was read.`,
     '',
     `## Gallery (${r.gallery.count} images of ${r.gallery.width}×${r.gallery.height})`,
     '',

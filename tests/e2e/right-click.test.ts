@@ -81,11 +81,12 @@ async function stylize(sel: string) {
   const t0 = performance.now();
   const outcome = await ext.click('stylize-background', page, currentSrc) as { ok: boolean; error?: { code: string } };
   const ms = performance.now() - t0;
+  let timings: Record<string, number> | undefined;
   if (outcome.ok) {
-    const timings = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+    timings = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
     console.log(`${sel}: ${ms.toFixed(0)} ms end to end; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   }
-  return { outcome, ms, originalUrl: currentSrc };
+  return { outcome, ms, originalUrl: currentSrc, timings };
 }
 
 async function expectStylizedWell(sel: string, originalUrl: string, compareUrl = originalUrl) {
@@ -121,9 +122,11 @@ describe('Stylize background', () => {
     const later = await spinnerState();
     if (later) expect(later.progress.every((p) => p !== null) && later.opacity > 0).toBe(true);
     else console.log('the cold job ended before the spinner showed');
-    const { outcome, ms, originalUrl } = await running;
+    const { outcome, ms, originalUrl, timings } = await running;
     console.log(`cold stylization of the 1280² photo: ${ms.toFixed(0)} ms`);
     expect(outcome).toEqual({ ok: true });
+    // Cold, the image was read while the runtime started: the stages ran in this order.
+    expect(Object.keys(timings!).slice(0, 4)).toEqual(['fetch', 'decode', 'preprocess', 'runtime']);
     expect(await overlayState()).toBeUndefined();
     expect(await rectOf('#plain')).toEqual(before);
     await expectStylizedWell('#plain', originalUrl);
@@ -141,6 +144,7 @@ describe('Stylize background', () => {
     const warm = await stylize('#plain');
     console.log(`warm stylization of the 1280² photo: ${warm.ms.toFixed(0)} ms`);
     expect(warm.outcome.ok).toBe(true);
+    expect(Object.keys(warm.timings!)).not.toContain('runtime');
     expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
   });
 

@@ -33,6 +33,8 @@ const transferInputs = (content: Float32Array, bottleneck: Float32Array) => [
 
 /** Counts of model runs, readable by tests and the benchmark. */
 export const modelRuns = { segmentation: 0, prediction: 0, transfer: 0 };
+/** Counts of the warm-up's trial runs on zeros (not in modelRuns). */
+export const warmUpRuns = { segmentation: 0, transfer: 0 };
 
 /**
  * The three models, loaded lazily and kept alive (compiling is not free). At most one transfer
@@ -117,18 +119,24 @@ export class ModelSet {
   /**
    * Loads and compiles segmentation and the transfer model and runs each once on zeros, so that the
    * first real image pays neither compilation nor first-run set-up (weight packing). A model that
-   * has run already is not run again. Not counted in modelRuns.
+   * has run already is not run again. Not counted in modelRuns. Stops before a trial run when
+   * `stop()` says so (a real job's first runs do the same set-up).
    */
-  async warmUp(kind: TransferKind): Promise<void> {
+  async warmUp(kind: TransferKind, stop: () => boolean = () => false): Promise<void> {
+    const seg = await this.segmentation();
     if (!this.ran.has('segmentation')) {
-      await (await this.segmentation()).run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+      if (stop()) return;
+      await seg.run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
       this.ran.add('segmentation');
+      warmUpRuns.segmentation++;
     }
     const transfer = `transfer-${kind}`;
     const model = await this.transferModel(kind);
     if (!this.ran.has(transfer)) {
+      if (stop()) return;
       await model.run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
       this.ran.add(transfer);
+      warmUpRuns.transfer++;
     }
   }
 

@@ -5,7 +5,7 @@
 import type { AddStyleReply, BackgroundToOffscreen, StylizeOptions, StylizeReply, ToPngReply } from '../messaging/protocol';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
-import { ModelSet, modelRuns } from '../inference/models';
+import { ModelSet, modelRuns, warmUpRuns } from '../inference/models';
 import { load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
@@ -36,6 +36,8 @@ export class InferenceHost {
   private readAhead = new ReadAhead();
   /** Warm-ups asked for while the document lives (a right-click starts one unless one is under way): the tests read it. */
   private warms = 0;
+  /** Stylize jobs waiting in the queue: a warm-up under way leaves its remaining steps to them. */
+  private jobsQueued = 0;
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -106,7 +108,9 @@ export class InferenceHost {
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
+    this.jobsQueued++;
     return this.serial(() => outcome(async () => {
+      this.jobsQueued--;
       const stopIfCancelled = () => {
         if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
       };
@@ -209,6 +213,7 @@ export class InferenceHost {
       runtimeFallback: this.runtimeFallback,
       plan: this.models?.plan,
       modelRuns: { ...modelRuns },
+      warmUpRuns: { ...warmUpRuns },
       preparedCached: this.prepared.size,
       readAhead: this.readAhead.pending,
       readAheadMs: this.readAhead.lastMs,
@@ -218,13 +223,18 @@ export class InferenceHost {
     };
   }
 
-  /** Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck. */
+  /**
+   * Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck.
+   * When a job is chosen meanwhile, the warm-up stops at its next step and the job does the rest:
+   * its own first runs set the models up as the trial runs would, so it never waits behind them.
+   */
   warm(options: StylizeOptions): Promise<{ ok: boolean }> {
     this.warms++;
     return this.serial(() => outcome(async () => {
+      const jobWaiting = () => this.jobsQueued > 0;
       const models = await this.getModels(options.threads, options.runtime ?? 'litert');
-      await models.warmUp(options.transferModel);
-      await this.styles.bottleneck(models, options.styleId);
+      await models.warmUp(options.transferModel, jobWaiting);
+      if (!jobWaiting()) await this.styles.bottleneck(models, options.styleId);
       return {};
     }));
   }

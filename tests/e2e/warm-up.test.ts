@@ -38,6 +38,7 @@ test('right-clicking an image warms the engine; the chosen stylization then runs
   const warmed = await off.evaluate(() => (globalThis as any).backdropDebug.info());
   expect(warmed.plan).toBeDefined();
   expect(warmed.modelRuns).toEqual({ segmentation: 0, prediction: 1, transfer: 0 });
+  expect(warmed.warmUpRuns).toEqual({ segmentation: 1, transfer: 1 }); // one trial run each, on zeros
 
   const src = await page.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc);
   const t0 = performance.now();
@@ -47,6 +48,29 @@ test('right-clicking an image warms the engine; the chosen stylization then runs
   const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
   console.log(`first stylization after a right-click warm-up: ${ms.toFixed(0)} ms; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
+});
+
+test('a choice made while the engine starts does not wait behind the warm-up: the job does the set-up itself', async () => {
+  const fresh = await launchWithExtension();
+  try {
+    const tab = await fresh.browser.newPage();
+    await tab.goto(`${site.origin}/warm.html`, { waitUntil: 'load' });
+    await tab.click('#photo', { button: 'right' });
+    const off = await fresh.offscreen();
+    const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
+    // The warm-up has begun (the runtime takes a few hundred ms to start): the menu item is chosen now.
+    await off.waitForFunction(() => (globalThis as any).backdropDebug.info().then((i: any) => i.warms > 0), { polling: 10, timeout: 15_000 });
+    expect((await info()).warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
+    const src = await tab.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc);
+    expect(await fresh.click('stylize-background', tab, src)).toEqual({ ok: true });
+    const after = await info();
+    // No trial run on zeros: the job's own first runs were the warm-up.
+    expect(after.warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
+    expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
+    expect(await tab.$eval('#photo', (img) => img.hasAttribute('data-backdrop-stylized'))).toBe(true);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('a page cannot fake the right-click: an untrusted contextmenu event reads nothing ahead', async () => {

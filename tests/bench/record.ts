@@ -72,6 +72,9 @@ export interface ColdResult {
   warm: Sample[];
   coldMedian: number;
   warmMedian: number;
+  /** The same first stylization on other fresh browsers, chosen from the menu `menuMs` after a right-click on the image (the path users take). */
+  afterRightClick: Sample[];
+  afterRightClickMedian: number;
 }
 
 /** Raw model runs; for the default threads they are interleaved with the reference image's warm runs. */

@@ -123,8 +123,8 @@ export class ModelSet {
    * `stop()` says so (a real job's first runs do the same set-up).
    */
   async warmUp(kind: TransferKind, stop: () => boolean = () => false): Promise<void> {
-    const seg = await this.segmentation();
     if (!this.ran.has('segmentation')) {
+      const seg = await this.segmentation();
       if (stop()) return;
       await seg.run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
       this.ran.add('segmentation');

@@ -132,7 +132,7 @@ export class InferenceHost {
         for (const l of [reading, ahead]) l?.then((x) => x.bitmap.close(), () => {});
         throw e;
       }
-      // Cold, the models and the style's bottleneck load while the image is decoded and segmented.
+      // Cold, the models and the style's bottleneck start loading now, while the image is still being read.
       models.preload(msg.options.transferModel);
       const bottlenecks = new Map<string, Promise<Float32Array>>();
       const bottleneck = (id: string) => {

@@ -122,10 +122,10 @@ export class ModelSet {
    * has run already is not run again. Not counted in modelRuns. Stops before a trial run when
    * `stop()` says so (a real job's first runs do the same set-up).
    */
-  async warmUp(kind: TransferKind, stop: () => boolean = () => false): Promise<void> {
+  async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false): Promise<void> {
     if (!this.ran.has('segmentation')) {
       const seg = await this.segmentation();
-      if (stop()) return;
+      if (await stop()) return;
       await seg.run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
       this.ran.add('segmentation');
       warmUpRuns.segmentation++;
@@ -133,7 +133,7 @@ export class ModelSet {
     const transfer = `transfer-${kind}`;
     const model = await this.transferModel(kind);
     if (!this.ran.has(transfer)) {
-      if (stop()) return;
+      if (await stop()) return;
       await model.run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
       this.ran.add(transfer);
       warmUpRuns.transfer++;

@@ -231,14 +231,31 @@ export class InferenceHost {
   warm(options: StylizeOptions): Promise<{ ok: boolean }> {
     this.warms++;
     return this.serial(() => outcome(async () => {
-      const jobWaiting = () => this.jobsQueued > 0;
+      // A job's message that came during a step (a model's load or trial run blocks this thread) is
+      // handled first: the steps follow one another in microtasks, which no message comes between.
+      const jobWaiting = async () => {
+        await nextTask();
+        return this.jobsQueued > 0;
+      };
       const models = await this.getModels(options.threads, options.runtime ?? 'litert');
       await models.warmUp(options.transferModel, jobWaiting);
-      if (!jobWaiting()) await this.styles.bottleneck(models, options.styleId);
+      if (!(await jobWaiting())) await this.styles.bottleneck(models, options.styleId);
       return {};
     }));
   }
 
+}
+
+/** Resolves in a task of its own, after the tasks already queued (a MessageChannel's: hidden documents throttle timers). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: ReturnType<typeof toJobError> }> {

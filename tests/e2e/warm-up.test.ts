@@ -7,6 +7,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
+import type { StylizeOptions } from '../../src/messaging/protocol';
+import { DEFAULT_STYLE_ID } from '../../src/styles/builtins';
+import { ALL_OBJECTS } from '../../src/inference/mask';
 
 let ext: ExtensionBrowser;
 let site: TestServer;
@@ -50,24 +53,32 @@ test('right-clicking an image warms the engine; the chosen stylization then runs
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
 });
 
-test('a choice made while the engine starts does not wait behind the warm-up: the job does the set-up itself', async () => {
+test('a job that comes while the warm-up starts the engine does not wait behind its trial runs: its own first runs set the models up', async () => {
   const fresh = await launchWithExtension();
   try {
-    const tab = await fresh.browser.newPage();
-    await tab.goto(`${site.origin}/warm.html`, { waitUntil: 'load' });
-    await tab.click('#photo', { button: 'right' });
-    const off = await fresh.offscreen();
-    const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
-    // The warm-up has begun (the runtime takes a few hundred ms to start): the menu item is chosen now.
-    await off.waitForFunction(() => (globalThis as any).backdropDebug.info().then((i: any) => i.warms > 0), { polling: 10, timeout: 15_000 });
-    expect((await info()).warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
-    const src = await tab.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc);
-    expect(await fresh.click('stylize-background', tab, src)).toEqual({ ok: true });
-    const after = await info();
+    const worker = await fresh.worker();
+    const options: StylizeOptions = {
+      styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
+    };
+    // Both messages leave the service worker in one turn, in this order: the job is queued while the
+    // warm-up loads the runtime, whatever the load on the machine (a right-click and a menu choice
+    // could come in either order, or late).
+    const replies = await worker.evaluate(async (options, url) => {
+      await (globalThis as any).backdrop.ensureOffscreen();
+      const send = (msg: object) => (globalThis as any).chrome.runtime.sendMessage(msg);
+      return Promise.all([
+        send({ to: 'offscreen', type: 'warm', options }),
+        send({ to: 'offscreen', type: 'stylize', jobId: 'warm-then-job', source: { kind: 'url', url }, options }),
+      ]);
+    }, options, `${site.origin}${PHOTO}?v=queued`) as [{ ok: boolean }, { ok: boolean; result?: { dataUrl?: string } }];
+    expect(replies[0].ok).toBe(true);
+    expect(replies[1].ok).toBe(true);
+    expect(replies[1].result?.dataUrl).toMatch(/^data:image\/bmp;base64,/);
+    const info = await (await fresh.offscreen()).evaluate(() => (globalThis as any).backdropDebug.info());
+    expect(info.warms).toBe(1);
     // No trial run on zeros: the job's own first runs were the warm-up.
-    expect(after.warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
-    expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
-    expect(await tab.$eval('#photo', (img) => img.hasAttribute('data-backdrop-stylized'))).toBe(true);
+    expect(info.warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
+    expect(info.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
   } finally {
     await fresh.close();
   }

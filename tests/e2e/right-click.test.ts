@@ -125,8 +125,11 @@ describe('Stylize background', () => {
     const { outcome, ms, originalUrl, timings } = await running;
     console.log(`cold stylization of the 1280² photo: ${ms.toFixed(0)} ms`);
     expect(outcome).toEqual({ ok: true });
-    // Cold, the image was read while the runtime started: the stages ran in this order.
-    expect(Object.keys(timings!).slice(0, 4)).toEqual(['fetch', 'decode', 'preprocess', 'runtime']);
+    // Cold, the image was read while the runtime started: its fetch ended before the runtime's start did.
+    const order = Object.keys(timings!);
+    expect(order).toContain('runtime');
+    expect(order.indexOf('fetch')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('fetch')).toBeLessThan(order.indexOf('runtime'));
     expect(await overlayState()).toBeUndefined();
     expect(await rectOf('#plain')).toEqual(before);
     await expectStylizedWell('#plain', originalUrl);

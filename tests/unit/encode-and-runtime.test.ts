@@ -154,6 +154,29 @@ describe('warming the models', () => {
     expect(fresh.runs).toEqual(['segmentation', 'transfer-fp16']);
   });
 
+  test('a warm-up asked to stop runs no further trial run, and a job after it sets up what was skipped', async () => {
+    const { runtime, runs } = countingRuntime();
+    const models = new ModelSet(runtime, '/models/', 0);
+    let jobWaiting = false;
+    const asked: string[] = [];
+    // A job comes during the segmentation trial run: the transfer's is left to it (the check may be async).
+    await models.warmUp('fp16', async () => {
+      asked.push(runs.join('+') || 'none');
+      const stop = jobWaiting;
+      jobWaiting = true;
+      return stop;
+    });
+    expect(asked).toEqual(['none', 'segmentation']);
+    expect(runs).toEqual(['segmentation']);
+    await models.transfer('fp16', new Float32Array(3), new Float32Array(1));
+    await models.warmUp('fp16', () => true);
+    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+
+    const idle = countingRuntime();
+    await new ModelSet(idle.runtime, '/models/', 0).warmUp('fp16', () => true);
+    expect(idle.runs).toEqual([]);
+  });
+
   test('another transfer model, or models rebuilt, are warmed again', async () => {
     const { runtime, runs } = countingRuntime();
     const models = new ModelSet(runtime, '/models/', 0);

@@ -36,6 +36,8 @@ export interface Loaded {
   downscaledFrom?: { width: number; height: number };
   segmentationInput: Float32Array;
   content: Float32Array;
+  /** DeepLab's output, when it ran ahead of the job (on a right-clicked image, while the menu is open). */
+  logits?: Float32Array;
 }
 
 /** Everything about one image that does not depend on the style: kept so a restyle costs one transfer. */
@@ -66,12 +68,18 @@ export async function load(source: ImageSource, sw = new Stopwatch()): Promise<L
   }
 }
 
-/** Segments a loaded image. The result owns its bitmap; on failure the bitmap is closed. */
+/**
+ * Segments a loaded image (unless it was segmented ahead). The result owns its bitmap; on failure
+ * the bitmap is closed.
+ */
 export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
   const { bitmap, type, downscaledFrom, content } = loaded;
   try {
-    const logits = await models.segment(loaded.segmentationInput);
-    sw.lap('segmentation');
+    let logits = loaded.logits;
+    if (!logits) {
+      logits = await models.segment(loaded.segmentationInput);
+      sw.lap('segmentation');
+    }
     return { bitmap, type, downscaledFrom, logits, content };
   } catch (e) {
     bitmap.close();

@@ -169,11 +169,18 @@ export class InferenceHost {
   }
 
   /**
-   * Reads a right-clicked image ahead of its job (not queued behind other jobs: no model runs). An
-   * image already prepared needs nothing.
+   * Reads a right-clicked image ahead of its job, at once (no model runs in it). Then, with the
+   * engine up, it is segmented too, in the queue like a job (after a warm-up under way): the job
+   * then starts at its transfer. A job already waiting goes first, and a job that takes the image
+   * before its turn segments it itself. An image already prepared needs nothing.
    */
   async startReadAhead(url: string): Promise<{ ok: true }> {
-    if (!this.prepared.get(url)) this.readAhead.start(url, () => load({ kind: 'url', url }));
+    if (this.prepared.get(url)) return { ok: true };
+    const reading = this.readAhead.start(url, () => load({ kind: 'url', url }));
+    reading.then((loaded) => this.serial(async () => {
+      if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded)) return;
+      loaded.logits = await this.models.segment(loaded.segmentationInput);
+    })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries
     return { ok: true };
   }
 

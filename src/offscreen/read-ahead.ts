@@ -1,9 +1,10 @@
 /**
  * Reading a right-clicked image ahead: while the context menu is open, the image is fetched,
- * decoded and made into the models' inputs, so the job that may follow starts at its first model
- * run. One image at a time; it is dropped (its bitmap closed) when another is read, when it is not
- * taken within READ_AHEAD_TTL_MS, or when it fails (the job then reads the image itself, and
- * reports what went wrong).
+ * decoded and made into the models' inputs (and, with the engine up, segmented: see
+ * InferenceHost.startReadAhead), so the job that may follow starts at its transfer. One image at a
+ * time; it is dropped (its bitmap closed) when another is read, when it is not taken within
+ * READ_AHEAD_TTL_MS, or when it fails (the job then reads the image itself, and reports what went
+ * wrong).
  */
 import type { Loaded } from '../inference/pipeline';
 
@@ -12,6 +13,8 @@ export const READ_AHEAD_TTL_MS = 30_000;
 interface Entry {
   key: string;
   loaded: Promise<Loaded>;
+  /** What was read, once it is. */
+  value?: Loaded;
   timer: ReturnType<typeof setTimeout>;
   /** How long the reading took (ms), once it is done. */
   ms?: number;
@@ -26,18 +29,27 @@ export class ReadAhead {
 
   constructor(private ttlMs = READ_AHEAD_TTL_MS) {}
 
-  /** Starts reading `key` with `read`, unless it is being read already. */
-  start(key: string, read: () => Promise<Loaded>) {
-    if (this.entry?.key === key) return;
+  /** Starts reading `key` with `read`, unless it is being read already; the reading either way. */
+  start(key: string, read: () => Promise<Loaded>): Promise<Loaded> {
+    if (this.entry?.key === key) return this.entry.loaded;
     this.drop();
     this.lastKey = key;
     const t0 = performance.now();
     const entry: Entry = { key, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
     this.entry = entry;
     entry.loaded.then(
-      () => { this.lastMs = entry.ms = performance.now() - t0; },
+      (value) => {
+        entry.value = value;
+        this.lastMs = entry.ms = performance.now() - t0;
+      },
       () => { if (this.entry === entry) this.drop(); },
     );
+    return entry.loaded;
+  }
+
+  /** Whether `loaded` is what is kept now for `key` (not taken by a job, not dropped). */
+  holds(key: string, loaded: Loaded): boolean {
+    return this.entry?.key === key && this.entry.value === loaded;
   }
 
   /** Hands over the reading of `key` if there is one: from then on the caller owns its bitmap. */
@@ -49,9 +61,9 @@ export class ReadAhead {
     return loaded;
   }
 
-  /** The image being read or kept now, if any, and how long its reading took once it is done. */
-  get pending(): { key: string; ms?: number } | undefined {
-    return this.entry && { key: this.entry.key, ms: this.entry.ms };
+  /** The image being read or kept now, if any, how long its reading took once it is done, and whether it is segmented. */
+  get pending(): { key: string; ms?: number; segmented: boolean } | undefined {
+    return this.entry && { key: this.entry.key, ms: this.entry.ms, segmented: this.entry.value?.logits !== undefined };
   }
 
   private drop() {

@@ -30,17 +30,19 @@ afterAll(async () => {
   await site?.close();
 });
 
-test('right-clicking an image warms the engine; the chosen stylization then runs no prediction and no compilation', async () => {
+test('right-clicking an image warms the engine and segments the image; the chosen stylization then runs only the transfer', async () => {
   const hasOffscreen = () => ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html'));
   expect(hasOffscreen()).toBe(false);
 
   await page.click('#photo', { button: 'right' });
   const off = await ext.offscreen();
-  // Warm when the default style's bottleneck is in the library (the last step of the warm-up).
-  await off.waitForFunction(async () => (await (globalThis as any).backdropDebug.library()).styles.length > 0, { timeout: 30_000, polling: 100 });
+  // Warm when the right-clicked image is segmented: after the warm-up, whose last step puts the
+  // default style's bottleneck in the library.
+  await off.waitForFunction(async () => (await (globalThis as any).backdropDebug.info()).readAhead?.segmented, { timeout: 30_000, polling: 100 });
+  expect((await off.evaluate(() => (globalThis as any).backdropDebug.library())).styles.length).toBeGreaterThan(0);
   const warmed = await off.evaluate(() => (globalThis as any).backdropDebug.info());
   expect(warmed.plan).toBeDefined();
-  expect(warmed.modelRuns).toEqual({ segmentation: 0, prediction: 1, transfer: 0 });
+  expect(warmed.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 0 }); // the photo's segmentation
   expect(warmed.warmUpRuns).toEqual({ segmentation: 1, transfer: 1 }); // one trial run each, on zeros
 
   const src = await page.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc);
@@ -51,6 +53,7 @@ test('right-clicking an image warms the engine; the chosen stylization then runs
   const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
   console.log(`first stylization after a right-click warm-up: ${ms.toFixed(0)} ms; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
+  expect(Object.keys(timings)).not.toContain('segmentation');
 });
 
 test('a job that comes while the warm-up starts the engine does not wait behind its trial runs: its own first runs set the models up', async () => {
@@ -102,7 +105,7 @@ test('a page cannot fake the right-click: an untrusted contextmenu event reads n
   }
 });
 
-test('the right-clicked image is read while the menu is open: the job fetches nothing and paints the same picture', async () => {
+test('the right-clicked image is read and segmented while the menu is open: the job fetches and segments nothing, and paints the same picture', async () => {
   const off = await ext.offscreen();
   const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
   /** The bytes the page shows for #photo (the result's blob: URL), as a short digest. */
@@ -117,23 +120,27 @@ test('the right-clicked image is read while the menu is open: the job fetches no
     const hits = site.hits.get(PHOTO)!;
     if (rightClick) {
       await page.click('#photo', { button: 'right' });
-      // This image's read-ahead, done (not an earlier one's).
-      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead?.key === src && i.readAhead.ms !== undefined), { polling: 20, timeout: 15_000 }, src);
+      // This image's read-ahead, done and segmented (not an earlier one's).
+      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead?.key === src && i.readAhead.segmented), { polling: 20, timeout: 15_000 }, src);
       expect(site.hits.get(PHOTO)).toBe(hits + 1); // read once, ahead
     }
+    const segmentations = (await info()).modelRuns.segmentation;
     expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });
     expect(site.hits.get(PHOTO)).toBe(hits + 1); // and never again for the job
     const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
-    return { timings, digest: await shownDigest() };
+    return { timings, digest: await shownDigest(), jobSegmentations: (await info()).modelRuns.segmentation - segmentations };
   };
 
   const ahead = await stylizeVariant('ahead', true);
   expect(Object.keys(ahead.timings)).toContain('read-ahead');
   expect(Object.keys(ahead.timings)).not.toContain('fetch');
+  expect(Object.keys(ahead.timings)).not.toContain('segmentation');
+  expect(ahead.jobSegmentations).toBe(0); // segmented while the menu was open
   expect((await info()).readAhead).toBeUndefined(); // taken by the job
 
   const plain = await stylizeVariant('plain', false);
   expect(Object.keys(plain.timings)).toContain('fetch');
+  expect(plain.jobSegmentations).toBe(1);
   expect(ahead.digest).toBe(plain.digest);
 });
 

@@ -50,7 +50,7 @@ describe('reading a right-clicked image ahead', () => {
     const a = fakeLoaded();
     r.start('a', async () => a.loaded);
     await settle();
-    expect(r.pending).toEqual({ key: 'a', ms: expect.any(Number) });
+    expect(r.pending).toEqual({ key: 'a', ms: expect.any(Number), segmented: false });
     vi.advanceTimersByTime(999);
     expect(r.pending?.key).toBe('a');
     vi.advanceTimersByTime(1);
@@ -58,6 +58,27 @@ describe('reading a right-clicked image ahead', () => {
     expect(r.pending).toBeUndefined();
     expect(a.bitmap.closed).toBe(true);
     expect(r.take('a')).toBeUndefined();
+  });
+
+  test('it holds what was read until a job takes it or it is dropped; segmented once logits are set', async () => {
+    const r = new ReadAhead(1000);
+    const a = fakeLoaded();
+    const reading = r.start('a', async () => a.loaded);
+    expect(r.start('a', async () => fakeLoaded().loaded)).toBe(reading);
+    expect(r.holds('a', a.loaded)).toBe(false); // not read yet
+    await settle();
+    expect(r.holds('a', a.loaded)).toBe(true);
+    expect(r.holds('b', a.loaded)).toBe(false);
+    expect(r.holds('a', fakeLoaded().loaded)).toBe(false);
+    a.loaded.logits = new Float32Array(21);
+    expect(r.pending?.segmented).toBe(true);
+    await r.take('a');
+    expect(r.holds('a', a.loaded)).toBe(false);
+    const b = fakeLoaded();
+    r.start('b', async () => b.loaded);
+    await settle();
+    r.start('c', async () => fakeLoaded().loaded);
+    expect(r.holds('b', b.loaded)).toBe(false);
   });
 
   test('a failed read is dropped, so the job reads the image itself and reports the error', async () => {

@@ -7,12 +7,14 @@ let warming: Promise<unknown> | undefined;
 /**
  * Starts the offscreen document and has it load what the next stylization needs (a no-op when it
  * is warm). With `srcUrl`, the right-clicked image is fetched, decoded and made into the models'
- * inputs first, while the person reads the menu. Never throws.
+ * inputs first, then segmented and masked for the current settings, while the person reads the
+ * menu. Never throws.
  */
 export function warmUp(srcUrl?: string): Promise<unknown> {
   const started = ensureOffscreen();
   const readAhead = srcUrl
-    ? started.then(() => sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl })).catch(() => undefined)
+    ? Promise.all([started, resolveOptions()]).then(([, { subject, invert }]) =>
+      sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl, mask: { subject, invert } })).catch(() => undefined)
     : undefined;
   warming ??= (async () => {
     await started;

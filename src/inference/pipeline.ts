@@ -1,4 +1,4 @@
-import type { ImageSource, StylizeOptions, StylizeResult } from '../messaging/protocol';
+import type { ImageSource, MaskOptions, StylizeOptions, StylizeResult } from '../messaging/protocol';
 import { composite } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
 import { encodeBmp } from './encode';
@@ -29,6 +29,22 @@ export function toCanvas(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: num
   return c;
 }
 
+/** A keep-mask at the segmentation's size, and the settings it was made for. */
+export interface KeepMask {
+  key: string;
+  alpha: ImageData;
+}
+
+const maskKey = ({ subject, invert }: MaskOptions) => `${invert ? 'invert' : 'keep'}:${subject.join(',')}`;
+
+/** The keep-mask for `options`: `cached` when it was made for the same settings, else made from the logits. */
+export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask): KeepMask {
+  const key = maskKey(options);
+  if (cached?.key === key) return cached;
+  const alpha = new ImageData(subjectKeepAlpha(logits, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
+  return { key, alpha };
+}
+
 /** An image read and made into the models' inputs: everything before the first model run. */
 export interface Loaded {
   bitmap: ImageBitmap;
@@ -38,6 +54,8 @@ export interface Loaded {
   content: Float32Array;
   /** DeepLab's output, when it ran ahead of the job (on a right-clicked image, while the menu is open). */
   logits?: Float32Array;
+  /** The keep-mask made from those logits ahead of the job. */
+  keep?: KeepMask;
 }
 
 /** Everything about one image that does not depend on the style: kept so a restyle costs one transfer. */
@@ -49,6 +67,8 @@ export interface Prepared {
   content: Float32Array;
   /** The content image's own bottleneck, for strength < 1 (computed on first need). */
   contentBottleneck?: Float32Array;
+  /** The last keep-mask made (a restyle with the same subject settings reuses it). */
+  keep?: KeepMask;
 }
 
 /** Fetches, decodes and preprocesses an image (no model runs: a right-click may do it ahead). */
@@ -80,7 +100,7 @@ export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwat
       logits = await models.segment(loaded.segmentationInput);
       sw.lap('segmentation');
     }
-    return { bitmap, type, downscaledFrom, logits, content };
+    return { bitmap, type, downscaledFrom, logits, content, keep: loaded.logits && loaded.keep };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -98,10 +118,11 @@ export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
   file: Blob;
 }
 
-/** Paints a prepared image with the given options: mask, bottleneck blend, transfer, composite, encode. */
+/** Paints a prepared image with the given options: mask (unless made already), bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
-  const keep = new ImageData(subjectKeepAlpha(p.logits, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
-  sw.lap('mask');
+  const cached = p.keep;
+  const keep = (p.keep = keepMask(p.logits, options, cached)).alpha;
+  if (p.keep !== cached) sw.lap('mask');
   const style = await deps.bottleneck(options.styleId);
   const mix = options.mixStyleId ? await deps.bottleneck(options.mixStyleId) : undefined;
   if (options.strength < 1 && !p.contentBottleneck) {

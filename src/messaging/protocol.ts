@@ -41,6 +41,9 @@ export interface StylizeOptions {
   runtime: 'litert' | 'tfjs-tflite';
 }
 
+/** What the keep-mask depends on besides the image. */
+export type MaskOptions = Pick<StylizeOptions, 'subject' | 'invert'>;
+
 /** The source of an image: a URL the offscreen document fetches itself, or bytes the page handed over. */
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'data'; dataUrl: string };
 
@@ -109,8 +112,11 @@ export type BackgroundToOffscreen =
   | { to: 'offscreen'; type: 'to-png'; dataUrl: string }
   /** Load the runtime and models and the style's bottleneck now, so the next job starts warm. */
   | { to: 'offscreen'; type: 'warm'; options: StylizeOptions }
-  /** Fetch, decode and make the models' inputs of this image now: it was right-clicked, its job may follow. */
-  | { to: 'offscreen'; type: 'read-ahead'; url: string }
+  /**
+   * Fetch, decode and make the models' inputs of this image now: it was right-clicked, its job may
+   * follow. With the engine up it is segmented, and its keep-mask made for `mask` (today's settings).
+   */
+  | { to: 'offscreen'; type: 'read-ahead'; url: string; mask?: MaskOptions }
   /** The page will not take this job's result (the image is gone): skip it, or stop waiting for its port. */
   | { to: 'offscreen'; type: 'cancel'; jobId: string };
 

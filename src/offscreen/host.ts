@@ -2,11 +2,11 @@
  * The inference host that lives in the offscreen document: one runtime, the models, the style
  * library's bottlenecks, a small cache of prepared images, and the handler for jobs routed here.
  */
-import type { AddStyleReply, BackgroundToOffscreen, StylizeOptions, StylizeReply, ToPngReply } from '../messaging/protocol';
+import type { AddStyleReply, BackgroundToOffscreen, MaskOptions, StylizeOptions, StylizeReply, ToPngReply } from '../messaging/protocol';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns, warmUpRuns } from '../inference/models';
-import { load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
+import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
@@ -102,7 +102,7 @@ export class InferenceHost {
       case 'add-style': return this.addStyle(msg);
       case 'to-png': return this.toPng(msg);
       case 'warm': return this.warm(msg.options);
-      case 'read-ahead': return this.startReadAhead(msg.url);
+      case 'read-ahead': return this.startReadAhead(msg.url, msg.mask);
       case 'cancel': return this.cancel(msg.jobId);
     }
   }
@@ -170,16 +170,19 @@ export class InferenceHost {
 
   /**
    * Reads a right-clicked image ahead of its job, at once (no model runs in it). Then, with the
-   * engine up, it is segmented too, in the queue like a job (after a warm-up under way): the job
-   * then starts at its transfer. A job already waiting goes first, and a job that takes the image
-   * before its turn segments it itself. An image already prepared needs nothing.
+   * engine up, it is segmented too, in the queue like a job (after a warm-up under way), and its
+   * keep-mask made for `mask`: the job then starts at its transfer. A job already waiting goes
+   * first, and a job that takes the image before its turn segments it itself. An image already
+   * prepared needs nothing.
    */
-  async startReadAhead(url: string): Promise<{ ok: true }> {
+  async startReadAhead(url: string, mask?: MaskOptions): Promise<{ ok: true }> {
     if (this.prepared.get(url)) return { ok: true };
     const reading = this.readAhead.start(url, () => load({ kind: 'url', url }));
     reading.then((loaded) => this.serial(async () => {
       if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded)) return;
-      loaded.logits = await this.models.segment(loaded.segmentationInput);
+      const logits = await this.models.segment(loaded.segmentationInput);
+      loaded.keep = mask && keepMask(logits, mask);
+      loaded.logits = logits;
     })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries
     return { ok: true };
   }

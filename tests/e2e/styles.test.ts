@@ -69,7 +69,7 @@ async function pickStyle(id: string) {
 const bgDiff = (a: Rgba, b: Rgba) => meanAbsDiff(a, b, background).mad;
 
 describe('popup and style library', () => {
-  test('a style chosen in the popup persists, and a live restyle swaps a new result without re-running segmentation', async () => {
+  test('a style chosen in the popup persists, and a live restyle swaps a new result without re-running segmentation or remaking the mask', async () => {
     await pickStyle('builtin:style3');
     expect((await settings()).styleId).toBe('builtin:style3');
     await popup.reload();
@@ -86,6 +86,8 @@ describe('popup and style library', () => {
     const after = await runs();
     expect(after.segmentation).toBe(before.segmentation);
     expect(after.transfer).toBeGreaterThan(before.transfer);
+    // Nor the keep-mask: the subject settings did not change.
+    expect(Object.keys(await debug<Record<string, number>>('lastTimings'))).not.toContain('mask');
     const withStyle10 = await shown('#photo');
     const between = bgDiff(withStyle10, withStyle3);
     console.log(`background difference style3 vs style10: ${between.toFixed(1)}/255`);

@@ -54,6 +54,7 @@ test('right-clicking an image warms the engine and segments the image; the chose
   console.log(`first stylization after a right-click warm-up: ${ms.toFixed(0)} ms; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
   expect(Object.keys(timings)).not.toContain('segmentation');
+  expect(Object.keys(timings)).not.toContain('mask'); // made ahead too, for the settings of the right-click
 });
 
 test('a job that comes while the warm-up starts the engine does not wait behind its trial runs: its own first runs set the models up', async () => {
@@ -105,7 +106,7 @@ test('a page cannot fake the right-click: an untrusted contextmenu event reads n
   }
 });
 
-test('the right-clicked image is read and segmented while the menu is open: the job fetches and segments nothing, and paints the same picture', async () => {
+test('the right-clicked image is read and segmented while the menu is open: the job fetches, segments and masks nothing, and paints the same picture', async () => {
   const off = await ext.offscreen();
   const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
   /** The bytes the page shows for #photo (the result's blob: URL), as a short digest. */
@@ -136,11 +137,13 @@ test('the right-clicked image is read and segmented while the menu is open: the 
   expect(Object.keys(ahead.timings)).not.toContain('fetch');
   expect(Object.keys(ahead.timings)).not.toContain('segmentation');
   expect(ahead.jobSegmentations).toBe(0); // segmented while the menu was open
+  expect(Object.keys(ahead.timings)).not.toContain('mask'); // and its keep-mask made
   expect((await info()).readAhead).toBeUndefined(); // taken by the job
 
   const plain = await stylizeVariant('plain', false);
   expect(Object.keys(plain.timings)).toContain('fetch');
   expect(plain.jobSegmentations).toBe(1);
+  expect(Object.keys(plain.timings)).toContain('mask');
   expect(ahead.digest).toBe(plain.digest);
 });
 

@@ -1,0 +1,37 @@
+import { expect, test } from 'vitest';
+import { keepMask } from '../../src/inference/pipeline';
+import { ALL_OBJECTS, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../../src/inference/mask';
+import { SEG_GRID, SEG_SIZE } from '../../src/inference/models';
+
+/** Byte equality (toEqual on 264 KB arrays takes seconds). */
+const same = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+
+/** DeepLab-sized logits: a person on the left half, a dog (class 12) on the right, background at the top. */
+function logits() {
+  const out = new Float32Array(SEG_SIZE * SEG_SIZE * NUM_CLASSES).fill(-5);
+  for (let y = 0; y < SEG_SIZE; y++) {
+    for (let x = 0; x < SEG_SIZE; x++) {
+      const c = y < 64 ? 0 : x < SEG_SIZE / 2 ? PERSON : 12;
+      out[(y * SEG_SIZE + x) * NUM_CLASSES + c] = 8 - Math.abs(x - SEG_SIZE / 2) / 40; // unsure near the middle
+    }
+  }
+  return out;
+}
+
+test('a keep-mask made for the same subject settings is reused; other settings make a new one, as the mask maths gives it', () => {
+  const l = logits();
+  const everything = keepMask(l, { subject: [...ALL_OBJECTS], invert: false });
+  expect(everything.alpha.width).toBe(SEG_SIZE);
+  expect(same(everything.alpha.data, subjectKeepAlpha(l, { subject: ALL_OBJECTS, grid: SEG_GRID }))).toBe(true);
+  // Same settings (a fresh array, as each job's options are): the same mask, nothing computed.
+  expect(keepMask(l, { subject: [...ALL_OBJECTS], invert: false }, everything)).toBe(everything);
+
+  const people = keepMask(l, { subject: [PERSON], invert: false }, everything);
+  expect(people).not.toBe(everything);
+  expect(same(people.alpha.data, subjectKeepAlpha(l, { subject: [PERSON], grid: SEG_GRID }))).toBe(true);
+  expect(same(people.alpha.data, everything.alpha.data)).toBe(false); // the dog is background now
+
+  const inverted = keepMask(l, { subject: [PERSON], invert: true }, people);
+  expect(inverted).not.toBe(people);
+  expect(same(inverted.alpha.data, subjectKeepAlpha(l, { subject: [PERSON], invert: true, grid: SEG_GRID }))).toBe(true);
+});

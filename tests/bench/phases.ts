@@ -94,13 +94,14 @@ export async function measureSizes(config: BenchConfig, d: Driver, images: Map<s
 /**
  * The path users take, at the reference size: right-click the image, choose "Stylize background"
  * `menuMs` later. While the menu is open the extension reads the image ahead (fetch, decode, the
- * models' inputs); the click then starts at the first model run. Each pair also times the same
- * pause without a right-click (nothing read ahead), in alternating order.
+ * models' inputs) and segments it; the click then starts at the transfer. Each pair also times the
+ * same pause without a right-click (nothing read ahead), in alternating order.
  */
 export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<MenuPathResult> {
   await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
   const id = sizeImage(config.reference);
   const alone: Sample[] = [], rightClick: Sample[] = [], readAheadMs: number[] = [];
+  let segmentedAhead = 0;
   const models: ModelTimes[] = [];
   const modelsPerPair = Math.max(1, Math.round(config.modelRuns / config.menuPairs));
   await timed(d, id);
@@ -119,12 +120,13 @@ export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<M
       }
       if (!('read-ahead' in s.stages)) throw new Error(`a right-click on ${config.reference} read nothing ahead: ${JSON.stringify(s.stages)}`);
       rightClick.push(s);
+      if (!('segmentation' in s.stages)) segmentedAhead++;
       readAheadMs.push((await d.debug<{ readAheadMs?: number }>('info')).readAheadMs ?? NaN);
     }
   }
   models.push(await d.timeModels(modelsPerPair, 0, d.lastSrc, config.menuMs));
   const result = {
-    image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick),
+    image: config.reference, menuMs: config.menuMs, alone, rightClick, readAheadMs, segmentedAhead, aloneMedian: summarize(alone), rightClickMedian: summarize(rightClick),
     models: mergeModelTimes(models),
   };
   log(`${config.reference} after a right-click: ${result.rightClickMedian.e2e.toFixed(0)} ms (read ahead in ${median(readAheadMs).toFixed(0)} ms), the menu item alone ${result.aloneMedian.e2e.toFixed(0)} ms`);

@@ -60,6 +60,8 @@ export interface MenuPathResult {
   rightClick: Sample[];
   /** How long each read-ahead took in the offscreen document (it must fit in the menu's time). */
   readAheadMs: number[];
+  /** Right-click runs whose job ran no segmentation: the image was segmented while the menu was open. */
+  segmentedAhead: number;
   aloneMedian: Summary;
   rightClickMedian: Summary;
   /** The models alone, timed between the pairs on the same photo's inputs, each pair after `menuMs` idle. */

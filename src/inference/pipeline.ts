@@ -152,6 +152,10 @@ export class PreparedCache {
     }
     return p;
   }
+  /** Whether `key` is cached (without touching its place in the order). */
+  has(key: string) {
+    return this.map.has(key);
+  }
   set(key: string, p: Prepared) {
     this.map.delete(key);
     this.map.set(key, p);

@@ -38,6 +38,8 @@ export class InferenceHost {
   private warms = 0;
   /** Stylize jobs waiting in the queue: a warm-up under way leaves its remaining steps to them. */
   private jobsQueued = 0;
+  /** Work in the queue, running or waiting. */
+  private queued = 0;
   readonly styles: StyleService;
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -91,7 +93,10 @@ export class InferenceHost {
 
   /** Runs jobs strictly one at a time; a failed job never blocks the next. */
   serial<T>(work: () => Promise<T>): Promise<T> {
+    this.queued++;
     const run = this.queue.then(work, work);
+    const done = () => { this.queued--; };
+    run.then(done, done);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -109,18 +114,32 @@ export class InferenceHost {
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
     this.jobsQueued++;
+    const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
+    // A job that waits behind other work (a batch's next image) reads its image meanwhile: the fetch
+    // and the decode run off this thread, beside the model runs before it. At most EARLY_READS
+    // waiting jobs do, so a long queue does not hold every image decoded.
+    const early = this.queued > 0 && this.jobsQueued <= EARLY_READS && !this.prepared.has(key) && this.readAhead.pending?.key !== key
+      ? load(msg.source) : undefined;
+    early?.catch(() => {}); // awaited below, which reports a failure
     return this.serial(() => outcome(async () => {
       this.jobsQueued--;
+      const dropEarly = () => void early?.then((x) => x.bitmap.close(), () => {});
       const stopIfCancelled = () => {
         if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
       };
-      stopIfCancelled();
+      try {
+        stopIfCancelled();
+      } catch (e) {
+        dropEarly();
+        throw e;
+      }
       const sw = new Stopwatch();
-      const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
       let p = this.prepared.get(key);
       // The image is read (fetch, decode, the models' inputs) while the runtime starts, unless a
-      // right-click read it ahead already: cold, that is most of the reading off the critical path.
-      const ahead = p ? undefined : this.readAhead.take(key);
+      // right-click read it ahead already, or it was read while the job waited: cold, that is most
+      // of the reading off the critical path.
+      const ahead = p ? undefined : this.readAhead.take(key) ?? early;
+      if (p || ahead !== early) dropEarly();
       const reading = p || ahead ? undefined : load(msg.source, sw);
       reading?.catch(() => {}); // awaited below, which reports a failure
       let models: ModelSet;
@@ -149,7 +168,7 @@ export class InferenceHost {
         let loaded: Loaded | undefined;
         if (ahead) {
           loaded = await ahead.catch(() => undefined);
-          sw.lap('read-ahead'); // what was left of it (0 when it was done before the click)
+          sw.lap('read-ahead'); // what was left of it (0 when it was done before the click, or the job's turn)
         }
         p = await prepare(loaded ?? await (reading ?? load(msg.source, sw)), models, sw);
         this.prepared.set(key, p);
@@ -255,6 +274,9 @@ export class InferenceHost {
   }
 
 }
+
+/** Jobs waiting in the queue that read their image before their turn. */
+const EARLY_READS = 2;
 
 /** Resolves in a task of its own, after the tasks already queued (a MessageChannel's: hidden documents throttle timers). */
 function nextTask(): Promise<void> {

@@ -147,6 +147,24 @@ test('the right-clicked image is read and segmented while the menu is open: the 
   expect(ahead.digest).toBe(plain.digest);
 });
 
+test('a job queued behind another reads its image while it waits, and paints the same picture as the one before', async () => {
+  const worker = await ext.worker();
+  const options: StylizeOptions = {
+    styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
+  };
+  // Two jobs leave the service worker in one turn: the second waits while the first runs the models.
+  const replies = await worker.evaluate(async (options, urls) => {
+    await (globalThis as any).backdrop.ensureOffscreen();
+    const send = (jobId: string, url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId, source: { kind: 'url', url }, options });
+    return Promise.all(urls.map((url, i) => send(`queued-${i}`, url)));
+  }, options, [`${site.origin}${PHOTO}?v=first`, `${site.origin}${PHOTO}?v=second`]) as { ok: boolean; result?: { dataUrl?: string } }[];
+  expect(replies.map((r) => r.ok)).toEqual([true, true]);
+  const second = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+  expect(Object.keys(second)).toContain('read-ahead'); // read before its turn: what was left of it
+  expect(Object.keys(second)).not.toContain('fetch');
+  expect(replies[1].result?.dataUrl).toBe(replies[0].result?.dataUrl);
+});
+
 test('a stylized image (a blob: result) is not read ahead: its restyle starts from its prepared original', async () => {
   const off = await ext.offscreen();
   const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());

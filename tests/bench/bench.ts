@@ -9,7 +9,7 @@ import { chartSvg } from './chart';
 import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage } from './package-size';
-import { measureCold, measureGallery, measureMemory, measureMenuPath, measureRuntimes, measureSizes, measureThreads } from './phases';
+import { measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimes, measureSizes, measureThreads } from './phases';
 import type { BenchRecord, Stamp } from './record';
 import { markdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
@@ -51,6 +51,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const threads = await measureThreads(config, d);
       const memory = await measureMemory(config, d);
       const runtimes = await measureRuntimes(config, d);
+      const memoryNoJit = await measureMemoryNoJit(config, site.origin);
       const reference = sizes.find((s) => s.label === config.reference)!;
       const stamp: Stamp = {
         date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
@@ -60,7 +61,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       };
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
-        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, runtimes,
+        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimes,
         package: measurePackage(EXTENSION_DIR),
         maxPageLongTask: [...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks].sort((a, b) => b.ms - a.ms)[0],
       };

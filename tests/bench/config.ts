@@ -39,6 +39,9 @@ export interface BenchConfig {
   menuMs: number;
 }
 
+/** V8 switches that leave JavaScript to the interpreter (wasm is compiled as usual): the memory check's second browser. */
+export const NO_JIT_FLAGS = '--js-flags=--no-opt --no-maglev --no-sparkplug';
+
 const PHOTOS = ['pexels-jansel-ferma-3949761.jpg', 'pexels-elly-fairytale-3822220.jpg', 'pytorchhub_dog.jpg', 'pytorchhub_deeplab1_person_sheep.png'];
 export const galleryFixture = (i: number) => PHOTOS[i % PHOTOS.length];
 

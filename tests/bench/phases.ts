@@ -1,5 +1,5 @@
 /** The benchmark's measurements, each through the same paths users take. */
-import type { BenchConfig } from './config';
+import { NO_JIT_FLAGS, type BenchConfig } from './config';
 import { Driver } from './driver';
 import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
 import { galleryImage, sizeImage } from './site';
@@ -217,8 +217,9 @@ export async function measureMemory(config: BenchConfig, d: Driver): Promise<Mem
   await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
   const size = config.sizes[0];
   const id = sizeImage(size.label);
-  // Fill the host's prepared-image cache (8 entries) first, so growth means leaks, not the cache filling.
-  const warmupRuns = config.mode === 'full' ? 10 : 2;
+  // Fill the host's prepared-image cache (8 entries) first, so growth means leaks, not the cache filling
+  // (in the smoke too: its second browser starts empty).
+  const warmupRuns = 10;
   for (let i = 0; i < warmupRuns; i++) await timed(d, id);
   const runsBefore = await d.debug<{ modelRuns: Record<string, number> }>('info');
   const before = await d.memory(0, true);
@@ -242,6 +243,20 @@ export async function measureMemory(config: BenchConfig, d: Driver): Promise<Mem
       transfer: runsAfter.modelRuns.transfer - runsBefore.modelRuns.transfer,
     },
   };
+}
+
+/**
+ * The memory phase again, in a fresh browser whose V8 has no optimizing tier. With them, the JS heap
+ * also holds the code V8 compiles as the runs go on (here it kept growing over 400 runs, in steps),
+ * which a small heap shows as a few percent of growth; without them, what grows is data.
+ */
+export async function measureMemoryNoJit(config: BenchConfig, origin: string): Promise<MemoryResult> {
+  const d = await Driver.launch(origin, '/bench/sizes.html', [NO_JIT_FLAGS]);
+  try {
+    return await measureMemory(config, d);
+  } finally {
+    await d.close();
+  }
 }
 
 const mb = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MB`);

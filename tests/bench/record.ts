@@ -172,6 +172,8 @@ export interface BenchRecord {
   gallery: GalleryResult;
   threads: ThreadsResult[];
   memory: MemoryResult;
+  /** The same memory phase in a browser whose V8 runs no optimizing tier: what grows there is data, not compiled code. */
+  memoryNoJit?: MemoryResult;
   runtimes: RuntimeComparison[];
   package: PackageResult;
   /** The longest of the pages' long tasks, or undefined when there was none over 50 ms. */

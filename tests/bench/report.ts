@@ -2,6 +2,7 @@
 import type { BenchRecord, MemoryPoint, Sample } from './record';
 import type { PageTask } from './page-tasks';
 import { median } from './stats';
+import { NO_JIT_FLAGS } from './config';
 
 /** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
 export const STAGE_ORDER = ['read-ahead', 'fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode', 'deliver'];
@@ -56,7 +57,8 @@ export function targets(r: BenchRecord): Target[] {
     },
     {
       target: `memory growth over ${m.runs} stylizations ≤ 5 %, no leaked model instances`,
-      measured: `JS heap ${pct(m.jsHeapGrowth)}, array buffers ${pct(m.arrayBufferGrowth)}, wasm ${pct(m.wasmGrowth)}; live models ${m.before.liveModels ?? '?'} → ${m.after.liveModels ?? '?'}`,
+      measured: `JS heap ${pct(m.jsHeapGrowth)}, array buffers ${pct(m.arrayBufferGrowth)}, wasm ${pct(m.wasmGrowth)}; live models ${m.before.liveModels ?? '?'} → ${m.after.liveModels ?? '?'}` +
+        (r.memoryNoJit ? `. Without V8's optimizing tiers (data, not compiled code): JS heap ${pct(r.memoryNoJit.jsHeapGrowth)}, array buffers ${pct(r.memoryNoJit.arrayBufferGrowth)}` : ''),
       met: m.jsHeapGrowth <= 0.05 && m.arrayBufferGrowth <= 0.05 && (m.wasmGrowth ?? 0) <= 0.05 && liveSame,
     },
     {
@@ -215,6 +217,17 @@ export function markdown(r: BenchRecord): string {
     '',
     `Model runs counted during the phase: segmentation ${r.memory.modelRunsCounted.segmentation}, transfer ${r.memory.modelRunsCounted.transfer}.`,
     '',
+    ...(r.memoryNoJit ? [
+      `The same phase in a fresh browser whose V8 runs no optimizing tier (\`${NO_JIT_FLAGS}\`; wasm compiles as usual): what grows there ` +
+        'is data, not the code V8 compiles as the runs go on.',
+      '',
+      table(['', 'JS heap used', 'JS heap total', 'array buffers', 'wasm memory', 'live models'], [
+        memoryRow('before (after GC)', r.memoryNoJit.before),
+        memoryRow('after (after GC)', r.memoryNoJit.after),
+        ['growth', pct(r.memoryNoJit.jsHeapGrowth), '', pct(r.memoryNoJit.arrayBufferGrowth), pct(r.memoryNoJit.wasmGrowth), ''],
+      ]),
+      '',
+    ] : []),
     '## Package',
     '',
     table(['zipped', 'unpacked', 'wasm files'], [[mib(r.package.zipBytes), mib(r.package.unpackedBytes), r.package.wasm.map((w) => `${w.file} (${mib(w.bytes)})`).join('<br>')]]),

@@ -18,8 +18,11 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** `extensionDir`: another build folder than the one under test (e.g. a variant of its manifest). */
-export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise<ExtensionBrowser> {
+/**
+ * `extensionDir`: another build folder than the one under test (e.g. a variant of its manifest);
+ * `extraArgs`: more Chromium switches (the benchmark's memory check without V8's optimizing tiers).
+ */
+export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArgs: string[] = []): Promise<ExtensionBrowser> {
   requireBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
   const browser = await puppeteer.launch({
@@ -30,7 +33,7 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR): Promise
     enableExtensions: [extensionDir],
     args: [
       '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic', '--disable-domain-reliability', '--disable-gpu',
+      '--disable-sync', '--disable-quic', '--disable-domain-reliability', '--disable-gpu', ...extraArgs,
     ],
   });
   const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });

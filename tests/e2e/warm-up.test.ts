@@ -163,6 +163,16 @@ test('a job queued behind another reads its image while it waits, and paints the
   expect(Object.keys(second)).toContain('read-ahead'); // read before its turn: what was left of it
   expect(Object.keys(second)).not.toContain('fetch');
   expect(replies[1].result?.dataUrl).toBe(replies[0].result?.dataUrl);
+
+  // A waiting job whose early reading fails reports what a job alone reports for the same image.
+  const [, queuedMissing] = await worker.evaluate(async (options, urls) => {
+    const send = (jobId: string, url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId, source: { kind: 'url', url }, options });
+    return Promise.all(urls.map((url, i) => send(`queued-missing-${i}`, url)));
+  }, options, [`${site.origin}${PHOTO}?v=third`, `${site.origin}/fixtures/missing.jpg`]) as { ok: boolean; error?: unknown }[];
+  const alone = await worker.evaluate((options, url) => (globalThis as any).chrome.runtime.sendMessage(
+    { to: 'offscreen', type: 'stylize', jobId: 'missing-alone', source: { kind: 'url', url }, options }), options, `${site.origin}/fixtures/missing.jpg`) as { ok: boolean; error?: unknown };
+  expect(alone.ok).toBe(false);
+  expect(queuedMissing).toEqual(alone);
 });
 
 test('a stylized image (a blob: result) is not read ahead: its restyle starts from its prepared original', async () => {

@@ -15,6 +15,10 @@ let ext: ExtensionBrowser;
 let site: TestServer;
 let page: Page;
 const PHOTO = '/fixtures/pexels-jansel-ferma-3949761.jpg';
+/** The options of the jobs these tests send from the service worker. */
+const JOB_OPTIONS: StylizeOptions = {
+  styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
+};
 
 beforeAll(async () => {
   site = await startServer(undefined, async (p) => (p === '/warm.html'
@@ -61,9 +65,6 @@ test('a job that comes while the warm-up starts the engine does not wait behind 
   const fresh = await launchWithExtension();
   try {
     const worker = await fresh.worker();
-    const options: StylizeOptions = {
-      styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
-    };
     // Both messages leave the service worker in one turn, in this order: the job is queued while the
     // warm-up loads the runtime, whatever the load on the machine (a right-click and a menu choice
     // could come in either order, or late).
@@ -74,7 +75,7 @@ test('a job that comes while the warm-up starts the engine does not wait behind 
         send({ to: 'offscreen', type: 'warm', options }),
         send({ to: 'offscreen', type: 'stylize', jobId: 'warm-then-job', source: { kind: 'url', url }, options }),
       ]);
-    }, options, `${site.origin}${PHOTO}?v=queued`) as [{ ok: boolean }, { ok: boolean; result?: { dataUrl?: string } }];
+    }, JOB_OPTIONS, `${site.origin}${PHOTO}?v=queued`) as [{ ok: boolean }, { ok: boolean; result?: { dataUrl?: string } }];
     expect(replies[0].ok).toBe(true);
     expect(replies[1].ok).toBe(true);
     expect(replies[1].result?.dataUrl).toMatch(/^data:image\/bmp;base64,/);
@@ -149,15 +150,13 @@ test('the right-clicked image is read and segmented while the menu is open: the 
 
 test('a job queued behind another reads its image while it waits, and paints the same picture as the one before', async () => {
   const worker = await ext.worker();
-  const options: StylizeOptions = {
-    styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
-  };
-  // Two jobs leave the service worker in one turn: the second waits while the first runs the models.
-  const replies = await worker.evaluate(async (options, urls) => {
+  /** Stylize jobs for `urls`, sent from the service worker in one turn: each after the first waits while the one before runs. */
+  const sendJobs = (urls: string[]) => worker.evaluate(async (options, urls) => {
     await (globalThis as any).backdrop.ensureOffscreen();
-    const send = (jobId: string, url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId, source: { kind: 'url', url }, options });
-    return Promise.all(urls.map((url, i) => send(`queued-${i}`, url)));
-  }, options, [`${site.origin}${PHOTO}?v=first`, `${site.origin}${PHOTO}?v=second`]) as { ok: boolean; result?: { dataUrl?: string } }[];
+    const send = (url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source: { kind: 'url', url }, options });
+    return Promise.all(urls.map(send));
+  }, JOB_OPTIONS, urls) as Promise<{ ok: boolean; result?: { dataUrl?: string }; error?: unknown }[]>;
+  const replies = await sendJobs([`${site.origin}${PHOTO}?v=first`, `${site.origin}${PHOTO}?v=second`]);
   expect(replies.map((r) => r.ok)).toEqual([true, true]);
   const second = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
   expect(Object.keys(second)).toContain('read-ahead'); // read before its turn: what was left of it
@@ -165,12 +164,8 @@ test('a job queued behind another reads its image while it waits, and paints the
   expect(replies[1].result?.dataUrl).toBe(replies[0].result?.dataUrl);
 
   // A waiting job whose early reading fails reports what a job alone reports for the same image.
-  const [, queuedMissing] = await worker.evaluate(async (options, urls) => {
-    const send = (jobId: string, url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId, source: { kind: 'url', url }, options });
-    return Promise.all(urls.map((url, i) => send(`queued-missing-${i}`, url)));
-  }, options, [`${site.origin}${PHOTO}?v=third`, `${site.origin}/fixtures/missing.jpg`]) as { ok: boolean; error?: unknown }[];
-  const alone = await worker.evaluate((options, url) => (globalThis as any).chrome.runtime.sendMessage(
-    { to: 'offscreen', type: 'stylize', jobId: 'missing-alone', source: { kind: 'url', url }, options }), options, `${site.origin}/fixtures/missing.jpg`) as { ok: boolean; error?: unknown };
+  const [, queuedMissing] = await sendJobs([`${site.origin}${PHOTO}?v=third`, `${site.origin}/fixtures/missing.jpg`]);
+  const [alone] = await sendJobs([`${site.origin}/fixtures/missing.jpg`]);
   expect(alone.ok).toBe(false);
   expect(queuedMissing).toEqual(alone);
 });

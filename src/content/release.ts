@@ -3,8 +3,9 @@
  *
  * Chromium frees a dead image's encoded bytes inside the page's garbage-collection pause (in cppgc's
  * weak callbacks, which first read back what Chromium had parked on disk), from `blob:` or http
- * alike: 2–4.5 ms per MB here, varying between runs of the same loop, so a result at 2048² (12.6 MB,
- * lossless) costs the page 26–57 ms when it dies. Results let go between two collections die
+ * alike: 2–4.5 ms per MB here, varying between runs of the same loop, so a result at the 1600² cap
+ * (7.7 MB, lossless) costs the page 22–41 ms when it dies (26–57 ms at 2048², the cap before; see
+ * MAX_PIXELS). Results let go between two collections die
  * together, in one pause: in the benchmark's trace, several 2048² results made pauses of 185–221 ms;
  * a plain page swapping such images shows the same, with no extension code involved. JPEG photos
  * pay it too, but they are ten times smaller.
@@ -69,10 +70,10 @@ export class PacedRelease {
 /**
  * 4 MiB per collection: a result at 1280×960 (3.7 MB) or larger goes alone, smaller ones a few at a
  * time. The cost per MB varied here from 2 to 4.5 ms between runs of the same loop, so 4 MiB stays
- * under 20 ms; one 2048² result alone still takes 26–57 ms.
+ * under 20 ms; one result at the 1600² cap alone takes 22–41 ms.
  */
 export const DIE_BUDGET_BYTES = 4 << 20;
-/** 256 MiB: twenty results at 2048², or a gallery of 72 at 1280×960. */
+/** 256 MiB: thirty-three results at 1600², or a gallery of 72 at 1280×960. */
 export const MAX_HELD_BYTES = 256 << 20;
 
 const results = new PacedRelease(DIE_BUDGET_BYTES, MAX_HELD_BYTES);

@@ -130,11 +130,13 @@ export type ToPngReply = Outcome<{ dataUrl: string }>;
 export const MIN_SIDE = 64;
 export const MAX_SIDE = 4096;
 /**
- * Results are made at most this large (2048², 12 MiB as a lossless 24-bit BMP); a larger original is
- * processed scaled down and the image says so. A page holding a 48 MiB result (4000×3000) stalled
- * its main thread when the image finished loading (70–150 ms) and in garbage collection (up to 850 ms).
+ * Results are made at most this large (1600², 2.56 MP: Full HD and 1920×1280 photos pass as they are;
+ * 7.7 MB as a lossless 24-bit BMP); a larger original is processed scaled down and the image says so.
+ * The page pays for a result's bytes when it drops one: at 2048² (12.6 MB) its GC pauses reached
+ * 53–126 ms at 4000×3000, at 1600² 22–41 ms (README, Limits). A 48 MiB result (4000×3000) stalled
+ * the page when it finished loading (70–150 ms) and in garbage collection (up to 850 ms).
  */
-export const MAX_PIXELS = 2048 * 2048;
+export const MAX_PIXELS = 1600 * 1600;
 
 // ---------------------------------------------------------------- popup → background
 export type PopupToBackground =

@@ -14,7 +14,7 @@ import { DIE_BUDGET_BYTES } from '../../src/content/release';
 let ext: ExtensionBrowser;
 let site: TestServer;
 let page: Page;
-/** A 3000×2000 photo: two of its results (processed at 2048² pixels) are over the per-collection budget, so they go one by one. */
+/** A 3000×2000 photo: two of its results (processed at 1600² pixels, 7.7 MB each) are over the per-collection budget, so they go one by one. */
 let big: Buffer | undefined;
 
 beforeAll(async () => {

@@ -16,7 +16,7 @@ let ext: ExtensionBrowser;
 let site: TestServer;
 let other: TestServer;
 let page: Page;
-/** A 3000×2000 photo made at run time (over the 2048² result limit), served as /big.jpg. */
+/** A 3000×2000 photo made at run time (over the 1600² result limit), served as /big.jpg. */
 let bigJpeg: Buffer | undefined;
 
 const pageHtml = (otherOrigin: string) => `<!doctype html><meta charset="utf-8"><title>gallery</title>
@@ -251,7 +251,7 @@ describe('Stylize background', () => {
     expect((await attrs('#plain')).src).toBe(other);
   });
 
-  test('a photo over 2048² is processed at that many pixels, and the image says so', async () => {
+  test('a photo over 1600² is processed at that many pixels, and the image says so', async () => {
     bigJpeg = await makeJpeg(page, { fixture: 'pexels-jansel-ferma-3949761.jpg', width: 3000, height: 2000 });
     await page.evaluate(() => {
       const img = document.createElement('img');
@@ -264,12 +264,12 @@ describe('Stylize background', () => {
     const before = await rectOf('#big');
     const { outcome } = await stylize('#big');
     expect(outcome.ok).toBe(true);
-    // 3000×2000 scaled by √(2048² / 6 MP): the long side 2508, the aspect kept.
-    expect(await page.$eval('#big', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])).toEqual([2508, 1672]);
+    // 3000×2000 scaled by √(1600² / 6 MP): the long side 1959, the aspect kept.
+    expect(await page.$eval('#big', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])).toEqual([1959, 1306]);
     expect(await rectOf('#big')).toEqual(before);
     const overlay = await overlayState();
     expect(overlay?.state).toBe('note');
-    expect(overlay?.text).toContain('Processed at 2508×1672 (the original is 3000×2000)');
+    expect(overlay?.text).toContain('Processed at 1959×1306 (the original is 3000×2000)');
     expect(await ext.click('restore-original', page, (await attrs('#big')).src!)).toBe(true);
     await page.evaluate(() => document.getElementById('big')!.remove());
   });

@@ -21,6 +21,8 @@ export interface BenchConfig {
   /** Fresh browsers, each timing one cold stylization of the reference image and one warm. */
   coldBrowsers: number;
   galleryCount: number;
+  /** Rounds of the gallery: each times every image alone and the batch, in alternating order. */
+  galleryRounds: number;
   gallerySize: { width: number; height: number };
   /** Stylizations of the smallest image while memory is sampled. */
   memoryRuns: number;
@@ -56,11 +58,11 @@ export function benchConfig(mode: BenchMode): BenchConfig {
   const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 }, menuMs: 500 };
   return mode === 'full'
     ? {
-      ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
+      ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, galleryRounds: 2, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
       runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 12,
     }
     : {
-      ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, memoryRuns: 5, modelRuns: 3, threads: [],
+      ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, galleryRounds: 1, memoryRuns: 5, modelRuns: 3, threads: [],
       runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, menuPairs: 1,
     };
 }

@@ -143,27 +143,48 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
   await d.goto(url);
   const ids = Array.from({ length: config.galleryCount }, (_, i) => galleryImage(i));
   await timed(d, ids[0]);
-  const singles: number[] = [];
-  for (const id of ids) singles.push((await timed(d, id)).e2e);
 
-  // A URL of its own: the extension's tabs are found by URL.
-  const tab = await d.newTab(`${url}?batch`);
-  let batchWall: number;
-  let batchLongTasks: PageTask[];
-  try {
-    // Traced for the page's long tasks: a trace costs a little, so the ratio errs against the batch.
-    ({ result: batchWall, tasks: batchLongTasks } = await withPageTasks(tab.page, () => (hasBatchMenu ? pageBatch(tab) : sequentialBatch(tab, ids))));
-    for (const id of ids) if (!(await tab.isStylized(id))) throw new Error(`the batch left ${id} unstylized`);
-  } finally {
-    await tab.page.close();
+  const singlesRound = async () => {
+    const singles: number[] = [];
+    for (const id of ids) singles.push((await timed(d, id)).e2e);
+    return singles;
+  };
+  let batches = 0;
+  const batchRound = async () => {
+    // A URL of its own: the extension's tabs are found by URL.
+    const tab = await d.newTab(`${url}?batch${++batches}`);
+    try {
+      // Traced for the page's long tasks (a trace costs a little: the ratio errs against the batch).
+      const { result: wall, tasks } = await withPageTasks(tab.page, () => (hasBatchMenu ? pageBatch(tab) : sequentialBatch(tab, ids)));
+      for (const id of ids) if (!(await tab.isStylized(id))) throw new Error(`the batch left ${id} unstylized`);
+      return { wall, tasks };
+    } finally {
+      await tab.page.close();
+    }
+  };
+
+  // Singles, batch, batch, singles (one of each in the smoke): a drift in the machine's load over
+  // the phase weighs on both sides alike.
+  const singles: number[][] = [];
+  const walls: number[] = [];
+  const pageLongTasks: PageTask[] = [];
+  for (let round = 0; round < config.galleryRounds; round++) {
+    const batchFirst = round % 2 === 1;
+    if (!batchFirst) singles.push(await singlesRound());
+    const batch = await batchRound();
+    walls.push(batch.wall);
+    pageLongTasks.push(...batch.tasks);
+    if (batchFirst) singles.push(await singlesRound());
   }
 
-  const sumSingles = sum(singles);
-  log(`gallery of ${ids.length}: batch ${batchWall.toFixed(0)} ms vs ${sumSingles.toFixed(0)} ms of singles`);
+  const sumSingles = sum(singles.map(sum)) / singles.length;
+  const batchWall = sum(walls) / walls.length;
+  log(`gallery of ${ids.length}: batch ${walls.map((w) => w.toFixed(0)).join(', ')} ms vs ${singles.map((s) => sum(s).toFixed(0)).join(', ')} ms of singles`);
   return {
-    count: ids.length, ...config.gallerySize, singles, sumSingles,
+    count: ids.length, ...config.gallerySize, singles: singles.flat(), sumSingles,
     batchMode: hasBatchMenu ? 'stylize-page' : 'sequential-singles', batchWall, ratio: batchWall / sumSingles,
-    pageLongTasks: batchLongTasks,
+    rounds: walls.map((batchWall, i) => ({ batchWall, sumSingles: sum(singles[i]) })),
+    pageLongTasks,
   };
 }
 

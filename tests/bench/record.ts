@@ -92,13 +92,18 @@ export interface GalleryResult {
   count: number;
   width: number;
   height: number;
+  /** Every warm single, round after round. */
   singles: number[];
+  /** The sum of a round's warm singles, averaged over the rounds. */
   sumSingles: number;
   /** 'stylize-page' when the extension has the batch menu, else the handler called once per image. */
   batchMode: 'stylize-page' | 'sequential-singles';
+  /** The batch's wall time, averaged over the rounds. */
   batchWall: number;
   ratio: number;
-  /** The gallery page's main-thread tasks over 50 ms during the batch (traced). */
+  /** Each round's batch and singles (the rounds alternate: singles then batch, batch then singles). */
+  rounds: { batchWall: number; sumSingles: number }[];
+  /** The gallery page's main-thread tasks over 50 ms during the batches (traced). */
   pageLongTasks: PageTask[];
 }
 

@@ -183,7 +183,10 @@ export function markdown(r: BenchRecord): string {
     '',
     `## Gallery (${r.gallery.count} images of ${r.gallery.width}×${r.gallery.height})`,
     '',
-    table(['batch', 'batch wall', 'sum of warm singles', 'ratio'], [[r.gallery.batchMode, n(r.gallery.batchWall), n(r.gallery.sumSingles), r.gallery.ratio.toFixed(3)]]),
+    table(['batch', 'batch wall', 'sum of warm singles', 'ratio'], [
+      ...(r.gallery.rounds.length > 1 ? r.gallery.rounds.map((x, i) => [`round ${i + 1}`, n(x.batchWall), n(x.sumSingles), (x.batchWall / x.sumSingles).toFixed(3)]) : []),
+      [`${r.gallery.batchMode}${r.gallery.rounds.length > 1 ? ', mean of the rounds' : ''}`, n(r.gallery.batchWall), n(r.gallery.sumSingles), r.gallery.ratio.toFixed(3)],
+    ]),
     '',
     ...(r.threads.length ? [
       '## Threads',

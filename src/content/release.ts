@@ -73,7 +73,7 @@ export class PacedRelease {
  * under 20 ms; one result at the 1600² cap alone takes 22–41 ms.
  */
 export const DIE_BUDGET_BYTES = 4 << 20;
-/** 256 MiB: thirty-three results at 1600², or a gallery of 72 at 1280×960. */
+/** 256 MiB: thirty-four results at 1600², or a gallery of 72 at 1280×960. */
 export const MAX_HELD_BYTES = 256 << 20;
 
 const results = new PacedRelease(DIE_BUDGET_BYTES, MAX_HELD_BYTES);

@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // Built extension, browsers, fixtures: say what is missing and the command that fixes it, before any launch.
+          globalSetup: ['scripts/check-test-prereqs.mjs'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

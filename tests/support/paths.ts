@@ -7,11 +7,13 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED = process.env.BACKDROP_ASSETS ? resolve(process.env.BACKDROP_ASSETS) : resolve(ROOT, '../shared');
 export const FIXTURES = resolve(SHARED, 'fixtures');
 export const EXTENSION_DIR = resolve(ROOT, process.env.BACKDROP_OUT ?? '.output', 'chrome-mv3');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** An empty CHROMIUM_PATH counts as unset (as in scripts/check-test-prereqs.mjs, which `npm test` runs first). */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export function requireBuilt() {
   if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run build\` first.`);
+    const build = process.env.BACKDROP_OUT ? `BACKDROP_OUT=${process.env.BACKDROP_OUT} npm run build` : 'npm run build';
+    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`${build}\` first.`);
   }
-  if (!existsSync(FIXTURES)) throw new Error(`No fixtures at ${FIXTURES}: set BACKDROP_ASSETS to the shared folder.`);
+  if (!existsSync(FIXTURES)) throw new Error(`No fixtures at ${FIXTURES}: export BACKDROP_ASSETS=/path/to/shared (the folder holding fixtures/ and styles/).`);
 }

@@ -30,7 +30,7 @@ export function osIds(osRelease) {
 export function planInstall(pkgs, probes) {
   const ids = osIds(probes.osRelease);
   const debian = probes.platform === 'linux' && ids.some((id) => id === 'debian' || id === 'ubuntu');
-  const sudoCommand = aptCommand(pkgs, 'sudo ');
+  const sudoCommand = aptCommand(pkgs, probes.uid === 0 ? '' : 'sudo ');
   if (!debian) {
     const what = probes.platform !== 'linux' ? `this is ${probes.platform}, not Debian/Ubuntu` : `this Linux is not Debian/Ubuntu (ID ${ids.join(' ') || 'unknown'})`;
     return { cannot: `${what}, so setup cannot install Debian's ${pkgs.join(', ')} package${pkgs.length > 1 ? 's' : ''}`, command: null };

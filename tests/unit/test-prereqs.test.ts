@@ -151,11 +151,18 @@ describe('npm run setup: the test browsers', () => {
     ].join('\n'));
   });
 
-  test('missing, Debian without apt-get on PATH: stops, naming the command', () => {
-    const { ran, error } = setupWith(probes({ commands: [] }));
+  test('missing, Debian without apt-get on PATH: stops, naming the command (with sudo unless root)', () => {
+    const { ran, error } = setupWith(probes({ commands: ['sudo'], uid: 1000 }));
     expect(ran).toEqual([]);
     expect(error!.message).toContain('but not here: apt-get is not on PATH.');
     expect(error!.message).toContain('    sudo apt-get update && sudo apt-get install -y chromium');
+    expect(setupWith(probes({ commands: [], uid: 0 })).error!.message).toMatch(/\n {4}apt-get update && apt-get install -y chromium$/);
+  });
+
+  test('missing, not root, no sudo at all: the command runs through su', () => {
+    const { error } = setupWith(probes({ commands: ['apt-get'], uid: 1000 }));
+    expect(error!.message).toContain('you are not root and there is no sudo.');
+    expect(error!.message).toContain("    su -c 'apt-get update && apt-get install -y chromium'");
   });
 
   test('missing, not Debian/Ubuntu: stops, saying to install it and set CHROMIUM_PATH', () => {

@@ -20,6 +20,9 @@ export default defineConfig({
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },
+    // The frame a result of an image the page could not read is shown in (src/content/view.ts): pages
+    // may embed it, but never read it. It holds no pixels of its own.
+    web_accessible_resources: [{ resources: ['view.html'], matches: ['<all_urls>'] }],
     // Cross-origin isolation for extension pages: the threaded wasm build shares memory with its workers.
     cross_origin_embedder_policy: { value: 'require-corp' },
     cross_origin_opener_policy: { value: 'same-origin' },

@@ -15,6 +15,7 @@ import { clearOverlay, overlayFor } from './overlay';
 import { STYLIZED_ATTR, loadDetached, restoreImage, swapImage } from './swap';
 import { releaseResult } from './release';
 import { expectResult, type PendingResult } from './result-channel';
+import { hasView, removeView, showInView, VIEW_FRAME_ATTR } from './view';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 
 export const BATCH_STATE_ATTR = 'data-backdrop-batch';
@@ -27,6 +28,8 @@ interface Entry {
   /** The stylized result as a blob: URL of this page, reused for elements that show the same URL later. */
   result?: string;
   blob?: Blob;
+  /** The page may not read this result: it is shown in view frames (./view.ts), never as a URL of the page's. */
+  opaque?: boolean;
   /** The detached image holding the result until it is let go (./release.ts). */
   holder?: HTMLImageElement;
   /** The result arriving over the job's result port. */
@@ -91,7 +94,7 @@ function imgFacts(img: HTMLImageElement): ImageFacts {
   return {
     kind: 'img', url: img.currentSrc || img.src, renderedWidth: r.width, renderedHeight: r.height,
     naturalWidth: loaded ? img.naturalWidth : 0, naturalHeight: loaded ? img.naturalHeight : 0,
-    stylized: img.hasAttribute(STYLIZED_ATTR),
+    stylized: img.hasAttribute(STYLIZED_ATTR) || hasView(img),
   };
 }
 
@@ -115,7 +118,7 @@ interface Candidate {
 
 /** Cheap synchronous look at one element; async checks (lazy loads, background sizes) come after. */
 function look(el: Element, out: { now: Candidate[]; lazy: HTMLImageElement[]; backgrounds: Candidate[] }) {
-  if (claimed.has(el) || el.localName === 'backdrop-overlay') return;
+  if (claimed.has(el) || el.localName === 'backdrop-overlay' || el.hasAttribute(VIEW_FRAME_ATTR) || hasView(el)) return;
   if (el instanceof HTMLImageElement) {
     const facts = imgFacts(el);
     if (!el.currentSrc && !el.complete && el.loading === 'lazy') {
@@ -194,7 +197,7 @@ function claim(candidates: Candidate[]): FoundImage[] {
       fresh.get(url)!.visible = true;
     }
     entry.elements.add(c.el);
-    if (entry.state === 'done' && entry.result) void show(c.el, entry);
+    if (entry.state === 'done' && (entry.result || entry.opaque)) void show(c.el, entry);
     else setState(c.el, entry.state, entry.error);
   }
   const list = [...fresh.values()];
@@ -205,6 +208,16 @@ function claim(candidates: Candidate[]): FoundImage[] {
 
 /** Shows a result in one element: an <img> swap (./swap.ts) or an inline background-image. */
 async function show(el: Element, entry: Entry): Promise<boolean> {
+  if (entry.opaque) {
+    try {
+      await showInView(el, entry.blob!);
+      setState(el, 'done');
+      return true;
+    } catch (e) {
+      setState(el, 'error', (e as Error).message);
+      return false;
+    }
+  }
   const url = entry.result!;
   try {
     if (el instanceof HTMLElement && !savedStyles.has(el)) {
@@ -364,6 +377,7 @@ function restoreAll(): number {
     restoreStyleText(img);
   }
   for (const el of document.querySelectorAll<HTMLElement>(`[${BG_STYLIZED_ATTR}]`)) if (restoreBackground(el)) restored++;
+  for (const entry of entries.values()) for (const el of entry.elements) if (removeView(el)) restored++;
   for (const entry of entries.values()) for (const el of entry.elements) forget(el);
   for (const el of document.querySelectorAll(`[${BATCH_STATE_ATTR}]`)) forget(el);
   for (const entry of entries.values()) letGo(entry);
@@ -394,14 +408,19 @@ async function begin(url: string, jobId: string): Promise<JobBeginReply> {
 async function apply(url: string): Promise<boolean> {
   const entry = entries.get(url);
   if (!entry || entry.state !== 'working' || !entry.pending) return false;
-  const blob = await entry.pending.result.catch(() => undefined);
+  const delivered = await entry.pending.result.catch(() => undefined);
   entry.pending = undefined;
-  if (!blob) return false;
+  if (!delivered) return false;
   // Stopped or restored meanwhile: show nothing.
   if (entries.get(url) !== entry) return false;
   entry.state = 'done';
-  entry.blob = blob;
-  entry.result = URL.createObjectURL(blob);
+  entry.blob = delivered.file;
+  if (delivered.opaque) {
+    entry.opaque = true;
+    const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));
+    return shown.some(Boolean);
+  }
+  entry.result = URL.createObjectURL(delivered.file);
   entry.holder = await loadDetached(entry.result);
   if (entries.get(url) !== entry) {
     letGo(entry);

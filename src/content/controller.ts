@@ -4,7 +4,8 @@ import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
 import { isStylized, loadDetached, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
-import { expectResult, type PendingResult } from './result-channel';
+import { expectResult, type Delivered, type PendingResult } from './result-channel';
+import { hasView, removeView, showInView, viewedElements } from './view';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 import { releaseResult } from './release';
 
@@ -14,10 +15,12 @@ import { releaseResult } from './release';
  */
 const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult; swapped: Promise<void> }>();
 /**
- * What each stylized image shows: the result's bytes, the blob: URL made of them (revoked when
- * replaced) and the detached image holding the result until it is let go (./release.ts).
+ * What each stylized image shows: the result's bytes and, for a result the page may read, the
+ * blob: URL made of them (revoked when replaced) and the detached image holding the result until
+ * it is let go (./release.ts). A result the page may not read has no URL of the page's: it is in
+ * a view frame (./view.ts).
  */
-interface Shown { blob: Blob; url: string; holder?: HTMLImageElement }
+interface Shown { blob: Blob; url?: string; holder?: HTMLImageElement }
 const shown = new WeakMap<HTMLImageElement, Shown>();
 /**
  * Result URLs an image showed before a newer result replaced it: a context-menu click made just
@@ -31,7 +34,7 @@ function rememberReplaced(url: string, img: HTMLImageElement) {
 }
 
 function letGo({ blob, url, holder }: Shown) {
-  if (url.startsWith('blob:')) URL.revokeObjectURL(url);
+  if (url?.startsWith('blob:')) URL.revokeObjectURL(url);
   if (holder) releaseResult(holder, blob.size);
 }
 
@@ -48,8 +51,23 @@ function forget(img: HTMLImageElement) {
  * memory cache, with no partial paints while 5 MB stream in (~5 ms less at 1280×960), and a refusal
  * is known before the page's image is touched.
  */
-async function show(img: HTMLImageElement, blob: Blob) {
+async function show(img: HTMLImageElement, { file: blob, opaque }: Delivered) {
   const previous = shown.get(img);
+  if (opaque) {
+    // The page's own picture stays in the element, under the view.
+    if (isStylized(img)) restoreImage(img);
+    try {
+      await showInView(img, blob);
+    } catch (e) {
+      forget(img);
+      throw e;
+    }
+    shown.set(img, { blob });
+    if (previous?.url) rememberReplaced(previous.url, img);
+    if (previous) letGo(previous);
+    return;
+  }
+  removeView(img);
   let url = URL.createObjectURL(blob);
   let holder = await loadDetached(url);
   if (!holder) {
@@ -67,7 +85,7 @@ async function show(img: HTMLImageElement, blob: Blob) {
   }
   shown.set(img, next);
   if (previous) {
-    rememberReplaced(previous.url, img);
+    if (previous.url) rememberReplaced(previous.url, img);
     letGo(previous);
   }
 }
@@ -83,9 +101,9 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
   const pending = expectResult(jobId);
-  const swapped = pending.result.then(async (blob) => {
+  const swapped = pending.result.then(async (delivered) => {
     try {
-      await show(img, blob);
+      await show(img, delivered);
     } catch (e) {
       overlayFor(img).show({ kind: 'error', text: (e as Error).message });
       throw e;
@@ -108,7 +126,24 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   }
 }
 
-const stylizedImages = () => [...document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)].filter(isStylized);
+/** Images showing a result: swapped in, or in a view. */
+const stylizedImages = () => [
+  ...[...document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)].filter(isStylized),
+  ...viewedElements().filter((el): el is HTMLImageElement => el instanceof HTMLImageElement && shown.has(el)),
+];
+
+/** The original a stylized image was made from: a swapped image's saved URL, or what a viewed one still shows. */
+const sourceOf = (img: HTMLImageElement) => originalUrl(img) ?? (hasView(img) ? img.currentSrc || img.src : undefined);
+
+/** Puts the page's own picture back in an image (swapped or viewed). */
+function restoreOne(img: HTMLImageElement): boolean {
+  clearOverlay(img);
+  const wasViewed = hasView(img) && shown.has(img);
+  forget(img);
+  const viewRemoved = removeView(img);
+  if (viewRemoved) delete img.dataset.backdropStyle;
+  return restoreImage(img) || (viewRemoved && wasViewed);
+}
 
 /** The image a URL refers to: what it shows now, or the original it was stylized from. */
 function findForRestore(srcUrl: string) {
@@ -116,7 +151,7 @@ function findForRestore(srcUrl: string) {
   if (img) return img;
   const before = replaced.get(srcUrl)?.deref();
   if (before?.isConnected) return before;
-  return stylizedImages().find((c) => originalUrl(c) === srcUrl || imageMatches(c, srcUrl));
+  return stylizedImages().find((c) => sourceOf(c) === srcUrl || imageMatches(c, srcUrl));
 }
 
 export async function handleMessage(msg: BackgroundToContent): Promise<unknown> {
@@ -148,26 +183,21 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
     case 'restore': {
       const img = findForRestore(msg.srcUrl);
       if (!img) return false;
-      clearOverlay(img);
-      forget(img);
-      return restoreImage(img);
+      return restoreOne(img);
     }
     case 'list-stylized':
-      return stylizedImages().map((img) => originalUrl(img)!);
+      return stylizedImages().map((img) => sourceOf(img)!);
     case 'stylized-info': {
       const img = findForRestore(msg.srcUrl);
-      if (!img || !isStylized(img)) return null;
+      const source = img && sourceOf(img);
+      if (!img || !source) return null;
       const bytes = shown.get(img)?.blob;
       const dataUrl = bytes ? await blobToDataUrl(bytes) : img.src;
-      return { dataUrl, originalUrl: originalUrl(img)!, styleName: img.dataset.backdropStyle ?? 'style' };
+      return { dataUrl, originalUrl: source, styleName: img.dataset.backdropStyle ?? 'style' };
     }
     case 'restore-all': {
       let n = 0;
-      for (const img of stylizedImages()) {
-        clearOverlay(img);
-        forget(img);
-        if (restoreImage(img)) n++;
-      }
+      for (const img of stylizedImages()) if (restoreOne(img)) n++;
       return n;
     }
   }

@@ -2,9 +2,15 @@
 import { browser } from 'wxt/browser';
 import { fromBase64, resultPortHello, resultPortName, type ResultPortMessage } from '../messaging/result-channel';
 
+/** A result as it arrived: the file, and whether the page must not be able to read it. */
+export interface Delivered {
+  file: Blob;
+  opaque: boolean;
+}
+
 export interface PendingResult {
-  /** The result file, once the offscreen document sent it. */
-  result: Promise<Blob>;
+  /** The result, once the offscreen document sent it. */
+  result: Promise<Delivered>;
   /** Closes the port of a job that will not deliver (failed, cancelled, replaced). */
   cancel(): void;
 }
@@ -16,16 +22,17 @@ export function expectResult(jobId: string): PendingResult {
   const port = browser.runtime.connect({ name: resultPortName(jobId) });
   port.postMessage(resultPortHello());
   const parts: Uint8Array<ArrayBuffer>[] = [];
-  const result = new Promise<Blob>((resolve, reject) => {
-    const settle = (file: Blob | Error) => {
-      if (file instanceof Blob) resolve(file);
-      else reject(file);
+  const result = new Promise<Delivered>((resolve, reject) => {
+    const settle = (d: Delivered | Error) => {
+      if (d instanceof Error) reject(d);
+      else resolve(d);
       port.disconnect();
     };
     port.onMessage.addListener((m: ResultPortMessage) => {
+      // Anything but an explicit `opaque: false` is shown opaquely.
       if (m?.kind === 'slice' && typeof m.data === 'string') parts.push(fromBase64(m.data));
-      else if (m?.kind === 'file' && m.file instanceof Blob && isImageType(m.file.type)) settle(m.file);
-      else if (m?.kind === 'end' && isImageType(m.mimeType)) settle(new Blob(parts, { type: m.mimeType }));
+      else if (m?.kind === 'file' && m.file instanceof Blob && isImageType(m.file.type)) settle({ file: m.file, opaque: m.opaque !== false });
+      else if (m?.kind === 'end' && isImageType(m.mimeType)) settle({ file: new Blob(parts, { type: m.mimeType }), opaque: m.opaque !== false });
       else settle(new Error(m?.kind === 'error' && typeof m.message === 'string' ? m.message : 'The result did not arrive.'));
     });
     port.onDisconnect.addListener(() => reject(new Error('The result did not arrive.')));

@@ -21,8 +21,19 @@ export function sniffImageType(head: Uint8Array): string | undefined {
   return undefined;
 }
 
+/**
+ * Where an image's bytes came from: what decides whether the page that shows it could read them
+ * itself (src/offscreen/delivery.ts). `data` is bytes the page handed over.
+ */
+export type FetchFacts = { kind: 'url'; finalUrl: string; redirected: boolean } | { kind: 'data' };
+
+export interface Fetched {
+  blob: Blob;
+  facts: FetchFacts;
+}
+
 /** Fetches the bytes of an image, mapping every failure to a plain-words error. */
-export async function fetchImage(source: ImageSource): Promise<Blob> {
+export async function fetchImage(source: ImageSource): Promise<Fetched> {
   const url = source.kind === 'url' ? source.url : source.dataUrl;
   let res: Response;
   try {
@@ -33,7 +44,8 @@ export async function fetchImage(source: ImageSource): Promise<Blob> {
   if (res.status === 404 || res.status === 410) throw new JobFailure('not-found', `Image not found (HTTP ${res.status}).`);
   if (res.status === 401 || res.status === 403) throw new JobFailure('blocked', `Access to the image was refused (HTTP ${res.status}).`);
   if (!res.ok) throw new JobFailure('blocked', `The server could not deliver the image (HTTP ${res.status}).`);
-  return res.blob();
+  const facts: FetchFacts = source.kind === 'data' ? { kind: 'data' } : { kind: 'url', finalUrl: res.url || url, redirected: res.redirected };
+  return { blob: await res.blob(), facts };
 }
 
 export interface Decoded {

@@ -1,6 +1,6 @@
 import type { ImageSource, MaskOptions, StylizeOptions, StylizeResult } from '../messaging/protocol';
 import { composite } from './composite';
-import { decodeImage, fetchImage, mayHaveAlpha } from './decode';
+import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
 import { subjectKeepAlpha } from './mask';
 import { CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
@@ -48,6 +48,8 @@ export function keepMask(logits: Float32Array, options: MaskOptions, cached?: Ke
 /** An image read and made into the models' inputs: everything before the first model run. */
 export interface Loaded {
   bitmap: ImageBitmap;
+  /** Where the bytes came from (decides whether a page may be shown the result readably). */
+  fetched: FetchFacts;
   type: string;
   downscaledFrom?: { width: number; height: number };
   segmentationInput: Float32Array;
@@ -61,6 +63,7 @@ export interface Loaded {
 /** Everything about one image that does not depend on the style: kept so a restyle costs one transfer. */
 export interface Prepared {
   bitmap: ImageBitmap;
+  fetched: FetchFacts;
   type: string;
   downscaledFrom?: { width: number; height: number };
   logits: Float32Array;
@@ -73,7 +76,7 @@ export interface Prepared {
 
 /** Fetches, decodes and preprocesses an image (no model runs: a right-click may do it ahead). */
 export async function load(source: ImageSource, sw = new Stopwatch()): Promise<Loaded> {
-  const blob = await fetchImage(source);
+  const { blob, facts: fetched } = await fetchImage(source);
   sw.lap('fetch');
   const { bitmap, type, downscaledFrom } = await decodeImage(blob);
   sw.lap('decode');
@@ -81,7 +84,7 @@ export async function load(source: ImageSource, sw = new Stopwatch()): Promise<L
     const segIn = segmentationInput(bitmap);
     const content = contentInput(bitmap);
     sw.lap('preprocess');
-    return { bitmap, type, downscaledFrom, segmentationInput: segIn, content };
+    return { bitmap, fetched, type, downscaledFrom, segmentationInput: segIn, content };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -93,14 +96,14 @@ export async function load(source: ImageSource, sw = new Stopwatch()): Promise<L
  * the bitmap is closed.
  */
 export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
-  const { bitmap, type, downscaledFrom, content } = loaded;
+  const { bitmap, fetched, type, downscaledFrom, content } = loaded;
   try {
     let logits = loaded.logits;
     if (!logits) {
       logits = await models.segment(loaded.segmentationInput);
       sw.lap('segmentation');
     }
-    return { bitmap, type, downscaledFrom, logits, content, keep: loaded.logits && loaded.keep };
+    return { bitmap, fetched, type, downscaledFrom, logits, content, keep: loaded.logits && loaded.keep };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -116,6 +119,7 @@ export interface PaintDeps {
 /** A painted result: a lossless image file, and what the page needs to know about it. */
 export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
   file: Blob;
+  fetched: FetchFacts;
 }
 
 /** Paints a prepared image with the given options: mask (unless made already), bottleneck blend, transfer, composite, encode. */
@@ -137,7 +141,7 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   sw.lap('composite');
   const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
   sw.lap('encode');
-  return { file, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
+  return { file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
 }
 
 /** A small LRU of prepared images, closing bitmaps as they fall out. */

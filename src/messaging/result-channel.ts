@@ -16,11 +16,15 @@ export const RESULT_PORT_PREFIX = 'backdrop-result:';
 /** Base64 characters per slice (a multiple of 4, so each slice decodes on its own). */
 export const RESULT_SLICE = 1 << 20;
 
-/** offscreen → content, over the port. */
+/**
+ * offscreen → content, over the port. `opaque`: the page could not read the original's bytes itself
+ * (another origin, or a redirect), so the result must be shown where the page cannot read it
+ * (src/content/view.ts), never as a URL or element of the page's own.
+ */
 export type ResultPortMessage =
-  | { kind: 'file'; file: Blob }
+  | { kind: 'file'; file: Blob; opaque: boolean }
   | { kind: 'slice'; data: string }
-  | { kind: 'end'; mimeType: string }
+  | { kind: 'end'; mimeType: string; opaque: boolean }
   | { kind: 'error'; message: string };
 
 /** content → offscreen, first on the port. */

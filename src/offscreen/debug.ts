@@ -125,7 +125,7 @@ export function debugApi(host: InferenceHost) {
         let content: Float32Array = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
         let bottleneck: Float32Array = new Float32Array(BOTTLENECK).fill(0.1);
         if (photo) {
-          const { bitmap } = await decodeImage(await fetchImage({ kind: 'url', url: photo.imageUrl }));
+          const { bitmap } = await decodeImage((await fetchImage({ kind: 'url', url: photo.imageUrl })).blob);
           seg = segmentationInput(bitmap);
           content = contentInput(bitmap);
           bitmap.close();

@@ -1,5 +1,6 @@
 /** The offscreen side of the result channel (see src/messaging/result-channel.ts). */
 import { browser, type Browser } from 'wxt/browser';
+import type { FetchFacts } from '../inference/decode';
 import { carriesBinary, jobIdOfPort, slices, toBase64, type DeliverTo, type ResultPortMessage } from '../messaging/result-channel';
 
 type Port = Browser.runtime.Port;
@@ -62,22 +63,41 @@ function channelFor(jobId: string, timeoutMs: number): Promise<Channel | undefin
 }
 
 /**
- * Sends a result file to the content script of `to` that opened the job's port. Only the frame
- * the job is for may receive it. Resolves false when no such port came.
+ * Whether the document at `pageUrl` could read the bytes described by `fetched` itself: bytes it
+ * handed over, or a response of its own origin reached without a redirect (a redirect may have
+ * crossed origins, which taints the page's own copy). Everything else (another origin, with or
+ * without CORS) counts as unreadable: a stricter rule than the browser's, never a looser one.
  */
-export async function deliver(jobId: string, to: DeliverTo, file: Blob): Promise<boolean> {
+export function pageMayRead(fetched: FetchFacts, pageUrl: string | undefined): boolean {
+  if (fetched.kind === 'data') return true;
+  if (fetched.redirected || !pageUrl) return false;
+  try {
+    const page = new URL(pageUrl).origin;
+    return page !== 'null' && new URL(fetched.finalUrl).origin === page;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sends a result file to the content script of `to` that opened the job's port. Only the frame
+ * the job is for may receive it, and it learns whether that page may read the result (the frame's
+ * URL comes from the browser, not from the page). Resolves false when no such port came.
+ */
+export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched: FetchFacts): Promise<boolean> {
   const channel = await channelFor(jobId, 5000);
   if (!channel) return false;
   const { port } = channel;
   if (port.sender?.tab?.id !== to.tabId || (port.sender.frameId ?? 0) !== to.frameId) return false;
+  const opaque = !pageMayRead(fetched, port.sender.url);
   const post = (m: ResultPortMessage) => port.postMessage(m);
   try {
     if (channel.binary) {
-      post({ kind: 'file', file });
+      post({ kind: 'file', file, opaque });
       deliveries.file++;
     } else {
       for (const data of slices(toBase64(new Uint8Array(await file.arrayBuffer())))) post({ kind: 'slice', data });
-      post({ kind: 'end', mimeType: file.type });
+      post({ kind: 'end', mimeType: file.type, opaque });
       deliveries.slices++;
     }
     return true;

@@ -174,10 +174,10 @@ export class InferenceHost {
         this.prepared.set(key, p);
       }
       stopIfCancelled();
-      const { file, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
+      const { file, fetched, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
-        if (!await deliver(msg.jobId, msg.deliverTo, file)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
+        if (!await deliver(msg.jobId, msg.deliverTo, file, fetched)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
       } else {
         dataUrl = await blobToDataUrl(file);
       }

@@ -51,18 +51,18 @@ export class StyleService {
   private async styleImage(styleId: string, rec?: StyleRecord): Promise<{ image: ImageBitmap; origin: StyleOrigin; name: string }> {
     const builtin = builtinStyle(styleId);
     if (builtin) {
-      const blob = await fetchImage({ kind: 'url', url: this.extensionUrl(builtin.path) });
+      const { blob } = await fetchImage({ kind: 'url', url: this.extensionUrl(builtin.path) });
       return { image: await createImageBitmap(blob), origin: { kind: 'builtin', path: builtin.path }, name: builtin.name };
     }
     if (!rec) throw new JobFailure('internal', 'That style is no longer in the library: pick another one.');
-    const blob = rec.image ?? (rec.origin.kind === 'url' ? await fetchImage({ kind: 'url', url: rec.origin.url }) : undefined);
+    const blob = rec.image ?? (rec.origin.kind === 'url' ? (await fetchImage({ kind: 'url', url: rec.origin.url })).blob : undefined);
     if (!blob) throw new JobFailure('internal', `The style “${rec.name}” has no image left to recompute it from.`);
     return { image: (await decodeImage(blob)).bitmap, origin: rec.origin, name: rec.name };
   }
 
   /** Adds an image (from the web or a file) to the library as a new style. */
   async add(models: ModelSet, source: ImageSource, name: string, origin: StyleOriginWire): Promise<{ id: string; name: string }> {
-    const { bitmap } = await decodeImage(await fetchImage(source));
+    const { bitmap } = await decodeImage((await fetchImage(source)).blob);
     try {
       const bottleneck = await predictBottleneck(models, bitmap);
       const now = Date.now();

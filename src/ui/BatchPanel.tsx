@@ -32,8 +32,10 @@ export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; o
           ? <button type="button" onClick={async () => setStatus(await command('batch-cancel', tabId))}>Cancel</button>
           : <button type="button" class="primary" onClick={async () => setStatus(await command('batch-start', tabId))}>Stylize every image</button>}
         <button type="button" onClick={async () => {
-          setStatus(await command('batch-restore-all', tabId));
+          // Right-clicked images first, by the module that showed them (it lets go of their results);
+          // then the batch cancels and puts back the rest.
           const n = await browser.runtime.sendMessage({ to: 'background', type: 'restore-page', tabId }) as number;
+          setStatus(await command('batch-restore-all', tabId));
           onRestored(n ?? 0);
         }}>Restore all on this page</button>
       </div>

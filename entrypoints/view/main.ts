@@ -1,0 +1,3 @@
+import { listenForViews } from '../../src/view/frame';
+
+listenForViews();

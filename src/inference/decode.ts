@@ -1,5 +1,7 @@
 import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, type ErrorCode, type ImageSource } from '../messaging/protocol';
 import { fitWithin } from './preprocess';
+import { credentialsFor, DOWNLOAD_MS, MAX_IMAGE_BYTES, requestInit, STALL_MS, type CredentialsMode } from './fetch-policy';
+import { looksLikeSvg, readImageHeader } from './image-header';
 
 export class JobFailure extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -32,20 +34,132 @@ export interface Fetched {
   facts: FetchFacts;
 }
 
-/** Fetches the bytes of an image, mapping every failure to a plain-words error. */
-export async function fetchImage(source: ImageSource): Promise<Fetched> {
-  const url = source.kind === 'url' ? source.url : source.dataUrl;
-  let res: Response;
-  try {
-    res = await fetch(url, { credentials: 'include', cache: 'force-cache' });
-  } catch {
-    throw new JobFailure('blocked', 'Could not download the image: the network refused it or it is blocked.');
+/** The bounds of one download (fetch-policy.ts says why these values); the tests pass smaller ones. */
+export interface FetchLimits {
+  maxBytes: number;
+  stallMs: number;
+  totalMs: number;
+}
+
+export const FETCH_LIMITS: FetchLimits = { maxBytes: MAX_IMAGE_BYTES, stallMs: STALL_MS, totalMs: DOWNLOAD_MS };
+
+const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** Aborts a download that stalls or runs too long, remembering which limit ended it. */
+class DownloadGuard {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  reason?: JobFailure;
+  private stall?: ReturnType<typeof setTimeout>;
+  private total: ReturnType<typeof setTimeout>;
+
+  constructor(private limits: FetchLimits) {
+    this.total = setTimeout(() => this.stop(new JobFailure('timeout',
+      `The image took longer than ${seconds(limits.totalMs)} to download, so Backdrop gave up.`)), limits.totalMs);
+    this.progress();
   }
-  if (res.status === 404 || res.status === 410) throw new JobFailure('not-found', `Image not found (HTTP ${res.status}).`);
-  if (res.status === 401 || res.status === 403) throw new JobFailure('blocked', `Access to the image was refused (HTTP ${res.status}).`);
-  if (!res.ok) throw new JobFailure('blocked', `The server could not deliver the image (HTTP ${res.status}).`);
-  const facts: FetchFacts = source.kind === 'data' ? { kind: 'data' } : { kind: 'url', finalUrl: res.url || url, redirected: res.redirected };
-  return { blob: await res.blob(), facts };
+
+  /** Bytes (or an answer) came: the stall clock starts again. */
+  progress() {
+    clearTimeout(this.stall);
+    this.stall = setTimeout(() => this.stop(new JobFailure('timeout',
+      `The image's server stopped sending it: nothing came for ${seconds(this.limits.stallMs)}.`)), this.limits.stallMs);
+  }
+
+  stop(reason: JobFailure) {
+    this.reason ??= reason;
+    this.controller.abort(reason);
+  }
+
+  /** Ends the clocks, and the download if it is still running (an error before its body was read). */
+  done() {
+    clearTimeout(this.stall);
+    clearTimeout(this.total);
+    this.controller.abort();
+  }
+}
+
+/**
+ * Fetches the bytes of an image, mapping every failure to a plain-words error. A URL is read with
+ * no more authority than the page showing it has (fetch-policy.ts), within a byte cap and time limits.
+ */
+export async function fetchImage(source: ImageSource, limits: FetchLimits = FETCH_LIMITS): Promise<Fetched> {
+  if (source.kind === 'data') {
+    // Bytes the page handed over (bounded by validate.ts): nothing travels.
+    const res = await fetch(source.dataUrl).catch(() => undefined);
+    if (!res?.ok) throw new JobFailure('decode-failed', 'The image the page handed over could not be read.');
+    return { blob: await res.blob(), facts: { kind: 'data' } };
+  }
+  const guard = new DownloadGuard(limits);
+  try {
+    const res = await request(source, guard);
+    guard.progress();
+    if (res.status === 404 || res.status === 410) throw new JobFailure('not-found', `Image not found (HTTP ${res.status}).`);
+    if (res.status === 401 || res.status === 403) throw new JobFailure('blocked', `Access to the image was refused (HTTP ${res.status}).`);
+    if (!res.ok) throw new JobFailure('blocked', `The server could not deliver the image (HTTP ${res.status}).`);
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > limits.maxBytes) throw tooLarge(limits, declared);
+    const blob = await readCapped(res, guard, limits);
+    return { blob, facts: { kind: 'url', finalUrl: res.url || source.url, redirected: res.redirected } };
+  } catch (e) {
+    throw guard.reason ?? e;
+  } finally {
+    guard.done();
+  }
+}
+
+const tooLarge = (limits: FetchLimits, size?: number) => new JobFailure('too-large', size
+  ? `The image file is ${mb(size)}; Backdrop reads files up to ${mb(limits.maxBytes)}.`
+  : `The image file is larger than ${mb(limits.maxBytes)}, more than Backdrop reads.`);
+
+/** The request itself: with cookies only where the page's own request would carry them (no redirects), else without. */
+async function request(source: Extract<ImageSource, { kind: 'url' }>, guard: DownloadGuard): Promise<Response> {
+  const attempt = (mode: CredentialsMode) => fetch(source.url, requestInit(mode, guard.signal));
+  try {
+    if (credentialsFor(source.url, source.page) === 'include') {
+      try {
+        return await attempt('include');
+      } catch (e) {
+        if (guard.reason) throw e;
+        // A redirect (refused with cookies) or a network error: once more without cookies, following redirects.
+      }
+    }
+    return await attempt('omit');
+  } catch (e) {
+    if (guard.reason) throw e;
+  }
+  // fetch gives one TypeError for everything; ask once more, without following, to tell a redirect
+  // to an address fetch refuses (data:, file:, chrome:, javascript:…) from a network failure.
+  const probe = await fetch(source.url, { credentials: 'omit', redirect: 'manual', cache: 'no-store', referrerPolicy: 'no-referrer', signal: guard.signal })
+    .catch(() => undefined);
+  await probe?.body?.cancel().catch(() => {});
+  if (guard.reason) throw guard.reason;
+  if (probe && (probe.type === 'opaqueredirect' || (probe.status >= 300 && probe.status < 400))) {
+    throw new JobFailure('blocked', 'The image\'s address redirects somewhere Backdrop does not read images from (it follows only http and https addresses).');
+  }
+  throw new JobFailure('blocked', 'Could not download the image: the network refused it or it is blocked.');
+}
+
+/** Reads a response's body, counting: past the cap it stops at once (a missing or false Content-Length changes nothing). */
+async function readCapped(res: Response, guard: DownloadGuard, limits: FetchLimits): Promise<Blob> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.body) return new Blob([], { type });
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limits.maxBytes) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge(limits);
+    }
+    chunks.push(value);
+    guard.progress();
+  }
+  return new Blob(chunks as BlobPart[], { type });
 }
 
 export interface Decoded {
@@ -55,14 +169,48 @@ export interface Decoded {
   downscaledFrom?: { width: number; height: number };
 }
 
+/**
+ * The most pixels a file may declare: the decoder allocates 4 bytes for each before Backdrop scales
+ * the picture down, so this bounds the memory one image takes (480 MB). The largest camera photos
+ * (~100 MP, medium format) fit; a "bomb" of a few bytes declaring 30000×30000 (900 MP) does not.
+ */
+export const MAX_DECODE_PIXELS = 120_000_000;
+/** The longest side Chromium makes a bitmap or canvas of. */
+export const MAX_DECODE_SIDE = 32_767;
+
+const FORMAT_NAMES: Record<string, string> = {
+  'image/gif': 'GIF', 'image/png': 'PNG (APNG)', 'image/webp': 'WebP', 'image/avif': 'AVIF',
+};
+
+/**
+ * Refuses, from the header alone and before any decoder runs, a file that declares too many pixels,
+ * that moves, or whose header is unreadable. Animated images are refused rather than painted from
+ * their first frame: the page would lose its animation without saying so.
+ */
+export function checkHeader(bytes: Uint8Array): void {
+  const header = readImageHeader(bytes);
+  if (!header) throw new JobFailure('decode-failed', 'The image could not be decoded: the file is damaged or incomplete.');
+  const { width, height } = header;
+  if (width > MAX_DECODE_SIDE || height > MAX_DECODE_SIDE || width * height > MAX_DECODE_PIXELS) {
+    throw new JobFailure('too-large', `The image says it is ${width}×${height} pixels: too large to decode safely (Backdrop decodes at most ${MAX_DECODE_PIXELS / 1e6} megapixels).`);
+  }
+  if (header.animated) {
+    throw new JobFailure('unsupported', `This is an animated ${FORMAT_NAMES[header.type] ?? 'image'}; Backdrop paints still pictures only, so it is left as it is.`);
+  }
+}
+
 /** Decodes with EXIF orientation applied, refusing what is not an image, too small or undecodable. */
 export async function decodeImage(blob: Blob): Promise<Decoded> {
-  const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
-  const type = sniffImageType(head);
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const type = sniffImageType(bytes.subarray(0, 16));
   if (!type) {
+    if (looksLikeSvg(bytes, blob.type)) {
+      throw new JobFailure('unsupported', 'This is an SVG drawing; Backdrop paints photos and other raster images only.');
+    }
     const declared = blob.type ? ` (the server said ${blob.type})` : '';
     throw new JobFailure('not-image', `This is not an image Backdrop can read${declared}.`);
   }
+  checkHeader(bytes);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });

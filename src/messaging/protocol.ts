@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'decode-failed' // an image type we know, but the bytes do not decode (truncated, corrupt)
   | 'blocked' // network error, refused, or no access
   | 'no-target' // the clicked element is gone from the page
+  | 'too-large' // over the byte cap, or a declared size too large to decode safely
+  | 'timeout' // the download stalled or took too long
+  | 'unsupported' // an image Backdrop will not paint (SVG, animated)
   | 'internal'; // a bug or a runtime failure
 
 export interface JobError {
@@ -44,8 +47,18 @@ export interface StylizeOptions {
 /** What the keep-mask depends on besides the image. */
 export type MaskOptions = Pick<StylizeOptions, 'subject' | 'invert'>;
 
+/**
+ * The page an image is shown in, as the browser (never the page) told the background: the frame's
+ * URL and the tab's top URL. It decides what the extension's own request may carry
+ * (src/inference/fetch-policy.ts); without it the image is read without cookies.
+ */
+export interface PageContext {
+  frameUrl: string;
+  topUrl: string;
+}
+
 /** The source of an image: a URL the offscreen document fetches itself, or bytes the page handed over. */
-export type ImageSource = { kind: 'url'; url: string } | { kind: 'data'; dataUrl: string };
+export type ImageSource = { kind: 'url'; url: string; page?: PageContext } | { kind: 'data'; dataUrl: string };
 
 export interface StageTimings {
   [stage: string]: number;
@@ -116,7 +129,7 @@ export type BackgroundToOffscreen =
    * Fetch, decode and make the models' inputs of this image now: it was right-clicked, its job may
    * follow. With the engine up it is segmented, and its keep-mask made for `mask` (today's settings).
    */
-  | { to: 'offscreen'; type: 'read-ahead'; url: string; mask?: MaskOptions }
+  | { to: 'offscreen'; type: 'read-ahead'; url: string; mask?: MaskOptions; page?: PageContext }
   /** The page will not take this job's result (the image is gone): skip it, or stop waiting for its port. */
   | { to: 'offscreen'; type: 'cancel'; jobId: string };
 

@@ -1,7 +1,8 @@
 import type { ErrorCode, JobBeginReply, JobError, PopupToBackground, WarmHint } from './protocol';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'not-found', 'not-image', 'too-small', 'decode-failed', 'blocked', 'no-target', 'internal',
+  'not-found', 'not-image', 'too-small', 'decode-failed', 'blocked', 'no-target', 'too-large', 'timeout', 'unsupported',
+  'internal',
 ]);
 
 /** A data: URL of an image the page handed over; 64 MiB of base64 at most. */

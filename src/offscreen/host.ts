@@ -2,7 +2,10 @@
  * The inference host that lives in the offscreen document: one runtime, the models, the style
  * library's bottlenecks, a small cache of prepared images, and the handler for jobs routed here.
  */
-import type { AddStyleReply, BackgroundToOffscreen, MaskOptions, StylizeOptions, StylizeReply, ToPngReply } from '../messaging/protocol';
+import type {
+  AddStyleReply, BackgroundToOffscreen, MaskOptions, PageContext, StylizeOptions, StylizeReply, ToPngReply,
+} from '../messaging/protocol';
+import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet, modelRuns, warmUpRuns } from '../inference/models';
@@ -107,18 +110,22 @@ export class InferenceHost {
       case 'add-style': return this.addStyle(msg);
       case 'to-png': return this.toPng(msg);
       case 'warm': return this.warm(msg.options);
-      case 'read-ahead': return this.startReadAhead(msg.url, msg.mask);
+      case 'read-ahead': return this.startReadAhead(msg.url, msg.mask, msg.page);
       case 'cancel': return this.cancel(msg.jobId);
     }
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
     this.jobsQueued++;
-    const key = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
+    // Kept and matched by URL and by the credentials it is read with (fetch-policy.ts): bytes read
+    // with cookies never serve a job whose page would have read the image without them.
+    const key = sourceKey(msg.source);
+    const url = msg.source.kind === 'url' ? msg.source.url : msg.source.dataUrl;
+    const variant = msg.source.kind === 'url' ? credentialsFor(url, msg.source.page) : '';
     // A job that waits behind other work (a batch's next image) reads its image meanwhile: the fetch
     // and the decode run off this thread, beside the model runs before it. At most EARLY_READS
     // waiting jobs do, so a long queue does not hold every image decoded.
-    const early = this.queued > 0 && this.jobsQueued <= EARLY_READS && !this.prepared.has(key) && this.readAhead.pending?.key !== key
+    const early = this.queued > 0 && this.jobsQueued <= EARLY_READS && !this.prepared.has(key) && !this.readAhead.matches(url, variant)
       ? load(msg.source) : undefined;
     early?.catch(() => {}); // awaited below, which reports a failure
     return this.serial(() => outcome(async () => {
@@ -138,7 +145,7 @@ export class InferenceHost {
       // The image is read (fetch, decode, the models' inputs) while the runtime starts, unless a
       // right-click read it ahead already, or it was read while the job waited: cold, that is most
       // of the reading off the critical path.
-      const ahead = p ? undefined : this.readAhead.take(key) ?? early;
+      const ahead = p ? undefined : this.readAhead.take(url, variant) ?? early;
       if (p || ahead !== early) dropEarly();
       const reading = p || ahead ? undefined : load(msg.source, sw);
       reading?.catch(() => {}); // awaited below, which reports a failure
@@ -194,11 +201,13 @@ export class InferenceHost {
    * first, and a job that takes the image before its turn segments it itself. An image already
    * prepared needs nothing.
    */
-  async startReadAhead(url: string, mask?: MaskOptions): Promise<{ ok: true }> {
-    if (this.prepared.get(url)) return { ok: true };
-    const reading = this.readAhead.start(url, () => load({ kind: 'url', url }));
+  async startReadAhead(url: string, mask?: MaskOptions, page?: PageContext): Promise<{ ok: true }> {
+    const source = { kind: 'url' as const, url, page };
+    const variant = credentialsFor(url, page);
+    if (this.prepared.get(sourceKey(source))) return { ok: true };
+    const reading = this.readAhead.start(url, () => load(source), variant);
     reading.then((loaded) => this.serial(async () => {
-      if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded)) return;
+      if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded, variant)) return;
       const logits = await this.models.segment(loaded.segmentationInput);
       loaded.keep = mask && keepMask(logits, mask);
       loaded.logits = logits;

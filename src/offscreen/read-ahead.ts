@@ -12,6 +12,8 @@ export const READ_AHEAD_TTL_MS = 30_000;
 
 interface Entry {
   key: string;
+  /** How it was read (the credentials mode): a job whose page would read it otherwise does not take it. */
+  variant: string;
   loaded: Promise<Loaded>;
   /** What was read, once it is. */
   value?: Loaded;
@@ -30,12 +32,12 @@ export class ReadAhead {
   constructor(private ttlMs = READ_AHEAD_TTL_MS) {}
 
   /** Starts reading `key` with `read`, unless it is being read already; the reading either way. */
-  start(key: string, read: () => Promise<Loaded>): Promise<Loaded> {
-    if (this.entry?.key === key) return this.entry.loaded;
+  start(key: string, read: () => Promise<Loaded>, variant = ''): Promise<Loaded> {
+    if (this.matches(key, variant)) return this.entry!.loaded;
     this.drop();
     this.lastKey = key;
     const t0 = performance.now();
-    const entry: Entry = { key, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
+    const entry: Entry = { key, variant, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
     this.entry = entry;
     entry.loaded.then(
       (value) => {
@@ -48,14 +50,19 @@ export class ReadAhead {
   }
 
   /** Whether `loaded` is what is kept now for `key` (not taken by a job, not dropped). */
-  holds(key: string, loaded: Loaded): boolean {
-    return this.entry?.key === key && this.entry.value === loaded;
+  holds(key: string, loaded: Loaded, variant = ''): boolean {
+    return this.matches(key, variant) && this.entry!.value === loaded;
+  }
+
+  /** Whether `key`, read as `variant`, is being read or kept now. */
+  matches(key: string, variant = ''): boolean {
+    return this.entry?.key === key && this.entry.variant === variant;
   }
 
   /** Hands over the reading of `key` if there is one: from then on the caller owns its bitmap. */
-  take(key: string): Promise<Loaded> | undefined {
-    if (this.entry?.key !== key) return undefined;
-    const { loaded, timer } = this.entry;
+  take(key: string, variant = ''): Promise<Loaded> | undefined {
+    if (!this.matches(key, variant)) return undefined;
+    const { loaded, timer } = this.entry!;
     clearTimeout(timer);
     this.entry = undefined;
     return loaded;

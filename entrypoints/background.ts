@@ -32,7 +32,8 @@ export default defineBackground({
       // A right-click over an image: start the engine, and read the image, while the menu is open.
       const hint = sender.id === browser.runtime.id ? parseWarmHint(message, Boolean(sender.tab)) : undefined;
       if (hint) {
-        void warmUp(hint.srcUrl);
+        // The page context comes from the browser (the sender's frame and tab), never from the message.
+        void warmUp(hint.srcUrl, sender.url && sender.tab?.url ? { frameUrl: sender.url, topUrl: sender.tab.url } : undefined);
         return undefined;
       }
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.

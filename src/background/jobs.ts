@@ -1,7 +1,7 @@
 /** Routing jobs: content script (target, progress, swap) ⇄ offscreen document (pipeline). */
 import { browser } from 'wxt/browser';
 import type {
-  BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, StylizeOptions, StylizeReply,
+  BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, PageContext, StylizeOptions, StylizeReply,
 } from '../messaging/protocol';
 import { isFetchableUrl, parseJobBeginReply } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
@@ -53,8 +53,20 @@ export async function resolveOptions(styleId?: string): Promise<StylizeOptions> 
   };
 }
 
-/** Stylizes the image at `srcUrl` in the given frame, end to end. Resolves when the page shows the outcome. */
-export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string): Promise<{ ok: boolean; error?: JobError }> {
+/**
+ * The page a tab's top frame shows, as the browser reports it (host access lets Backdrop see a
+ * tab's URL): what the extension's request for an image of that page may carry depends on it.
+ */
+export async function topPageOf(tabId: number): Promise<PageContext | undefined> {
+  const url = await browser.tabs.get(tabId).then((t) => t.url, () => undefined);
+  return url ? { frameUrl: url, topUrl: url } : undefined;
+}
+
+/**
+ * Stylizes the image at `srcUrl` in the given frame, end to end. Resolves when the page shows the
+ * outcome. `page`: the frame and top page as the browser reported them (the context menu's click).
+ */
+export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string, page?: PageContext): Promise<{ ok: boolean; error?: JobError }> {
   const jobId = crypto.randomUUID();
   const fail = async (error: JobError) => {
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId, error }).catch(() => {});
@@ -72,7 +84,7 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   // An address the offscreen document can fetch is the image's source already (a stylized or
   // page-local image has a blob: or data: one, which the page must answer for), so that job starts
   // while the page gets ready, and is cancelled if the page says no.
-  const early = isFetchableUrl(srcUrl) ? stylize({ kind: 'url', url: srcUrl }) : undefined;
+  const early = isFetchableUrl(srcUrl) ? stylize({ kind: 'url', url: srcUrl, page }) : undefined;
   const cancelEarly = () => early && void sendToOffscreen({ to: 'offscreen', type: 'cancel', jobId }).catch(() => {});
   let begin;
   try {
@@ -89,7 +101,7 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   let reply;
   if (early) reply = await early;
   else if (begin.dataUrl) reply = await stylize({ kind: 'data', dataUrl: begin.dataUrl });
-  else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl });
+  else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl, page });
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
   if (!reply.ok) return fail(reply.error);
   const remembered = rememberRecent(options.styleId);

@@ -41,7 +41,10 @@ export async function refreshRecentMenu() {
   }
 }
 
-type ClickInfo = Pick<Browser.contextMenus.OnClickData, 'menuItemId' | 'srcUrl' | 'frameId' | 'pageUrl'>;
+type ClickInfo = Pick<Browser.contextMenus.OnClickData, 'menuItemId' | 'srcUrl' | 'frameId' | 'pageUrl' | 'frameUrl'>;
+
+/** The frame and the top page the click was in, as the browser says (frameUrl is set only inside a frame). */
+const pageOf = (info: ClickInfo) => (info.pageUrl ? { frameUrl: info.frameUrl ?? info.pageUrl, topUrl: info.pageUrl } : undefined);
 
 /** The function registered with contextMenus.onClicked. Resolves when the job has finished. */
 export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser.tabs.Tab, 'id'>) {
@@ -49,7 +52,7 @@ export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser
   const target = { tabId: tab.id, frameId: info.frameId ?? 0 };
   switch (info.menuItemId) {
     case MENU.stylize:
-      return info.srcUrl ? stylizeImage(target, info.srcUrl) : undefined;
+      return info.srcUrl ? stylizeImage(target, info.srcUrl, undefined, pageOf(info)) : undefined;
     case MENU.restore:
       return info.srcUrl ? restoreImage(target, info.srcUrl) : undefined;
     case MENU.save:
@@ -60,7 +63,7 @@ export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser
       return startBatch(tab.id);
     default:
       if (typeof info.menuItemId === 'string' && info.menuItemId.startsWith(WITH_PREFIX) && info.srcUrl) {
-        return stylizeImage(target, info.srcUrl, info.menuItemId.slice(WITH_PREFIX.length));
+        return stylizeImage(target, info.srcUrl, info.menuItemId.slice(WITH_PREFIX.length), pageOf(info));
       }
       return undefined;
   }

@@ -1,6 +1,7 @@
 /** Starting the inference engine ahead of need: on a right-click over an image. */
 import { ensureOffscreen } from './offscreen';
 import { resolveOptions, sendToOffscreen } from './jobs';
+import type { PageContext } from '../messaging/protocol';
 
 let warming: Promise<unknown> | undefined;
 
@@ -8,13 +9,14 @@ let warming: Promise<unknown> | undefined;
  * Starts the offscreen document and has it load what the next stylization needs (a no-op when it
  * is warm). With `srcUrl`, the right-clicked image is fetched, decoded and made into the models'
  * inputs first, then segmented and masked for the current settings, while the person reads the
- * menu. Never throws.
+ * menu, with no more authority than `page` (the sender's frame and tab, as the browser reports them)
+ * gives. Never throws.
  */
-export function warmUp(srcUrl?: string): Promise<unknown> {
+export function warmUp(srcUrl?: string, page?: PageContext): Promise<unknown> {
   const started = ensureOffscreen();
   const readAhead = srcUrl
     ? Promise.all([started, resolveOptions()]).then(([, { subject, invert }]) =>
-      sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl, mask: { subject, invert } })).catch(() => undefined)
+      sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl, mask: { subject, invert }, page })).catch(() => undefined)
     : undefined;
   warming ??= (async () => {
     await started;

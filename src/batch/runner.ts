@@ -18,7 +18,7 @@ import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/val
 import {
   BATCH_PORT, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
 } from '../messaging/batch';
-import { resolveOptions, sendToOffscreen } from '../background/jobs';
+import { resolveOptions, sendToOffscreen, topPageOf } from '../background/jobs';
 import { ensureOffscreen } from '../background/offscreen';
 import { fromExtensionPage } from '../background/popup-routes';
 import {
@@ -150,7 +150,7 @@ async function processItem(tabId: number, item: BatchItem) {
     return fail(begin.error.message, begin.error.code);
   }
   const source = begin.dataUrl ? { kind: 'data' as const, dataUrl: begin.dataUrl }
-    : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url } : undefined;
+    : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url, page: await topPageOf(tabId) } : undefined;
   if (!source) return fail('Backdrop cannot read images from this kind of address.', 'blocked');
 
   const reply = await sendToOffscreen<StylizeReply>({

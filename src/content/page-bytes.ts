@@ -5,5 +5,14 @@ import { blobToDataUrl } from '../inference/encode';
 /** A Blob as a data: URL (for pages whose CSP refuses blob: images, and for saving). */
 export { blobToDataUrl };
 
-/** The bytes of a data: or blob: URL of this page, as a data: URL the extension can fetch. */
-export const readPageLocal = async (url: string) => blobToDataUrl(await (await fetch(url)).blob());
+/**
+ * The bytes of a data: or blob: URL of this page, as a data: URL the extension can fetch. A blob:
+ * URL of another origin is refused: the page itself cannot read it (a content script's fetch could).
+ */
+export async function readPageLocal(url: string): Promise<string> {
+  if (url.startsWith('blob:')) {
+    const origin = new URL(url).origin;
+    if (origin === 'null' || origin !== self.origin) throw new Error('a blob: URL of another origin');
+  }
+  return blobToDataUrl(await (await fetch(url)).blob());
+}

@@ -1,5 +1,5 @@
 /** A tiny static server on 127.0.0.1 for test pages, fixtures and deliberately broken images. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -21,16 +21,40 @@ export interface TestServer {
   close(): Promise<void>;
   /** Count of requests per path, to see what was fetched. */
   hits: Map<string, number>;
+  /** Every request in order: its path and the headers that say who asked and with what (cookie, fetch metadata). */
+  requests: LoggedRequest[];
 }
+
+export interface LoggedRequest {
+  path: string;
+  cookie?: string;
+  /** `sec-fetch-dest`: `image` for a page's <img>, `empty` for a fetch (the extension's). */
+  dest?: string;
+  mode?: string;
+  site?: string;
+}
+
+/**
+ * A route that answers by itself (status, headers, a body streamed at its own pace); true when it
+ * answered. For the deliberately hostile answers: endless, stalled, huge, redirects.
+ */
+export type RawRoute = (path: string, req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export type Route = (path: string) => Promise<{ type: string; body: Buffer | string; status?: number; headers?: Record<string, string> } | undefined>;
 
-export async function startServer(pagesDir = join(ROOT, 'tests/e2e/pages'), extra?: Route): Promise<TestServer> {
+export async function startServer(pagesDir = join(ROOT, 'tests/e2e/pages'), extra?: Route, raw?: RawRoute): Promise<TestServer> {
   const hits = new Map<string, number>();
+  const requests: LoggedRequest[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    const h = req.headers;
+    requests.push({
+      path, cookie: h.cookie, dest: h['sec-fetch-dest'] as string | undefined, mode: h['sec-fetch-mode'] as string | undefined,
+      site: h['sec-fetch-site'] as string | undefined,
+    });
+    if (raw && await raw(path, req, res)) return;
     // CORS only when asked (?cors=1): the extension must read cross-origin images through its host access.
     const headers: Record<string, string> = { 'cache-control': 'no-store' };
     if (url.searchParams.has('cors')) headers['access-control-allow-origin'] = '*';
@@ -60,6 +84,7 @@ export async function startServer(pagesDir = join(ROOT, 'tests/e2e/pages'), extr
   return {
     origin: `http://127.0.0.1:${port}`,
     hits,
+    requests,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

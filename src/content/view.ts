@@ -115,7 +115,8 @@ function post(frame: HTMLIFrameElement, file: Blob, layout: ViewLayout): Promise
   if (!win) return Promise.reject(new Error('The stylized image could not be shown.'));
   const { port1, port2 } = new MessageChannel();
   const shown = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), 10_000);
+    // Generous: the frame shares the extension's process with the models, which may be running.
+    const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), 30_000);
     port1.onmessage = (e: MessageEvent<ViewReply>) => {
       clearTimeout(timer);
       port1.close();
@@ -135,6 +136,8 @@ function post(frame: HTMLIFrameElement, file: Blob, layout: ViewLayout): Promise
  * the frame cannot show it.
  */
 export async function showInView(el: Element, file: Blob): Promise<void> {
+  // A sandboxed document's frames inherit its sandbox: the view could not run, so say so at once.
+  if (self.origin === 'null') throw new Error('This page is sandboxed: Backdrop cannot show the result here without letting the page read it.');
   let view = views.get(el);
   if (!view || !view.frame.isConnected) {
     if (view) removeView(el);

@@ -63,17 +63,18 @@ function channelFor(jobId: string, timeoutMs: number): Promise<Channel | undefin
 }
 
 /**
- * Whether the document at `pageUrl` could read the bytes described by `fetched` itself: bytes it
+ * Whether the document `page` (as the browser describes the sender) could read the bytes described by `fetched` itself: bytes it
  * handed over, or a response of its own origin reached without a redirect (a redirect may have
  * crossed origins, which taints the page's own copy). Everything else (another origin, with or
  * without CORS) counts as unreadable: a stricter rule than the browser's, never a looser one.
  */
-export function pageMayRead(fetched: FetchFacts, pageUrl: string | undefined): boolean {
+export function pageMayRead(fetched: FetchFacts, page: { origin?: string; url?: string } | undefined): boolean {
   if (fetched.kind === 'data') return true;
-  if (fetched.redirected || !pageUrl) return false;
+  if (fetched.redirected || !page?.url) return false;
   try {
-    const page = new URL(pageUrl).origin;
-    return page !== 'null' && new URL(fetched.finalUrl).origin === page;
+    // The document's own origin, which a sandbox makes opaque ('null') whatever its URL says.
+    const origin = page.origin ?? new URL(page.url).origin;
+    return origin !== 'null' && new URL(fetched.finalUrl).origin === origin;
   } catch {
     return false;
   }
@@ -89,7 +90,7 @@ export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched:
   if (!channel) return false;
   const { port } = channel;
   if (port.sender?.tab?.id !== to.tabId || (port.sender.frameId ?? 0) !== to.frameId) return false;
-  const opaque = !pageMayRead(fetched, port.sender.url);
+  const opaque = !pageMayRead(fetched, port.sender);
   const post = (m: ResultPortMessage) => port.postMessage(m);
   try {
     if (channel.binary) {

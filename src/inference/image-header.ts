@@ -105,7 +105,10 @@ function gif(b: Uint8Array): ImageHeader | undefined {
 function jpeg(b: Uint8Array): ImageHeader | undefined {
   let i = 2;
   while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return undefined;
+    if (b[i] !== 0xff) { // stray bytes before a marker: decoders skip them, and so does this
+      i++;
+      continue;
+    }
     const marker = b[i + 1];
     if (marker === 0xff) { // fill byte
       i++;
@@ -158,7 +161,7 @@ function bmp(b: Uint8Array): ImageHeader | undefined {
   if (b.length < 26) return undefined;
   const dib = u32le(b, 14);
   if (dib === 12) return { type: 'image/bmp', width: u16le(b, 18), height: u16le(b, 20), animated: false };
-  if (dib < 40 || b.length < 26) return undefined;
+  if (dib < 16) return undefined; // the later headers (OS/2 2.x, v3–v5) all give 32-bit sizes here
   return { type: 'image/bmp', width: Math.abs(i32le(b, 18)), height: Math.abs(i32le(b, 22)), animated: false };
 }
 

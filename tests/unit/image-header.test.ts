@@ -31,6 +31,13 @@ describe('readImageHeader', () => {
     expect(size(fixture('pytorchhub_dog.jpg'))).toEqual(['image/jpeg', 1546, 1213, false]);
   });
 
+  test('JPEG: stray bytes before a marker are skipped, as decoders do', () => {
+    const photo = readFileSync(join(FIXTURES, 'pytorchhub_dog.jpg'));
+    const afterFirst = 4 + photo.readUInt16BE(4); // the end of the segment after SOI
+    const padded = Buffer.concat([photo.subarray(0, afterFirst), Buffer.from([0, 0, 0]), photo.subarray(afterFirst)]);
+    expect(size(padded)).toEqual(['image/jpeg', 1546, 1213, false]);
+  });
+
   test('a JPEG declaring 65500×65500 reads as such', () => {
     expect(size(jpegDeclaring(readFileSync(join(FIXTURES, 'pytorchhub_dog.jpg'))))).toEqual(['image/jpeg', 65500, 65500, false]);
   });

@@ -3,8 +3,8 @@
  * end to end: real Chromium, the built extension, the real models.
  *
  * Each hostile input ends in a plain-words message on the image, the original untouched (its
- * attributes, and its pixels where the page can read them), the offscreen document still the same
- * one (not crashed nor replaced), and a good photo stylizing right after.
+ * attributes, and its pixels where the page can read them), the offscreen document and the service
+ * worker still the same ones (neither crashed nor replaced), and a good photo stylizing right after.
  *
  * The server answers the page's own <img> request (Sec-Fetch-Dest: image) for the bombs, the huge,
  * endless and stalled answers and the redirects with an ordinary picture, and keeps the hostile
@@ -86,6 +86,9 @@ async function cookieImage(path: string, req: IncomingMessage, res: ServerRespon
     res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'image/jpeg' }).end(await readFile(join(FIXTURES, file)));
     return true;
   }
+  if (path === '/private/to-third') { // the page's own host sends the image on to the third site
+    return void res.writeHead(302, { 'cache-control': 'no-store', location: `${thirdOrigin()}/private/photo.jpg` }).end(), true;
+  }
   if (path === '/private/members-only.jpg') { // the page's own host: refused without the cookie
     if (!withCookie) return void res.writeHead(403, { 'cache-control': 'no-store' }).end('members only'), true;
     res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'image/jpeg' }).end(await readFile(join(FIXTURES, 'pytorchhub_dog.jpg')));
@@ -141,6 +144,7 @@ beforeAll(async () => {
   // The offscreen document, marked: a crash or a replacement would lose the mark.
   const off = await ext.startOffscreen();
   await off.evaluate(() => { (globalThis as any).hostileMark = 'still here'; });
+  await (await ext.worker()).evaluate(() => { (globalThis as any).hostileMark = 'still here'; });
 });
 
 afterAll(async () => {
@@ -176,7 +180,7 @@ const click = (srcUrl: string, extra?: Record<string, unknown>) =>
   ext.click('stylize-background', page, srcUrl, extra) as Promise<{ ok: boolean; error?: { code: string; message: string } }>;
 
 let goodCount = 0;
-/** A good photo added to the page now stylizes: the offscreen document is the same one, and works. */
+/** A good photo added to the page now stylizes: the offscreen document and the worker are the same ones, and work. */
 async function expectNextJobWorks() {
   const id = `good-${++goodCount}`;
   const url = `${site.origin}/fixtures/pytorchhub_dog.jpg?n=${goodCount}`;
@@ -193,6 +197,7 @@ async function expectNextJobWorks() {
   expect((await attrs(`#${id}`)).stylized).toBe(true);
   const off = await ext.offscreen();
   expect(await off.evaluate(() => (globalThis as any).hostileMark)).toBe('still here');
+  expect(await (await ext.worker()).evaluate(() => (globalThis as any).hostileMark)).toBe('still here');
 }
 
 /** Right-clicks `sel`, expects the job refused with `code` and `words` on the image, and the original untouched. */
@@ -298,6 +303,25 @@ describe('what the extension sends', () => {
     expect(seen.filter((r) => r.dest === 'image').map((r) => r.cookie)).toEqual(['session=secret']);
     expect(seen.filter((r) => r.dest !== 'image').map((r) => r.cookie)).toEqual(['session=secret']);
     expect((await attrs('#members')).stylized).toBe(true);
+  });
+
+  test('a redirect from the page\'s own host to the third site carries no cookie there', async () => {
+    // The third site's SameSite=Lax cookie is set (above); the page's own host redirects to it.
+    await page.evaluate(() => new Promise((resolve) => {
+      const img = document.createElement('img');
+      img.id = 'to-third';
+      img.src = '/private/to-third';
+      img.style.width = '160px';
+      img.onload = img.onerror = resolve;
+      document.body.append(img);
+    }));
+    third.requests.length = 0;
+    const outcome = await click(`${site.origin}/private/to-third`);
+    expect(outcome).toEqual({ ok: true });
+    const seen = third.requests.filter((r) => r.path === '/private/photo.jpg' && r.dest !== 'image');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.map((r) => r.cookie)).toEqual(seen.map(() => undefined));
+    await dismissAll();
   });
 
   test('framed by another site, the same image is read without it', async () => {

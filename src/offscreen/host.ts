@@ -174,7 +174,11 @@ export class InferenceHost {
       if (!p) {
         let loaded: Loaded | undefined;
         if (ahead) {
-          loaded = await ahead.catch(() => undefined);
+          loaded = await ahead.catch((e) => {
+            // A download that ran out of time is not tried again: the person would wait as long once more.
+            if (e instanceof JobFailure && e.code === 'timeout') throw e;
+            return undefined;
+          });
           sw.lap('read-ahead'); // what was left of it (0 when it was done before the click, or the job's turn)
         }
         p = await prepare(loaded ?? await (reading ?? load(msg.source, sw)), models, sw);

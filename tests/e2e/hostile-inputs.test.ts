@@ -238,6 +238,16 @@ describe('hostile and broken inputs', () => {
     await expectRefused('#stall', 'timeout', /stopped sending it: nothing came for 15 s/);
   }, 60_000);
 
+  test('a stalled image right-clicked: the reading begun while the menu was open ends the job, not a second wait', async () => {
+    site.requests.length = 0;
+    await page.click('#stall', { button: 'right' }); // a trusted right-click: the image is read ahead
+    const off = await ext.offscreen();
+    const src = `${site.origin}/hostile/stall.jpg`;
+    await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAheadLast === src), { polling: 50, timeout: 10_000 }, src);
+    await expectRefused('#stall', 'timeout', /stopped sending it: nothing came for 15 s/);
+    expect(site.requests.filter((r) => r.path === '/hostile/stall.jpg' && r.dest !== 'image')).toHaveLength(1);
+  }, 60_000);
+
   test('an SVG drawing is refused in plain words', async () => {
     await expectRefused('#svg', 'unsupported', /SVG drawing; Backdrop paints photos and other raster images only/);
   });

@@ -40,7 +40,7 @@ export interface StylizeOptions {
   transferModel: 'fp16' | 'int8';
   /** 0 = let the runtime decide from the cores available. */
   threads: number;
-  /** The TFLite runtime the models run on (LiteRT.js unless the user chose otherwise). */
+  /** The TFLite runtime the models run on (Settings.runtime: tfjs-tflite by default). */
   runtime: 'litert' | 'tfjs-tflite';
 }
 
@@ -143,11 +143,11 @@ export type ToPngReply = Outcome<{ dataUrl: string }>;
 export const MIN_SIDE = 64;
 export const MAX_SIDE = 4096;
 /**
- * Results are made at most this large (1600², 2.56 MP: Full HD and 1920×1280 photos pass as they are;
- * 7.7 MB as a lossless 24-bit BMP); a larger original is processed scaled down and the image says so.
- * The page pays for a result's bytes when it drops one: at 2048² (12.6 MB) its GC pauses reached
- * 53–126 ms at 4000×3000, at 1600² 22–41 ms (README, Limits). A 48 MiB result (4000×3000) stalled
- * the page when it finished loading (70–150 ms) and in garbage collection (up to 850 ms).
+ * Results are made at most this large (1600²: Full HD and 1920×1280 photos pass as they are); a
+ * larger original is processed scaled down and the image says so. Why a cap at all: a result is a
+ * lossless file, and the page pays for its bytes when it drops one, in a garbage-collection pause that
+ * grows with the file's size (src/content/release.ts paces those). The figures that set the cap at
+ * 1600² rather than 2048² are in docs/benchmark.md, "Figures behind the design".
  */
 export const MAX_PIXELS = 1600 * 1600;
 

@@ -36,8 +36,9 @@ export const DEFAULT_SETTINGS: Settings = {
   recentStyleIds: [],
   transferModel: 'fp16',
   threads: 0,
-  // Measured faster here at the automatic thread plan (2 threads: seg + transfer 0.86× LiteRT.js);
-  // LiteRT.js is faster single-threaded (see docs/benchmark.md). Both are one setting away.
+  // The default because the benchmark measured it the faster at the automatic thread plan on the
+  // test machine; LiteRT.js is the faster single-threaded. The figures are in docs/benchmark.md
+  // ("Runtimes"). Both are one setting away.
   runtime: 'tfjs-tflite',
 };
 

@@ -86,6 +86,11 @@ async function cookieImage(path: string, req: IncomingMessage, res: ServerRespon
     res.writeHead(200, { 'cache-control': 'no-store', 'content-type': 'image/jpeg' }).end(await readFile(join(FIXTURES, file)));
     return true;
   }
+  if (path === '/private/cacheable.jpg') { // kept by the browser's HTTP cache: which copy does the extension get?
+    const file = withCookie ? 'pexels-jansel-ferma-3949761.jpg' : 'pytorchhub_dog.jpg';
+    res.writeHead(200, { 'cache-control': 'private, max-age=600', 'content-type': 'image/jpeg' }).end(await readFile(join(FIXTURES, file)));
+    return true;
+  }
   if (path === '/private/to-third') { // the page's own host sends the image on to the third site
     return void res.writeHead(302, { 'cache-control': 'no-store', location: `${thirdOrigin()}/private/photo.jpg` }).end(), true;
   }
@@ -123,7 +128,11 @@ fetch('/fixtures/pytorchhub_dog.jpg').then((r) => r.blob()).then((b) => parent.p
 </script>`;
 
 beforeAll(async () => {
-  third = await startServer(undefined, async (path) => (path === '/blob-maker.html' ? { type: 'text/html', body: blobMakerHtml } : undefined), cookieImage);
+  third = await startServer(undefined, async (path) => {
+    if (path === '/blob-maker.html') return { type: 'text/html', body: blobMakerHtml };
+    if (path === '/cache-page.html') return { type: 'text/html', body: `<!doctype html><img id="cached" src="${site.origin}/private/cacheable.jpg">` };
+    return undefined;
+  }, cookieImage);
   site = await startServer(undefined, async (path) => (path === '/hostile.html' ? { type: 'text/html; charset=utf-8', body: pageHtml(thirdOrigin()) } : undefined),
     async (path, req, res) => (await hostile(path, req, res)) || cookieImage(path, req, res));
   ext = await launchWithExtension();
@@ -332,6 +341,36 @@ describe('what the extension sends', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.map((r) => r.cookie)).toEqual(seen.map(() => undefined));
     await dismissAll();
+  });
+
+  test('a copy the page cached with its cookie is not what the extension reads for another site\'s page', async () => {
+    // The page's own host shows it with its cookie, and the browser caches that copy.
+    await page.setCookie({ name: 'session', value: 'secret', url: site.origin, sameSite: 'Strict' });
+    site.requests.length = 0;
+    await page.evaluate(() => new Promise((resolve) => {
+      const img = document.createElement('img');
+      img.id = 'cacheable';
+      img.src = '/private/cacheable.jpg';
+      img.style.width = '160px';
+      img.onload = img.onerror = resolve;
+      document.body.append(img);
+    }));
+    // Stylized there, the extension reads it with the cookie too (and keeps no copy of that answer).
+    expect(await click(`${site.origin}/private/cacheable.jpg`)).toEqual({ ok: true });
+    expect(site.requests.filter((r) => r.path === '/private/cacheable.jpg').map((r) => r.cookie)).toEqual(['session=secret', 'session=secret']);
+    // The third site's page shows the same URL; stylized there, the extension asks the server itself, without the cookie.
+    const other = await ext.browser.newPage();
+    try {
+      await other.goto(`${thirdOrigin()}/cache-page.html`, { waitUntil: 'load' });
+      site.requests.length = 0;
+      const outcome = await ext.click('stylize-background', other, `${site.origin}/private/cacheable.jpg`) as { ok: boolean };
+      expect(outcome).toEqual({ ok: true });
+      const extension = site.requests.filter((r) => r.path === '/private/cacheable.jpg' && r.dest !== 'image');
+      expect(extension.length).toBeGreaterThan(0);
+      expect(extension.map((r) => r.cookie)).toEqual(extension.map(() => undefined));
+    } finally {
+      await other.close();
+    }
   });
 
   test('framed by another site, the same image is read without it', async () => {

@@ -20,17 +20,40 @@ export function sendToContent(target: TabTarget, msg: BackgroundToContent): Prom
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * What a job reports when the offscreen document went away (closed, or its renderer gone) while it
+ * held the job: its answer, and the page's result port, went with it.
+ */
+export const ENGINE_LOST: JobError = {
+  code: 'internal',
+  message: 'Backdrop’s engine stopped before it finished (it was closed or crashed). Try again.',
+};
+export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.message === ENGINE_LOST.message;
+
+/**
+ * The browsers' words for a message no listener took (Chrome and Firefox alike): it was never
+ * handled, so sending it again cannot run anything twice.
+ */
+const NOT_RECEIVED = /Receiving end does not exist|Could not establish connection/i;
+
+/**
  * Sends a request to the offscreen document: straight away (it is usually there), else once it is
- * created, waiting briefly for a document that is still starting.
+ * created, waiting briefly for a document that is still starting. A request the document took and
+ * then lost (the document closed or crashed before answering) is sent again to a fresh document,
+ * except a job that delivers to a page: the page's result port was connected to the document that
+ * is gone, so a rerun could never deliver. That job ends with ENGINE_LOST, for its caller to start
+ * the whole job again (a new port) or to report.
  */
 export async function sendToOffscreen<R = StylizeReply>(msg: BackgroundToOffscreen): Promise<R | { ok: false; error: JobError }> {
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = (await browser.runtime.sendMessage(msg)) as R | undefined;
       if (reply) return reply;
-      throw new Error('no reply');
+      throw new Error('no reply'); // only listeners that do not answer this (no offscreen document yet)
     } catch (e) {
-      if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${(e as Error).message}` } };
+      const message = (e as Error).message ?? String(e);
+      const received = message !== 'no reply' && !NOT_RECEIVED.test(message);
+      if (received && msg.type === 'stylize' && msg.deliverTo) return { ok: false, error: ENGINE_LOST };
+      if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${message}` } };
       if (attempt > 0) await sleep(100);
       await ensureOffscreen();
     }
@@ -67,6 +90,13 @@ export async function topPageOf(tabId: number): Promise<PageContext | undefined>
  * outcome. `page`: the frame and top page as the browser reported them (the context menu's click).
  */
 export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string, page?: PageContext): Promise<{ ok: boolean; error?: JobError }> {
+  // A job whose offscreen document went away mid-job runs once more from the start, in a fresh
+  // document with a fresh result port; lost again, the page is told.
+  const first = await runJob(target, srcUrl, styleId, page, false);
+  return first.lost ? runJob(target, srcUrl, styleId, page, true) : first;
+}
+
+async function runJob(target: TabTarget, srcUrl: string, styleId: string | undefined, page: PageContext | undefined, last: boolean): Promise<{ ok: boolean; error?: JobError; lost?: boolean }> {
   const jobId = crypto.randomUUID();
   const fail = async (error: JobError) => {
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId, error }).catch(() => {});
@@ -103,6 +133,8 @@ export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: 
   else if (begin.dataUrl) reply = await stylize({ kind: 'data', dataUrl: begin.dataUrl });
   else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl, page });
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
+  // Not retried yet: the page keeps its veil, and the next attempt's job-begin takes the image over.
+  if (!reply.ok && isEngineLost(reply.error) && !last) return { ok: false, error: reply.error, lost: true };
   if (!reply.ok) return fail(reply.error);
   const remembered = rememberRecent(options.styleId);
   await sendToContent(target, { to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await nameReady });

@@ -15,6 +15,8 @@ export interface BatchItem {
   /** Arrival order (document order within one scan). */
   seq: number;
   error?: string;
+  /** Times its job was lost with the offscreen document (closed or crashed mid-job) and run again. */
+  retries?: number;
 }
 
 export interface TabBatch {
@@ -87,6 +89,20 @@ export const dropItem = (batch: TabBatch, url: string): TabBatch => ({ ...batch,
 /** Cancel: batch mode off, every queued and working item dropped (their images stay untouched). */
 export function cancel(batch: TabBatch): TabBatch {
   return { ...batch, active: false, items: batch.items.filter((i) => i.state === 'done' || i.state === 'error') };
+}
+
+/** Items whose job is lost with the offscreen document run again this many times before they fail. */
+export const MAX_RETRIES = 2;
+
+/**
+ * A working item whose job was lost with the offscreen document goes back to the front of the
+ * queue; false when it is not working any more (cancelled meanwhile) or has been retried enough.
+ */
+export function retryLost(batch: TabBatch, url: string): { batch: TabBatch; retried: boolean } {
+  const item = batch.items.find((i) => i.url === url && i.state === 'working');
+  if (!item || (item.retries ?? 0) >= MAX_RETRIES) return { batch, retried: false };
+  const again: BatchItem = { ...item, state: 'queued', visible: true, retries: (item.retries ?? 0) + 1 };
+  return { batch: { ...batch, items: batch.items.map((i) => (i === item ? again : i)) }, retried: true };
 }
 
 /** After a service-worker restart nothing is running any more: working items go back to the front. */

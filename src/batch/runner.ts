@@ -18,11 +18,11 @@ import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/val
 import {
   BATCH_PORT, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
 } from '../messaging/batch';
-import { resolveOptions, sendToOffscreen, topPageOf } from '../background/jobs';
+import { isEngineLost, resolveOptions, sendToOffscreen, topPageOf } from '../background/jobs';
 import { ensureOffscreen } from '../background/offscreen';
 import { fromExtensionPage } from '../background/popup-routes';
 import {
-  addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking,
+  addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking, retryLost,
   type BatchItem, type TabBatch,
 } from './queue';
 import { loadBatch, setBatch, updateBatch } from './store';
@@ -158,6 +158,16 @@ async function processItem(tabId: number, item: BatchItem) {
   });
   // Cancelled or restored meanwhile: leave the page alone.
   if (!isWorking(await loadBatch(tabId), item.url)) return;
+  // The offscreen document went away with the job (and the page's result port): the image goes back
+  // to the front of the queue, its veil kept, and its next batch-begin opens a port to a fresh document.
+  if (!reply.ok && isEngineLost(reply.error)) {
+    const again = await updateBatch(tabId, (b) => {
+      if (!b) return { batch: b, value: false };
+      const { batch, retried } = retryLost(b, item.url);
+      return { batch, value: retried };
+    });
+    if (again) return;
+  }
   if (!reply.ok) return fail(reply.error.message, isJobError(reply.error) ? reply.error.code : 'internal');
   const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
   if (shown !== true) return fail('The page refused to show the stylized image.');

@@ -2,7 +2,7 @@
 import { browser } from 'wxt/browser';
 import type { AddStyleReply, ImageSource, ToPngReply } from '../messaging/protocol';
 import { isFetchableUrl, isPageLocalUrl, parseStylizedInfo, parseUrlList } from '../messaging/validate';
-import { sendToContent, sendToOffscreen, stylizeImage, type TabTarget } from './jobs';
+import { sendToContent, sendToOffscreen, stylizeImage, topPageOf, type TabTarget } from './jobs';
 
 /** "Use image as style": the offscreen document computes the bottleneck and stores the record. */
 export async function useAsStyle(target: TabTarget | undefined, srcUrl: string): Promise<AddStyleReply> {
@@ -59,8 +59,10 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<{
 export async function restyleTab(tabId: number): Promise<number> {
   const target = { tabId, frameId: 0 };
   const urls = parseUrlList(await sendToContent(target, { to: 'content', type: 'list-stylized' }).catch(() => []));
+  // The top frame's page, as the browser reports it: the restyle reads with the authority the first job had.
+  const page = await topPageOf(tabId);
   let done = 0;
-  for (const url of urls) if ((await stylizeImage(target, url)).ok) done++;
+  for (const url of urls) if ((await stylizeImage(target, url, undefined, page)).ok) done++;
   return done;
 }
 

@@ -9,7 +9,9 @@
  * frame that shows it and the tab's top page, which makes it same-site with both. Without the
  * Public Suffix List Backdrop cannot tell sibling hosts of one site (a.example.com, b.example.com)
  * from hosts of different sites (a.github.io, b.github.io), so it errs narrow: a sibling host's
- * image is read without cookies (the page may have sent some; most images need none). Such a
+ * image is read without cookies (the page may have sent some; most images need none). The frames
+ * between the image's frame and the top are not known here: a frame of the top's host nested in
+ * another site's frame still gets cookies that the browser would hold back (SameSite). Such a
  * request refuses redirects (`redirect: 'error'`), so no redirect can carry the cookies to another
  * site; it is retried without cookies, following redirects. Everything else goes without cookies.
  * Neither sends a referrer (the extension's page is not the page the person is on).

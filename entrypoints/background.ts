@@ -7,6 +7,7 @@ import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 import { handleBatchCommand, handleCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
 import { warmUp } from '../src/background/warm-up';
 import { parseWarmHint } from '../src/messaging/validate';
+import { fromContentScript, fromOffscreen } from '../src/messaging/senders';
 
 export default defineBackground({
   type: 'module',
@@ -30,15 +31,15 @@ export default defineBackground({
       const batchReply = routeBatchMessage(message, sender);
       if (batchReply) return batchReply;
       // A right-click over an image: start the engine, and read the image, while the menu is open.
-      const hint = sender.id === browser.runtime.id ? parseWarmHint(message, Boolean(sender.tab)) : undefined;
+      const hint = parseWarmHint(message, fromContentScript(sender));
       if (hint) {
         // The page context comes from the browser (the sender's frame and tab), never from the message.
-        void warmUp(hint.srcUrl, sender.url && sender.tab?.url ? { frameUrl: sender.url, topUrl: sender.tab.url } : undefined);
+        void warmUp(hint.srcUrl, sender.url && sender.tab?.url
+          ? { frameUrl: sender.url, topUrl: sender.tab.url, framed: sender.frameId !== 0 } : undefined);
         return undefined;
       }
       // The offscreen document (an extension page, never a tab) says it has been idle: close it.
-      if (msg.type === 'offscreen-idle' && sender.id === browser.runtime.id && !sender.tab
-        && sender.url === browser.runtime.getURL('/offscreen.html')) {
+      if (msg.type === 'offscreen-idle' && fromOffscreen(sender)) {
         void closeOffscreen();
       }
       return undefined;

@@ -5,6 +5,7 @@ import { handleBatchMessage, isBatchMessage } from '../src/content/batch';
 import { trackContextMenu } from '../src/content/targets';
 import { warmOnContextMenu } from '../src/content/warm-up';
 import type { BackgroundToContent } from '../src/messaging/protocol';
+import { fromServiceWorker } from '../src/messaging/senders';
 
 export default defineContentScript({
   matches: ['<all_urls>'],
@@ -16,7 +17,7 @@ export default defineContentScript({
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
       const msg = message as BackgroundToContent;
       // Only the extension's own service worker addresses the content script.
-      if (sender.id !== browser.runtime.id || msg?.to !== 'content') return undefined;
+      if (!fromServiceWorker(sender) || msg?.to !== 'content') return undefined;
       if (isBatchMessage(msg)) return handleBatchMessage(msg);
       return handleMessage(msg);
     });

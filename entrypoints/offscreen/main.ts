@@ -5,6 +5,7 @@ import { debugApi } from '../../src/offscreen/debug';
 import { InferenceHost } from '../../src/offscreen/host';
 import { IdleTimer } from '../../src/offscreen/idle';
 import { listenForResultPorts } from '../../src/offscreen/delivery';
+import { fromServiceWorker } from '../../src/messaging/senders';
 
 const host = new InferenceHost({
   wasmDir: extensionUrl('/litert/'),
@@ -23,8 +24,9 @@ const idle = new IdleTimer(5 * 60_000, () => {
 
 browser.runtime.onMessage.addListener((message: unknown, sender) => {
   const msg = message as Partial<BackgroundToOffscreen>;
-  // Only the extension itself talks to this document: never a content script (sender.tab is set).
-  if (sender.id !== browser.runtime.id || sender.tab || msg?.to !== 'offscreen') return undefined;
+  // Only the service worker gives this document work: a job fetches with the extension's host
+  // access and delivers to a tab, which no content script, view frame or popup may ask for.
+  if (!fromServiceWorker(sender) || msg?.to !== 'offscreen') return undefined;
   idle.busy();
   return host.handle(msg as BackgroundToOffscreen).finally(() => idle.done());
 });

@@ -1,19 +1,16 @@
 /** Requests from the popup (an extension page), validated before anything acts on them. */
-import { browser, type Browser } from 'wxt/browser';
+import type { Browser } from 'wxt/browser';
+import { fromPopup } from '../messaging/senders';
 import { parsePopupMessage } from '../messaging/validate';
 import { addStyleFromFile, restoreTab, restyleTab } from './styles';
 
 /**
- * True when a message comes from one of the extension's own pages (the popup, also when opened in a
- * tab), never a content script: a content script's sender URL is its page's.
+ * Handles a popup request; undefined when the message is not one (so other listeners may answer).
+ * Only the popup page may ask (also when opened in a tab): not a content script, whose sender URL
+ * is its page's, nor another extension page (the offscreen document, the view frame in web pages).
  */
-export function fromExtensionPage(sender: Browser.runtime.MessageSender): boolean {
-  return sender.id === browser.runtime.id && Boolean(sender.url?.startsWith(browser.runtime.getURL('/')));
-}
-
-/** Handles a popup request; undefined when the message is not one (so other listeners may answer). */
 export function routePopupMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined {
-  if (!fromExtensionPage(sender)) return undefined;
+  if (!fromPopup(sender)) return undefined;
   const msg = parsePopupMessage(message);
   switch (msg?.type) {
     case 'restyle-tab': return restyleTab(msg.tabId);

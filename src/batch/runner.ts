@@ -20,7 +20,7 @@ import {
 } from '../messaging/batch';
 import { isEngineLost, resolveOptions, sendToOffscreen, topPageOf } from '../background/jobs';
 import { ensureOffscreen } from '../background/offscreen';
-import { fromExtensionPage } from '../background/popup-routes';
+import { fromContentScript, fromPopup } from '../messaging/senders';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking, retryLost,
   type BatchItem, type TabBatch,
@@ -190,11 +190,9 @@ export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
  * content script in batch mode. Returns the reply promise, or undefined when the message is not ours.
  */
 export function routeBatchMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined {
-  if (isBatchCommand(message) && fromExtensionPage(sender)) return handleBatchCommand(message);
-  const tabId = sender.tab?.id;
-  if (isBatchFound(message) && sender.id === browser.runtime.id && tabId !== undefined && sender.frameId === 0) {
-    return addFound(tabId, message.images);
-  }
+  if (isBatchCommand(message) && fromPopup(sender)) return handleBatchCommand(message);
+  // Batch mode covers the top page: only its content script reports images, for its own tab.
+  if (isBatchFound(message) && fromContentScript(sender, { topFrame: true })) return addFound(sender.tab.id, message.images);
   return undefined;
 }
 
@@ -207,9 +205,9 @@ export function handleCommand(command: string, tab?: { id?: number }): Promise<B
 /** Registers the batch flow's listeners; call once at the top level of the service worker. */
 export function registerBatch() {
   browser.runtime.onConnect.addListener((port) => {
-    const tabId = port.sender?.tab?.id;
-    if (port.name !== BATCH_PORT || tabId === undefined || port.sender?.frameId !== 0) return;
-    void resumeBatch(tabId);
+    // A top page's content script in batch mode wakes the worker for its own tab's batch.
+    if (port.name !== BATCH_PORT || !fromContentScript(port.sender, { topFrame: true })) return;
+    void resumeBatch(port.sender.tab.id);
   });
   browser.commands?.onCommand.addListener((command, tab) => void handleCommand(command, tab));
   // A closed, reloaded or navigated tab takes its batch with it (a new start re-reports what is still pending).

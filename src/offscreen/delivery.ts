@@ -1,5 +1,6 @@
 /** The offscreen side of the result channel (see src/messaging/result-channel.ts). */
 import { browser, type Browser } from 'wxt/browser';
+import { fromContentScript } from '../messaging/senders';
 import type { FetchFacts } from '../inference/decode';
 import { carriesBinary, jobIdOfPort, slices, toBase64, type DeliverTo, type ResultPortMessage } from '../messaging/result-channel';
 
@@ -22,7 +23,8 @@ export const deliveries = { file: 0, slices: 0 };
 export function listenForResultPorts() {
   browser.runtime.onConnect.addListener((port) => {
     const jobId = jobIdOfPort(port.name);
-    if (!jobId || !port.sender?.tab) return;
+    // Only a content script in a web page waits for a result (deliver() then checks its tab and frame).
+    if (!jobId || !fromContentScript(port.sender)) return;
     const channel: Channel = { port, binary: false };
     channels.set(jobId, channel);
     port.onMessage.addListener((m: unknown) => {

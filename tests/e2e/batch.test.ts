@@ -165,9 +165,13 @@ describe('Batch: stylize every image on the page', () => {
 
     // The badge reached the total: 24 items (23 + the appended one), 3 of them failed.
     expect(await badge()).toBe('24/24');
-    // The popup's message, sent for real from an extension page.
+    // The popup's message, sent for real from the popup page (the only page the worker takes it from).
+    const popup = await ext.browser.newPage();
+    await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+    const status = await popup.evaluate((tabId) => (globalThis as any).chrome.runtime.sendMessage({ to: 'background', type: 'batch-status', tabId }), tabId);
+    await popup.close();
+    await page.bringToFront();
     const off = await ext.offscreen();
-    const status = await off.evaluate((tabId) => (globalThis as any).chrome.runtime.sendMessage({ to: 'background', type: 'batch-status', tabId }), tabId);
     expect(status).toEqual({ tabId, active: true, total: 24, done: 21, failed: 3, queued: 0, working: 0 });
     // Each URL segmented once (at most two jobs were in flight when the worker stopped, and run again).
     const runs = await off.evaluate(() => (globalThis as any).backdropDebug.modelRuns);

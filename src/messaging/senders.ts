@@ -1,0 +1,49 @@
+/**
+ * Who may send what. Every runtime message and port handler checks its sender with one of these
+ * before it reads the message: the browser fills `sender` in (a page cannot forge it), while the
+ * message itself is whatever the sending context chose to write.
+ *
+ * - The service worker: no tab, its script's URL (`/background.js`).
+ * - The popup: the extension's `/popup.html` (with a tab when opened as a page).
+ * - The offscreen document: `/offscreen.html`, never in a tab.
+ * - A content script: a tab, and the URL of the web page (or frame) it runs in — never an
+ *   extension page (the view frame Backdrop puts in pages is one, and is not a content script).
+ *
+ * Firefox fills in the same fields (its background is an event page: no offscreen document there).
+ */
+import { browser, type Browser } from 'wxt/browser';
+
+type Sender = Browser.runtime.MessageSender;
+
+const ownExtension = (s: Sender | undefined): s is Sender => s?.id === browser.runtime.id;
+
+/** The path of an extension URL of this extension (query and hash ignored); undefined for any other URL. */
+function extensionPath(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const root = browser.runtime.getURL('/');
+  if (!url.startsWith(root)) return undefined;
+  return `/${url.slice(root.length).replace(/[?#].*$/, '')}`;
+}
+
+/** One of the extension's own pages at `path` (e.g. '/popup.html'). */
+export const fromExtensionPage = (s: Sender | undefined, path: string) =>
+  ownExtension(s) && extensionPath(s.url) === path;
+
+/** The popup, also when opened as a page in a tab. */
+export const fromPopup = (s: Sender | undefined) => fromExtensionPage(s, '/popup.html');
+
+/** The offscreen document (it is never in a tab). */
+export const fromOffscreen = (s: Sender | undefined) => fromExtensionPage(s, '/offscreen.html') && !s?.tab;
+
+/** The service worker (Chrome: its script's URL, no tab). */
+export const fromServiceWorker = (s: Sender | undefined) => fromExtensionPage(s, '/background.js') && !s?.tab;
+
+/**
+ * Backdrop's content script in a web page's tab: a tab is set, and the sending document is no
+ * extension page. `topFrame`: only the tab's top frame.
+ */
+export function fromContentScript(s: Sender | undefined, opts: { topFrame?: boolean } = {}): s is Sender & { tab: Browser.tabs.Tab & { id: number } } {
+  if (!ownExtension(s) || s.tab?.id === undefined || s.tab.id < 0) return false;
+  if (!s.url || extensionPath(s.url) !== undefined || s.url.startsWith('chrome-extension:') || s.url.startsWith('moz-extension:')) return false;
+  return !opts.topFrame || s.frameId === 0;
+}

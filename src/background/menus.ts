@@ -44,7 +44,9 @@ export async function refreshRecentMenu() {
 type ClickInfo = Pick<Browser.contextMenus.OnClickData, 'menuItemId' | 'srcUrl' | 'frameId' | 'pageUrl' | 'frameUrl'>;
 
 /** The frame and the top page the click was in, as the browser says (frameUrl is set only inside a frame). */
-const pageOf = (info: ClickInfo) => (info.pageUrl ? { frameUrl: info.frameUrl ?? info.pageUrl, topUrl: info.pageUrl } : undefined);
+const pageOf = (info: ClickInfo) => (info.pageUrl
+  ? { frameUrl: info.frameUrl ?? info.pageUrl, topUrl: info.pageUrl, framed: (info.frameId ?? 0) !== 0 }
+  : undefined);
 
 /** The function registered with contextMenus.onClicked. Resolves when the job has finished. */
 export async function handleContextMenuClick(info: ClickInfo, tab?: Pick<Browser.tabs.Tab, 'id'>) {

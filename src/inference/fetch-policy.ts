@@ -5,13 +5,14 @@
  * Credentials. The extension's own request comes from the extension's origin, which Chrome treats
  * as same-site with any host it may access: left alone it would carry SameSite cookies that the
  * page's own cross-site `<img>` request never sends. So cookies go only where the page's request
- * would surely carry them: an http(s) image on the very host (any port, same scheme) of both the
- * frame that shows it and the tab's top page, which makes it same-site with both. Without the
+ * would surely carry them: an http(s) image in the tab's top frame, on the very host (any port, same
+ * scheme) as the top page, which makes it same-site with it. An image inside a frame goes without:
+ * the browser withholds SameSite cookies when any frame between it and the top is of another site,
+ * and Backdrop is told only the frame and the top (a frame of the top's host could sit inside
+ * another site's frame). Without the
  * Public Suffix List Backdrop cannot tell sibling hosts of one site (a.example.com, b.example.com)
  * from hosts of different sites (a.github.io, b.github.io), so it errs narrow: a sibling host's
- * image is read without cookies (the page may have sent some; most images need none). The frames
- * between the image's frame and the top are not known here: a frame of the top's host nested in
- * another site's frame still gets cookies that the browser would hold back (SameSite). Such a
+ * image is read without cookies (the page may have sent some; most images need none). Such a
  * request refuses redirects (`redirect: 'error'`), so no redirect can carry the cookies to another
  * site; it is retried without cookies, following redirects. Everything else goes without cookies.
  * Neither sends a referrer (the extension's page is not the page the person is on).
@@ -54,7 +55,7 @@ export function sameHost(a: string, b: string): boolean {
 
 /** The credentials the extension's request for `url` may carry, shown by `page` (see above). */
 export function credentialsFor(url: string, page?: PageContext): CredentialsMode {
-  return page && sameHost(url, page.frameUrl) && sameHost(url, page.topUrl) ? 'include' : 'omit';
+  return page && !page.framed && sameHost(url, page.frameUrl) && sameHost(url, page.topUrl) ? 'include' : 'omit';
 }
 
 /**

@@ -55,6 +55,8 @@ export type MaskOptions = Pick<StylizeOptions, 'subject' | 'invert'>;
 export interface PageContext {
   frameUrl: string;
   topUrl: string;
+  /** The image is in a subframe: the frames between it and the top are not known, so no cookies go. */
+  framed?: boolean;
 }
 
 /** The source of an image: a URL the offscreen document fetches itself, or bytes the page handed over. */

@@ -23,6 +23,10 @@ describe('credentialsFor', () => {
     expect(credentialsFor('http://localhost:9/x.jpg', page('http://127.0.0.1:9/'))).toBe('omit');
   });
 
+  test('inside a frame, even of the top\'s host, no cookies: the frames between are not known', () => {
+    expect(credentialsFor('https://a.example/x.jpg', { frameUrl: 'https://a.example/f', topUrl: 'https://a.example/', framed: true })).toBe('omit');
+  });
+
   test('narrow where the Public Suffix List would be needed: sibling hosts go without cookies', () => {
     expect(credentialsFor('https://img.example.com/x.jpg', page('https://www.example.com/'))).toBe('omit');
     expect(credentialsFor('https://b.github.io/x.jpg', page('https://a.github.io/'))).toBe('omit');

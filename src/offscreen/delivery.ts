@@ -26,12 +26,18 @@ export function listenForResultPorts() {
     // Only a content script in a web page waits for a result (deliver() then checks its tab and frame).
     if (!jobId || !fromContentScript(port.sender)) return;
     const channel: Channel = { port, binary: false };
-    channels.set(jobId, channel);
+    // The channel is ready once the content script's hello (its first message) says how results
+    // may cross: a result sent before it would go as base64 slices even where a Blob could.
     port.onMessage.addListener((m: unknown) => {
-      if (carriesBinary(m)) channel.binary = true;
+      if (channels.has(jobId)) return;
+      channel.binary = carriesBinary(m);
+      channels.set(jobId, channel);
+      waiting.get(jobId)?.(channel);
     });
-    port.onDisconnect.addListener(() => channels.delete(jobId));
-    waiting.get(jobId)?.(channel);
+    port.onDisconnect.addListener(() => {
+      channels.delete(jobId);
+      waiting.get(jobId)?.(undefined);
+    });
   });
 }
 

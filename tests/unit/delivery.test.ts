@@ -1,0 +1,75 @@
+/** The offscreen side of the result channel: which port gets a result, and in which form. */
+import { beforeEach, describe, expect, test } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { deliver, listenForResultPorts } from '../../src/offscreen/delivery';
+import { resultPortHello, resultPortName } from '../../src/messaging/result-channel';
+
+/** A port as the browser hands it to onConnect: its sender is the browser's, its messages the content script's. */
+function fakePort(jobId: string) {
+  const messages: ((m: unknown) => void)[] = [];
+  const disconnects: (() => void)[] = [];
+  const posted: unknown[] = [];
+  const port = {
+    name: resultPortName(jobId),
+    sender: { id: fakeBrowser.runtime.id, tab: { id: 7 }, frameId: 0, url: 'https://site.example/page.html', origin: 'https://site.example' },
+    onMessage: { addListener: (f: (m: unknown) => void) => messages.push(f) },
+    onDisconnect: { addListener: (f: () => void) => disconnects.push(f) },
+    postMessage: (m: unknown) => posted.push(m),
+    disconnect: () => {},
+  };
+  return {
+    port, posted,
+    say: (m: unknown) => messages.forEach((f) => f(m)),
+    drop: () => disconnects.forEach((f) => f()),
+  };
+}
+
+const FILE = new Blob([new Uint8Array([0x42, 0x4d, 1, 2, 3])], { type: 'image/bmp' });
+const FACTS = { kind: 'url' as const, finalUrl: 'https://site.example/a.jpg', redirected: false };
+
+/** The fake browser has no ports: onConnect is a plain event here, triggered by the tests. */
+const connectListeners: ((port: unknown) => void)[] = [];
+const connect = (port: unknown) => connectListeners.forEach((f) => f(port));
+
+describe('deliver', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    connectListeners.length = 0;
+    Object.assign(fakeBrowser.runtime, { onConnect: { addListener: (f: (port: unknown) => void) => connectListeners.push(f) } });
+    listenForResultPorts();
+  });
+
+  test('a result ready before the content script’s hello waits for it, then goes as a file', async () => {
+    const p = fakePort('job-1');
+    connect(p.port);
+    const sent = deliver('job-1', { tabId: 7, frameId: 0 }, FILE, FACTS);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(p.posted).toEqual([]); // nothing goes before the hello says how
+    p.say(resultPortHello());
+    expect(await sent).toBe(true);
+    expect(p.posted).toEqual([{ kind: 'file', file: FILE, opaque: false }]);
+  });
+
+  test('a hello that lost its bytes (JSON messaging) gets base64 slices; another origin’s image is opaque', async () => {
+    const p = fakePort('job-2');
+    connect(p.port);
+    p.say({ kind: 'hello', probe: { 0: 1 } });
+    expect(await deliver('job-2', { tabId: 7, frameId: 0 }, FILE, { ...FACTS, finalUrl: 'https://cdn.example/a.jpg' })).toBe(true);
+    expect(p.posted.at(-1)).toEqual({ kind: 'end', mimeType: 'image/bmp', opaque: true });
+    expect((p.posted[0] as { kind: string }).kind).toBe('slice');
+  });
+
+  test('a port that closes before its hello ends the wait at once; another frame never gets the result', async () => {
+    const p = fakePort('job-3');
+    connect(p.port);
+    const sent = deliver('job-3', { tabId: 7, frameId: 0 }, FILE, FACTS);
+    p.drop();
+    expect(await sent).toBe(false);
+
+    const q = fakePort('job-4');
+    connect(q.port);
+    q.say(resultPortHello());
+    expect(await deliver('job-4', { tabId: 7, frameId: 3 }, FILE, FACTS)).toBe(false);
+    expect(q.posted).toEqual([]);
+  });
+});

@@ -279,12 +279,28 @@ function connect() {
   try {
     port = browser.runtime.connect({ name: BATCH_PORT });
   } catch {
-    return; // the extension was reloaded: this content script is orphaned
+    orphaned(); // the extension was reloaded or crashed: this content script is on its own
+    return;
   }
   port.onDisconnect.addListener(() => {
     port = undefined;
     if (active && hasPending()) setTimeout(connect, 200);
   });
+}
+
+const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Reload the page to try again.';
+
+/** No extension behind this script any more: nothing queued will run, and nothing working will finish. */
+function orphaned() {
+  active = false;
+  stopWatching();
+  for (const entry of [...entries.values()]) {
+    if (entry.state === 'working') fail(entry.url, ENGINE_GONE);
+    else if (entry.state === 'queued') {
+      for (const el of entry.elements) forget(el);
+      entries.delete(entry.url);
+    }
+  }
 }
 
 function startWatching() {
@@ -395,7 +411,13 @@ async function begin(url: string, jobId: string): Promise<JobBeginReply> {
   if (!entry || !elements.length) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
   entry.state = 'working';
   entry.pending?.cancel(); // a new attempt (after a worker stop) replaces an unfinished one
-  entry.pending = expectResult(jobId);
+  const pending = expectResult(jobId);
+  entry.pending = pending;
+  // The port dropped before any result: every extension end of it is gone (the extension crashed
+  // or was reloaded), so nothing will apply or fail this image. Say so rather than keep the veil.
+  pending.result.catch(() => {
+    if (entries.get(url) === entry && entry.pending === pending && entry.state === 'working') fail(url, ENGINE_GONE);
+  });
   for (const el of elements) setState(el, 'working');
   if (!url.startsWith('blob:')) return { ok: true };
   try {

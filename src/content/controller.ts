@@ -9,6 +9,8 @@ import { hasView, removeView, showInView, viewedElements } from './view';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 import { releaseResult } from './release';
 
+const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Try again, or reload the page.';
+
 /**
  * Jobs under way: the image, its result arriving over the result channel, and the swap, which
  * starts as soon as the result arrives (the service worker's job-done only adds the details).
@@ -100,6 +102,9 @@ function endJob(jobId: string) {
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
   if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
+  // A newer job for the image replaces an unfinished one (a retry after the engine was lost, or a
+  // second choice): the older one's result would be stale, and its port must not report later.
+  for (const [id, job] of jobs) if (job.img === img) endJob(id);
   const pending = expectResult(jobId);
   const swapped = pending.result.then(async (delivered) => {
     try {
@@ -111,6 +116,13 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
     clearOverlay(img);
   });
   swapped.catch(() => {}); // reported by job-done, or replaced by job-failed's message
+  // The port dropped before any result: every extension end of it is gone (the extension crashed
+  // or was reloaded), so neither a result nor job-failed will come. Say so rather than keep the veil.
+  pending.result.catch(() => {
+    if (!jobs.has(jobId)) return;
+    endJob(jobId);
+    overlayFor(img).show({ kind: 'error', text: ENGINE_GONE });
+  });
   jobs.set(jobId, { img, pending, swapped });
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.

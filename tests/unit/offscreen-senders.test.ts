@@ -17,7 +17,7 @@ const connectListeners: ((port: unknown) => void)[] = [];
 Object.assign(fakeBrowser.runtime, { onConnect: { addListener: (l: (port: unknown) => void) => void connectListeners.push(l) } });
 await import('../../entrypoints/offscreen/main');
 
-const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender)).find((r) => r !== undefined);
+const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {})).find((r) => r !== undefined);
 const cancel = { to: 'offscreen', type: 'cancel', jobId: 'job-1' };
 
 describe('the offscreen document takes work from the service worker only', () => {

@@ -96,7 +96,8 @@ describe('the service worker refuses forged messages', async () => {
     background.main();
   });
 
-  const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender)).find((r) => r !== undefined);
+  const stored = async (tabId: number) => (await fakeBrowser.storage.session.get(`batch:${tabId}`))[`batch:${tabId}`] as { items: { url: string; state: string }[] };
+  const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {})).find((r) => r !== undefined);
 
   test('popup requests: only from the popup page', async () => {
     for (const name of ['contentTop', 'contentFrame', 'viewFrame', 'offscreen', 'serviceWorker', 'otherExtension']) {
@@ -129,9 +130,9 @@ describe('the service worker refuses forged messages', async () => {
     for (const name of ['contentFrame', 'viewFrame', 'popup', 'popupInTab', 'offscreen', 'otherExtension', 'noUrl']) {
       expect(await send(found, SENDERS[name]), name).toBeUndefined();
     }
-    expect((await fakeBrowser.storage.session.get('batch:7'))['batch:7'].items).toEqual([]);
+    expect((await stored(7)).items).toEqual([]);
     expect(await send(found, SENDERS.contentTop)).toBe(1);
-    expect((await fakeBrowser.storage.session.get('batch:7'))['batch:7'].items.map((i: { url: string }) => i.url)).toEqual(['https://site.example/a.jpg']);
+    expect((await stored(7)).items.map((i) => i.url)).toEqual(['https://site.example/a.jpg']);
   });
 
   test('a right-click hint: only from a content script', async () => {
@@ -159,7 +160,7 @@ describe('the service worker refuses forged messages', async () => {
     const port = (sender: Sender) => ({ name: 'backdrop-batch', sender, onDisconnect: { addListener() {} }, onMessage: { addListener() {} }, postMessage() {}, disconnect() {} });
     for (const name of ['contentFrame', 'viewFrame', 'popupInTab', 'otherExtension']) await onConnect.trigger(port(SENDERS[name]) as never);
     await new Promise((r) => setTimeout(r, 0));
-    expect((await fakeBrowser.storage.session.get('batch:7'))['batch:7'].items[0].state).toBe('working');
+    expect((await stored(7)).items[0].state).toBe('working');
     // The top page's content script: its tab's batch resumes (the working item goes back to the queue and runs again).
     await onConnect.trigger(port(SENDERS.contentTop) as never);
     await vi.waitFor(() => expect(sendMessage).toHaveBeenCalledWith(7, expect.objectContaining({ type: 'batch-begin', url: 'https://site.example/a.jpg' }), { frameId: 0 }));

@@ -16,6 +16,7 @@ const PAGE = 'https://site.example/gallery.html';
 const connectListeners: ((port: unknown) => void)[] = [];
 Object.assign(fakeBrowser.runtime, { onConnect: { addListener: (l: (port: unknown) => void) => void connectListeners.push(l) } });
 await import('../../entrypoints/offscreen/main');
+const { openResultPorts } = await import('../../src/offscreen/delivery');
 
 const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {})).find((r) => r !== undefined);
 const cancel = { to: 'offscreen', type: 'cancel', jobId: 'job-1' };
@@ -44,12 +45,11 @@ describe('result ports: only from a content script in a web page', () => {
     return p;
   };
   test('an extension page in the tab (the view frame) is not taken as a page waiting for a result', async () => {
-    const debug = (globalThis as any).backdropDebug;
-    const before = debug.openResultPorts();
+    const before = openResultPorts();
     const view = port({ id: ID, url: ext('/view.html'), frameId: 4, tab: tab(7, PAGE) });
     expect(view.onMessage.addListener).not.toHaveBeenCalled();
     const page = port({ id: ID, url: PAGE, frameId: 0, tab: tab(7, PAGE) });
     expect(page.onMessage.addListener).toHaveBeenCalled();
-    expect(debug.openResultPorts()).toBe(before + 1);
+    expect(openResultPorts()).toBe(before + 1);
   });
 });

@@ -17,6 +17,7 @@ const connectListeners: ((port: unknown) => void)[] = [];
 Object.assign(fakeBrowser.runtime, { onConnect: { addListener: (l: (port: unknown) => void) => void connectListeners.push(l) } });
 await import('../../entrypoints/offscreen/main');
 const { openResultPorts } = await import('../../src/offscreen/delivery');
+const { resultPortHello } = await import('../../src/messaging/result-channel');
 
 const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {})).find((r) => r !== undefined);
 const cancel = { to: 'offscreen', type: 'cancel', jobId: 'job-1' };
@@ -48,8 +49,10 @@ describe('result ports: only from a content script in a web page', () => {
     const before = openResultPorts();
     const view = port({ id: ID, url: ext('/view.html'), frameId: 4, tab: tab(7, PAGE) });
     expect(view.onMessage.addListener).not.toHaveBeenCalled();
+    expect(view.onDisconnect.addListener).not.toHaveBeenCalled();
     const page = port({ id: ID, url: PAGE, frameId: 0, tab: tab(7, PAGE) });
-    expect(page.onMessage.addListener).toHaveBeenCalled();
+    // The page's hello makes its port the job's channel.
+    for (const [listener] of page.onMessage.addListener.mock.calls) (listener as (m: unknown) => void)(resultPortHello());
     expect(openResultPorts()).toBe(before + 1);
   });
 });

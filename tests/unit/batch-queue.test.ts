@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
-  addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, queuedInOrder, requeueWorking,
-  type TabBatch,
+  addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, MAX_RETRIES, progress, queuedInOrder,
+  requeueWorking, retryLost, type TabBatch,
 } from '../../src/batch/queue';
 import { isBatchCommand, parseFoundImages } from '../../src/messaging/batch';
 
@@ -106,3 +106,30 @@ describe('batch messages from page-facing and extension contexts', () => {
     expect(isBatchCommand({ to: 'offscreen', type: 'batch-start', tabId: 3 })).toBe(false);
   });
 });
+
+describe('a job lost with the offscreen document', () => {
+  test('goes back to the front of the queue, a limited number of times, then may fail', () => {
+    let b = batchOf(['a', false], ['b', false], ['c', false]);
+    let item;
+    ({ batch: b, item } = claimNext(b));
+    expect(item?.url).toBe(u('a'));
+    for (let n = 1; n <= MAX_RETRIES; n++) {
+      const r = retryLost(b, u('a'));
+      expect(r.retried).toBe(true);
+      expect(order(r.batch)[0]).toBe('a'); // ahead of b and c
+      ({ batch: b, item } = claimNext(r.batch));
+      expect(item).toMatchObject({ url: u('a'), retries: n });
+    }
+    const last = retryLost(b, u('a'));
+    expect(last.retried).toBe(false);
+    expect(last.batch).toBe(b);
+    expect(progress(finish(b, u('a'), { ok: false, error: 'lost' }))).toMatchObject({ failed: 1, queued: 2 });
+  });
+
+  test('is not put back once cancelled (it is not working any more)', () => {
+    const { batch } = claimNext(batchOf(['a', true]));
+    const cancelled = cancel(batch);
+    expect(retryLost(cancelled, u('a'))).toEqual({ batch: cancelled, retried: false });
+  });
+});
+

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // What `npm test` needs before it starts, checked in a fraction of a second: Node, the installed packages, the
-// built extension (with its models), the test browsers and the shared fixtures. When something is missing it
-// prints what, and the one command that fixes it, and exits 1 — instead of a stack trace from deep inside a
-// browser launcher. Run first by `npm test` and `npm run test:e2e`, as the e2e project's vitest globalSetup, and
+// built extension (both builds, production and test, with their models), the test browsers and the shared
+// fixtures. When something is missing it prints what, and the one command that fixes it, and exits 1 — instead of
+// a stack trace from deep inside a browser launcher. Run first by `npm test` and `npm run test:e2e`, as the e2e project's vitest globalSetup, and
 // at the end of `npm run setup`. Plain Node built-ins only: it must run before `npm install` has.
 // `scripts/setup.mjs` uses the same lists to install what it can.
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,10 @@ export function testPaths(env = process.env) {
     shared,
     fixtures: resolve(shared, 'fixtures'),
     styles: resolve(shared, 'styles'),
-    extensionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'chrome-mv3'),
+    // The test build (`npm run build:test`, `wxt build --mode test`): what the e2e tests and the benchmark drive.
+    extensionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'chrome-mv3-test'),
+    // The production build (`wxt build`): what a person loads; tests/unit/bundle.test.ts reads it.
+    productionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'chrome-mv3'),
     browsers: BROWSERS.map((b) => ({ ...b, path: env[b.env] || b.bin, chosen: Boolean(env[b.env]) })),
   };
 }
@@ -123,12 +126,17 @@ export function findProblems(env = process.env, { probe = probeBrowser, nodeVers
   const p = testPaths(env);
   const provisioned = MODELS.every((m) => existsSync(join(ROOT, 'public/models', m.name)));
   const rebuild = withOut(env, provisioned ? 'npm run build' : 'npm run setup');
-  if (!existsSync(join(p.extensionDir, 'manifest.json'))) {
-    push({ what: 'The built extension', detail: `there is no manifest.json in ${p.extensionDir}.`, fix: rebuild });
-  } else {
-    const unbuilt = MODELS.filter((m) => !existsSync(join(p.extensionDir, 'models', m.name))).map((m) => m.name);
+  // `npm run build` makes both builds: the production one and the test one (with the debug surface).
+  const builds = [[p.productionDir, 'the production build'], [p.extensionDir, 'the test build']];
+  const unbuiltDirs = builds.filter(([dir]) => !existsSync(join(dir, 'manifest.json')));
+  if (unbuiltDirs.length) {
+    const where = unbuiltDirs.map(([dir, name]) => `${dir} (${name})`).join(' nor in ');
+    push({ what: 'The built extension', detail: `there is no manifest.json in ${where}.`, fix: rebuild });
+  }
+  for (const [dir] of builds.filter((b) => !unbuiltDirs.includes(b))) {
+    const unbuilt = MODELS.filter((m) => !existsSync(join(dir, 'models', m.name))).map((m) => m.name);
     if (unbuilt.length) {
-      push({ what: 'The models in the build', detail: `${p.extensionDir}/models lacks ${unbuilt.join(', ')}.`, fix: rebuild });
+      push({ what: 'The models in the build', detail: `${dir}/models lacks ${unbuilt.join(', ')}.`, fix: rebuild });
     }
   }
 
@@ -166,5 +174,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const p = testPaths();
   const browsers = p.browsers.map((b) => `${probe(b.path).version} (${b.path})`).join(', ');
-  console.log(`backdrop: test prerequisites present: ${browsers}; build ${p.extensionDir}; fixtures ${p.fixtures}`);
+  console.log(`backdrop: test prerequisites present: ${browsers}; builds ${p.productionDir} and ${p.extensionDir}; fixtures ${p.fixtures}`);
 }

@@ -33,4 +33,5 @@ browser.runtime.onMessage.addListener((message: unknown, sender) => {
 
 listenForResultPorts();
 
-Object.assign(globalThis, { backdropDebug: debugApi(host) });
+// The test build's debug surface; the production build drops this line and src/offscreen/debug.ts (src/probe.ts).
+if (import.meta.env.MODE === 'test') Object.assign(globalThis, { backdropDebug: debugApi(host) });

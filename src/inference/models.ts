@@ -1,5 +1,6 @@
 import type { LoadedModel, Runtime } from './runtime';
 import { threadPlan } from './runtime';
+import { probe } from '../probe';
 
 export const SEG_SIZE = 257;
 /**
@@ -30,11 +31,6 @@ const transferInputs = (content: Float32Array, bottleneck: Float32Array) => [
   { data: content, shape: [1, CONTENT_SIZE, CONTENT_SIZE, 3] },
   { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
 ];
-
-/** Counts of model runs, readable by tests and the benchmark. */
-export const modelRuns = { segmentation: 0, prediction: 0, transfer: 0 };
-/** Counts of the warm-up's trial runs on zeros (not in modelRuns). */
-export const warmUpRuns = { segmentation: 0, transfer: 0 };
 
 /**
  * The three models, loaded lazily and kept alive (compiling is not free). At most one transfer
@@ -71,14 +67,14 @@ export class ModelSet {
   async segment(input: Float32Array): Promise<Float32Array> {
     const [logits] = await (await this.segmentation()).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
     this.ran.add('segmentation');
-    modelRuns.segmentation++;
+    if (import.meta.env.MODE === 'test') probe.modelRuns.segmentation++;
     return logits;
   }
 
   async predict(input: Float32Array): Promise<Float32Array> {
     this.pred ??= this.load(MODEL_FILES.prediction, this.plan.prediction, 'prediction');
     const [bottleneck] = await (await this.pred).run([{ data: input, shape: [1, STYLE_SIZE, STYLE_SIZE, 3] }]);
-    modelRuns.prediction++;
+    if (import.meta.env.MODE === 'test') probe.modelRuns.prediction++;
     return bottleneck;
   }
 
@@ -103,7 +99,7 @@ export class ModelSet {
   async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
     const [stylized] = await (await this.transferModel(kind)).run(transferInputs(content, bottleneck));
     this.ran.add(`transfer-${kind}`);
-    modelRuns.transfer++;
+    if (import.meta.env.MODE === 'test') probe.modelRuns.transfer++;
     return stylized;
   }
 
@@ -119,7 +115,7 @@ export class ModelSet {
   /**
    * Loads and compiles segmentation and the transfer model and runs each once on zeros, so that the
    * first real image pays neither compilation nor first-run set-up (weight packing). A model that
-   * has run already is not run again. Not counted in modelRuns. Stops before a trial run when
+   * has run already is not run again. Not counted in probe.modelRuns. Stops before a trial run when
    * `stop()` says so (a real job's first runs do the same set-up).
    */
   async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false): Promise<void> {
@@ -128,7 +124,7 @@ export class ModelSet {
       if (await stop()) return;
       await seg.run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
       this.ran.add('segmentation');
-      warmUpRuns.segmentation++;
+      if (import.meta.env.MODE === 'test') probe.warmUpRuns.segmentation++;
     }
     const transfer = `transfer-${kind}`;
     const model = await this.transferModel(kind);
@@ -136,7 +132,7 @@ export class ModelSet {
       if (await stop()) return;
       await model.run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
       this.ran.add(transfer);
-      warmUpRuns.transfer++;
+      if (import.meta.env.MODE === 'test') probe.warmUpRuns.transfer++;
     }
   }
 

@@ -15,6 +15,7 @@
  */
 import { loadTfliteWebApi, type TfliteModelRunner } from './tflite-web-api';
 import { onceRetrying, type LoadedModel, type Runtime, type TensorIn } from './runtime';
+import { probe } from '../probe';
 
 /** Workers the package's threaded build starts up front (`pthreadPoolSize=8` in its glue). */
 export const PTHREAD_POOL = 8;
@@ -23,12 +24,6 @@ export interface TfliteRuntimeOptions {
   /** Folder of the patched tflite_web_api_cc_* files, e.g. '/tflite/'. */
   wasmPath: string;
 }
-
-/** Live models, for the benchmark's leak check. */
-export const tfliteLive = { models: 0 };
-
-/** The live models: must stay flat across runs. */
-export const tfliteMemory = () => ({ liveModels: tfliteLive.models });
 
 export const loadTfliteRuntime = onceRetrying(async (opts: TfliteRuntimeOptions): Promise<Runtime> => {
   const api = await loadTfliteWebApi(opts.wasmPath.endsWith('/') ? opts.wasmPath : `${opts.wasmPath}/`);
@@ -47,7 +42,7 @@ export const loadTfliteRuntime = onceRetrying(async (opts: TfliteRuntimeOptions)
         runner.delete();
         throw new Error(`${name}: tensor ${other.name} is ${other.dataType}; Backdrop feeds float32 only`);
       }
-      tfliteLive.models++;
+      if (import.meta.env.MODE === 'test') probe.tfliteModels++;
       return wrap(runner, name);
     },
   } satisfies Runtime;
@@ -92,7 +87,7 @@ function wrap(runner: TfliteModelRunner, name: string): LoadedModel {
     delete() {
       if (deleted) return;
       deleted = true;
-      tfliteLive.models--;
+      if (import.meta.env.MODE === 'test') probe.tfliteModels--;
       runner.delete();
     },
   };

@@ -1,17 +1,48 @@
 /**
- * A small debug surface on the offscreen document's globalThis, so the end-to-end tests and the
- * benchmark can run the real bundled code (under the extension's CSP) stage by stage.
+ * The test build's debug surface on the offscreen document's globalThis (`backdropDebug`), so the end-to-end
+ * tests and the benchmark can run the real bundled code (under the extension's CSP) stage by stage and read the
+ * counters of src/probe.ts. Installed only in mode `test` (entrypoints/offscreen/main.ts, src/probe.ts): the production
+ * build holds none of this module (tests/unit/bundle.test.ts proves it).
  */
 import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
-import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, modelRuns, type TransferKind } from '../inference/models';
+import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type TransferKind } from '../inference/models';
 import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import { decodeImage, fetchImage } from '../inference/decode';
 import { contentInput, segmentationInput } from '../inference/pipeline';
+import { probe } from '../probe';
 import type { InferenceHost } from './host';
-import { deliveries, openResultPorts } from './delivery';
+import { openResultPorts } from './delivery';
+
+/** What `globalThis.backdropDebug` offers in the test build (tests/support/globals.d.ts declares it). */
+export type BackdropDebug = ReturnType<typeof debugApi>;
+
+/**
+ * What runs, and the probe's counters (loads nothing: before the first job, no runtime). It reads the host's
+ * private state by bracket access, TypeScript's typed escape hatch, so that the class keeps nothing for tests.
+ */
+async function hostInfo(host: InferenceHost) {
+  const models = host['models'];
+  const runtime = models ? await host.getRuntime(host['modelsRuntime']) : undefined;
+  return {
+    runtime: runtime?.name,
+    accelerator: runtime?.accelerator,
+    maxThreads: runtime?.maxThreads,
+    runtimesLoaded: [...host['runtimesLoaded']],
+    runtimeFallback: host.runtimeFallback,
+    plan: models?.plan,
+    modelRuns: { ...probe.modelRuns },
+    warmUpRuns: { ...probe.warmUpRuns },
+    preparedCached: host['prepared'].size,
+    readAhead: host['readAhead'].pending,
+    readAheadMs: probe.readAheadMs,
+    readAheadLast: probe.readAheadLast,
+    warms: probe.warms,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+  };
+}
 
 async function bitmapOf(url: string) {
   const res = await fetch(url);
@@ -27,12 +58,12 @@ const toBase64 = (bytes: Uint8Array | Uint8ClampedArray) => {
 
 export function debugApi(host: InferenceHost) {
   return {
-    modelRuns,
-    info: () => host.info(),
+    modelRuns: probe.modelRuns,
+    info: () => hostInfo(host),
     log: () => host.log.slice(-200),
-    lastTimings: () => host.lastTimings,
+    lastTimings: () => ({ ...probe.lastTimings }),
     openResultPorts,
-    deliveries: () => ({ ...deliveries }),
+    deliveries: () => ({ ...probe.deliveries }),
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
@@ -148,7 +179,7 @@ export function debugApi(host: InferenceHost) {
           times.transfer.push(t);
           if (withPrediction) times.prediction.push(p);
         }
-        const info = await host.info();
+        const info = await hostInfo(host);
         return { ...times, runtime: info.runtime, plan: info.plan };
       });
     },
@@ -191,9 +222,8 @@ export function debugApi(host: InferenceHost) {
     },
     /** tfjs-tflite's live models, or undefined before it loads. */
     async tfliteMemory() {
-      if (!(await host.info()).runtimesLoaded.includes('tfjs-tflite')) return undefined;
-      const { tfliteMemory } = await import('../inference/tfjs-tflite');
-      return tfliteMemory();
+      if (!(await hostInfo(host)).runtimesLoaded.includes('tfjs-tflite')) return undefined;
+      return { liveModels: probe.tfliteModels };
     },
     /**
      * For the benchmark: the active runtime's live models, and its wasm memory where the runtime lets
@@ -201,10 +231,9 @@ export function debugApi(host: InferenceHost) {
      * counted). Undefined before a runtime runs.
      */
     async runtimeMemory() {
-      const { runtime } = await host.info();
+      const { runtime } = await hostInfo(host);
       if (runtime === 'tfjs-tflite') {
-        const { tfliteMemory } = await import('../inference/tfjs-tflite');
-        return { wasmBytes: undefined, liveModels: tfliteMemory().liveModels };
+        return { wasmBytes: undefined, liveModels: probe.tfliteModels };
       }
       try {
         const lite = getGlobalLiteRt();

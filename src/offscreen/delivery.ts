@@ -2,6 +2,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { fromContentScript } from '../messaging/senders';
 import type { FetchFacts } from '../inference/decode';
+import { probe } from '../probe';
 import { carriesBinary, jobIdOfPort, slices, toBase64, type DeliverTo, type ResultPortMessage } from '../messaging/result-channel';
 
 type Port = Browser.runtime.Port;
@@ -15,9 +16,6 @@ const waiting = new Map<string, (c: Channel | undefined) => void>();
 
 /** Result ports open now (jobs whose page still waits): for tests, to see none is left behind. */
 export const openResultPorts = () => channels.size;
-
-/** How results went out: as files (structured-clone messaging) or as base64 slices (JSON). */
-export const deliveries = { file: 0, slices: 0 };
 
 /** Accepts result ports opened by content scripts (only from a tab). */
 export function listenForResultPorts() {
@@ -103,11 +101,11 @@ export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched:
   try {
     if (channel.binary) {
       post({ kind: 'file', file, opaque });
-      deliveries.file++;
+      if (import.meta.env.MODE === 'test') probe.deliveries.file++;
     } else {
       for (const data of slices(toBase64(new Uint8Array(await file.arrayBuffer())))) post({ kind: 'slice', data });
       post({ kind: 'end', mimeType: file.type, opaque });
-      deliveries.slices++;
+      if (import.meta.env.MODE === 'test') probe.deliveries.slices++;
     }
     return true;
   } catch {

@@ -8,7 +8,7 @@ import type {
 import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
-import { ModelSet, modelRuns, warmUpRuns } from '../inference/models';
+import { ModelSet } from '../inference/models';
 import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
@@ -16,6 +16,7 @@ import { ReadAhead } from './read-ahead';
 import { cancelJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
+import { probe } from '../probe';
 
 export interface HostConfig {
   wasmDir: string;
@@ -37,8 +38,6 @@ export class InferenceHost {
   private prepared = new PreparedCache(8);
   /** The image right-clicked last, read while the menu is open. */
   private readAhead = new ReadAhead();
-  /** Warm-ups asked for while the document lives (a right-click starts one unless one is under way): the tests read it. */
-  private warms = 0;
   /** Stylize jobs waiting in the queue: a warm-up under way leaves its remaining steps to them. */
   private jobsQueued = 0;
   /** Work in the queue, running or waiting. */
@@ -47,8 +46,6 @@ export class InferenceHost {
   /** Jobs run one after another: the runtime's pool is sized for one model run at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   readonly log: string[] = [];
-  /** Stage timings of the last successful job (ms), for the tests and the benchmark. */
-  lastTimings: Record<string, number> = {};
 
   constructor(private config: HostConfig) {
     this.styles = new StyleService(config.extensionUrl);
@@ -193,7 +190,7 @@ export class InferenceHost {
         dataUrl = await blobToDataUrl(file);
       }
       sw.lap('deliver');
-      this.lastTimings = result.timings;
+      if (import.meta.env.MODE === 'test') probe.lastTimings = result.timings;
       return { result: { ...result, dataUrl } };
     }));
   }
@@ -244,34 +241,13 @@ export class InferenceHost {
     });
   }
 
-  /** What runs, for the tests and the benchmark (loads nothing: before the first job, no runtime). */
-  async info() {
-    const runtime = this.models ? await this.getRuntime(this.modelsRuntime) : undefined;
-    return {
-      runtime: runtime?.name,
-      accelerator: runtime?.accelerator,
-      maxThreads: runtime?.maxThreads,
-      runtimesLoaded: [...this.runtimesLoaded],
-      runtimeFallback: this.runtimeFallback,
-      plan: this.models?.plan,
-      modelRuns: { ...modelRuns },
-      warmUpRuns: { ...warmUpRuns },
-      preparedCached: this.prepared.size,
-      readAhead: this.readAhead.pending,
-      readAheadMs: this.readAhead.lastMs,
-      readAheadLast: this.readAhead.lastKey,
-      warms: this.warms,
-      crossOriginIsolated: globalThis.crossOriginIsolated,
-    };
-  }
-
   /**
    * Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck.
    * When a job is chosen meanwhile, the warm-up stops at its next step and the job does the rest:
    * its own first runs set the models up as the trial runs would, so it never waits behind them.
    */
   warm(options: StylizeOptions): Promise<{ ok: boolean }> {
-    this.warms++;
+    if (import.meta.env.MODE === 'test') probe.warms++;
     return this.serial(() => outcome(async () => {
       // A job's message that came during a step (a model's load or trial run blocks this thread) is
       // handled first: the steps follow one another in microtasks, which no message comes between.

@@ -7,6 +7,7 @@
  * wrong).
  */
 import type { Loaded } from '../inference/pipeline';
+import { probe } from '../probe';
 
 export const READ_AHEAD_TTL_MS = 30_000;
 
@@ -24,10 +25,6 @@ interface Entry {
 
 export class ReadAhead {
   private entry?: Entry;
-  /** How long the last finished read-ahead took (ms): the benchmark shows it fits in a menu's time. */
-  lastMs?: number;
-  /** The last image a read-ahead started on (kept, taken or dropped since): the tests read it. */
-  lastKey?: string;
 
   constructor(private ttlMs = READ_AHEAD_TTL_MS) {}
 
@@ -35,14 +32,15 @@ export class ReadAhead {
   start(key: string, read: () => Promise<Loaded>, variant = ''): Promise<Loaded> {
     if (this.matches(key, variant)) return this.entry!.loaded;
     this.drop();
-    this.lastKey = key;
+    if (import.meta.env.MODE === 'test') probe.readAheadLast = key;
     const t0 = performance.now();
     const entry: Entry = { key, variant, loaded: read(), timer: setTimeout(() => this.entry === entry && this.drop(), this.ttlMs) };
     this.entry = entry;
     entry.loaded.then(
       (value) => {
         entry.value = value;
-        this.lastMs = entry.ms = performance.now() - t0;
+        entry.ms = performance.now() - t0;
+        if (import.meta.env.MODE === 'test') probe.readAheadMs = entry.ms;
       },
       () => { if (this.entry === entry) this.drop(); },
     );

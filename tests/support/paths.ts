@@ -6,14 +6,24 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Third-party fixtures and styles: $BACKDROP_ASSETS or ../shared beside the project (never committed). */
 export const SHARED = process.env.BACKDROP_ASSETS ? resolve(process.env.BACKDROP_ASSETS) : resolve(ROOT, '../shared');
 export const FIXTURES = resolve(SHARED, 'fixtures');
-export const EXTENSION_DIR = resolve(ROOT, process.env.BACKDROP_OUT ?? '.output', 'chrome-mv3');
+const OUT = resolve(ROOT, process.env.BACKDROP_OUT ?? '.output');
+/**
+ * The test build (`npm run build:test`, `wxt build --mode test`; `npm run build` makes it too): the production code plus the debug surface
+ * (`globalThis.backdropDebug`, src/offscreen/debug.ts) and the counters of src/probe.ts. The e2e tests and the
+ * benchmark drive it.
+ */
+export const EXTENSION_DIR = resolve(OUT, 'chrome-mv3-test');
+/** The production build (`wxt build`, the first half of `npm run build`): what a person loads, with no debug surface (tests/unit/bundle.test.ts). */
+export const PRODUCTION_DIR = resolve(OUT, 'chrome-mv3');
 /** An empty CHROMIUM_PATH counts as unset (as in scripts/check-test-prereqs.mjs, which `npm test` runs first). */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export function requireBuilt() {
   if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) {
-    const build = process.env.BACKDROP_OUT ? `BACKDROP_OUT=${process.env.BACKDROP_OUT} npm run build` : 'npm run build';
-    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`${build}\` first.`);
+    throw new Error(`No test build at ${EXTENSION_DIR}: run \`${withOut('npm run build')}\` first (it makes both builds).`);
   }
   if (!existsSync(FIXTURES)) throw new Error(`No fixtures at ${FIXTURES}: export BACKDROP_ASSETS=/path/to/shared (the folder holding fixtures/ and styles/).`);
 }
+
+/** A command as it must be typed: with BACKDROP_OUT set, it builds into that folder too. */
+export const withOut = (cmd: string) => (process.env.BACKDROP_OUT ? `BACKDROP_OUT=${process.env.BACKDROP_OUT} ${cmd}` : cmd);

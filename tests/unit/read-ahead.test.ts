@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Loaded } from '../../src/inference/pipeline';
 import { ReadAhead } from '../../src/offscreen/read-ahead';
+import { probe } from '../../src/probe';
 
 /** A loaded image whose bitmap records whether it was closed. */
 function fakeLoaded() {
@@ -29,7 +30,8 @@ describe('reading a right-clicked image ahead', () => {
     vi.advanceTimersByTime(5000);
     await settle();
     expect(a.bitmap.closed).toBe(false);
-    expect(r.lastMs).toBeGreaterThanOrEqual(0);
+    expect(probe.readAheadMs).toBeGreaterThanOrEqual(0); // the test build's probe (src/probe.ts)
+    expect(probe.readAheadLast).toBe('https://x/a.jpg');
   });
 
   test('another image replaces it, and its bitmap is closed', async () => {

@@ -13,7 +13,9 @@ import { describe, expect, test } from 'vitest';
 import { findProblems, describeProblems, testPaths, BROWSERS } from '../../scripts/check-test-prereqs.mjs';
 // @ts-expect-error — a plain .mjs script without types
 import { setupSystem, planInstall, SetupStop } from '../../scripts/setup.mjs';
-import { CHROMIUM, EXTENSION_DIR, FIXTURES, ROOT, SHARED } from '../support/paths';
+import { CHROMIUM, EXTENSION_DIR, FIXTURES, PRODUCTION_DIR, ROOT, SHARED } from '../support/paths';
+// @ts-expect-error — a plain .mjs script without types
+import { MODELS } from '../../scripts/assets.mjs';
 
 const CHECK = join(ROOT, 'scripts/check-test-prereqs.mjs');
 const SETUP = join(ROOT, 'scripts/setup.mjs');
@@ -76,10 +78,23 @@ describe('npm test: the prerequisite check', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`CHROMIUM_PATH is set to "${NOWHERE}", and there is nothing at ${NOWHERE}`);
     expect(r.stderr).toContain('Fix: point CHROMIUM_PATH at a working Chromium binary, or unset it to use /usr/bin/chromium');
-    expect(r.stderr).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3')}`);
+    expect(r.stderr).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3')} (the production build) nor in ${join(out, 'chrome-mv3-test')} (the test build).`);
     expect(r.stderr).toMatch(new RegExp(`Fix: BACKDROP_OUT=${out} npm run (build|setup)\\n`));
     expect(r.stderr).toMatch(/^backdrop: npm test cannot run yet — 2 prerequisites are missing:/);
     expect(r.stderr).not.toMatch(STACK);
+  });
+
+  test('a production build without the test build: the test build is named, and `npm run build` makes it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'backdrop-prodonly-'));
+    mkdirSync(join(out, 'chrome-mv3', 'models'), { recursive: true });
+    writeFileSync(join(out, 'chrome-mv3', 'manifest.json'), '{}');
+    for (const m of MODELS) writeFileSync(join(out, 'chrome-mv3', 'models', m.name), 'x');
+    const problems = findProblems(childEnv({ BACKDROP_OUT: out }), { probe: present });
+    const message = describeProblems(problems);
+    expect(problems.map((p: { what: string }) => p.what)).toEqual(['The built extension']);
+    expect(message).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3-test')} (the test build).`);
+    expect(message).not.toContain(`${join(out, 'chrome-mv3')} (the production build)`);
+    expect(message).toMatch(new RegExp(`Fix: BACKDROP_OUT=${out} npm run (build|setup)$`, 'm'));
   });
 
   test('no Chromium at the default path: the fix is `npm run setup`, which installs Debian\'s chromium', () => {
@@ -99,11 +114,14 @@ describe('npm test: the prerequisite check', () => {
     expect(scripts.test).toMatch(/^node scripts\/check-test-prereqs\.mjs && /);
     expect(scripts['test:e2e']).toMatch(/^node scripts\/check-test-prereqs\.mjs && /);
     expect(scripts.setup).toMatch(/^node scripts\/setup\.mjs && npm install && npm run build/);
+    // `npm run build` makes both builds the tests read: production (what a person loads), then the test build.
+    expect(scripts.build).toBe('wxt build && npm run build:test');
+    expect(scripts['build:test']).toMatch(/wxt build --mode test$/);
   });
 
   test('the check looks where the tests look (tests/support/paths.ts)', () => {
     const p = testPaths(process.env);
-    expect([p.shared, p.fixtures, p.extensionDir, p.browsers[0].path]).toEqual([SHARED, FIXTURES, EXTENSION_DIR, CHROMIUM]);
+    expect([p.shared, p.fixtures, p.extensionDir, p.productionDir, p.browsers[0].path]).toEqual([SHARED, FIXTURES, EXTENSION_DIR, PRODUCTION_DIR, CHROMIUM]);
     expect(BROWSERS.map((b: { pkg: string }) => b.pkg)).toContain('chromium');
   });
 });

@@ -24,6 +24,16 @@ export function listenForResultPorts() {
     // Only a content script in a web page waits for a result (deliver() then checks its tab and frame).
     if (!jobId || !fromContentScript(port.sender)) return;
     const channel: Channel = { port, binary: false };
+    // A port no job claims (the service worker stopped between the page's job-begin and sending
+    // the job here) would leave the page's veil up for ever: let it go, and the page says so.
+    if (!claimed.has(jobId)) {
+      const timer = setTimeout(() => {
+        if (claimed.has(jobId)) return;
+        channels.delete(jobId);
+        port.disconnect();
+      }, UNCLAIMED_PORT_MS);
+      port.onDisconnect.addListener(() => clearTimeout(timer));
+    }
     // The channel is ready once the content script's hello (its first message) says how results
     // may cross: a result sent before it would go as base64 slices even where a Blob could.
     port.onMessage.addListener((m: unknown) => {
@@ -37,6 +47,22 @@ export function listenForResultPorts() {
       waiting.get(jobId)?.(undefined);
     });
   });
+}
+
+/**
+ * How long a result port may wait for its job to reach this document. The job is sent at once
+ * after the page answers job-begin (it then may wait its turn, but it is here); this is only for
+ * a job that will never come.
+ */
+export const UNCLAIMED_PORT_MS = 30_000;
+
+/** Jobs sent to this document that deliver to a page (the last few hundred). */
+const claimed = new Set<string>();
+
+/** A stylize job for `jobId` reached this document: its page's port is not an orphan. */
+export function claimJob(jobId: string) {
+  claimed.add(jobId);
+  if (claimed.size > 500) claimed.delete(claimed.values().next().value!);
 }
 
 /** Jobs the background cancelled (the last hundred): their page will not open a port. */

@@ -13,7 +13,7 @@ import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded }
 import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
-import { cancelJob, deliver, isCancelled } from './delivery';
+import { cancelJob, claimJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../inference/encode';
 import { canvasToPng } from '../inference/png';
 import { probe } from '../probe';
@@ -113,6 +113,7 @@ export class InferenceHost {
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {
+    if (msg.deliverTo) claimJob(msg.jobId);
     this.jobsQueued++;
     // Kept and matched by URL and by the credentials it is read with (fetch-policy.ts): bytes read
     // with cookies never serve a job whose page would have read the image without them.

@@ -1,7 +1,7 @@
 /** The offscreen side of the result channel: which port gets a result, and in which form. */
-import { beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { deliver, listenForResultPorts } from '../../src/offscreen/delivery';
+import { claimJob, deliver, listenForResultPorts, UNCLAIMED_PORT_MS } from '../../src/offscreen/delivery';
 import { resultPortHello, resultPortName } from '../../src/messaging/result-channel';
 
 /** A port as the browser hands it to onConnect: its sender is the browser's, its messages the content script's. */
@@ -15,7 +15,8 @@ function fakePort(jobId: string) {
     onMessage: { addListener: (f: (m: unknown) => void) => messages.push(f) },
     onDisconnect: { addListener: (f: () => void) => disconnects.push(f) },
     postMessage: (m: unknown) => posted.push(m),
-    disconnect: () => {},
+    disconnected: false,
+    disconnect: () => { port.disconnected = true; },
   };
   return {
     port, posted,
@@ -71,5 +72,25 @@ describe('deliver', () => {
     q.say(resultPortHello());
     expect(await deliver('job-4', { tabId: 7, frameId: 3 }, FILE, FACTS)).toBe(false);
     expect(q.posted).toEqual([]);
+  });
+
+  describe('a port no job claims', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    test('is let go after a while, so the page stops waiting; a claimed one is kept', () => {
+      const orphan = fakePort('never-sent');
+      connect(orphan.port);
+      orphan.say(resultPortHello());
+      claimJob('sent');
+      const kept = fakePort('sent');
+      connect(kept.port);
+      kept.say(resultPortHello());
+      vi.advanceTimersByTime(UNCLAIMED_PORT_MS - 1);
+      expect(orphan.port.disconnected).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(orphan.port.disconnected).toBe(true);
+      expect(kept.port.disconnected).toBe(false);
+    });
   });
 });

@@ -58,7 +58,7 @@ const toBase64 = (bytes: Uint8Array | Uint8ClampedArray) => {
 
 export function debugApi(host: InferenceHost) {
   return {
-    modelRuns: probe.modelRuns,
+    modelRuns: () => ({ ...probe.modelRuns }),
     info: () => hostInfo(host),
     log: () => host.log.slice(-200),
     lastTimings: () => ({ ...probe.lastTimings }),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { EXTENSION_DIR, ROOT } from '../support/paths';
+import { EXTENSION_DIR, PRODUCTION_DIR, ROOT } from '../support/paths';
 import { startServer } from '../support/server';
 import { chartSvg } from './chart';
 import { benchConfig, type BenchMode } from './config';
@@ -45,7 +45,9 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
     try {
       const { sizes, models } = await measureSizes(config, d, images);
       const menuPath = await measureMenuPath(config, d);
-      const info = await d.debug<{ runtime: string; accelerator: string; maxThreads: number; plan: Record<string, number>; crossOriginIsolated: boolean }>('info');
+      // Jobs have run by now: the runtime and its plan are known.
+      const info = await d.debug('info');
+      if (!info.runtime || !info.accelerator || info.maxThreads === undefined || !info.plan) throw new Error(`no runtime after the jobs: ${JSON.stringify(info)}`);
       const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
       const gallery = await measureGallery(config, d, hasBatchMenu());
       const threads = await measureThreads(config, d);
@@ -62,7 +64,8 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
         menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimes,
-        package: measurePackage(EXTENSION_DIR),
+        // What users install: the production build, not the test build the benchmark drives.
+        package: measurePackage(PRODUCTION_DIR),
         maxPageLongTask: [...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks].sort((a, b) => b.ms - a.ms)[0],
       };
       mkdirSync(outDir, { recursive: true });

@@ -121,7 +121,7 @@ export async function measureMenuPath(config: BenchConfig, d: Driver): Promise<M
       if (!('read-ahead' in s.stages)) throw new Error(`a right-click on ${config.reference} read nothing ahead: ${JSON.stringify(s.stages)}`);
       rightClick.push(s);
       if (!('segmentation' in s.stages)) segmentedAhead++;
-      readAheadMs.push((await d.debug<{ readAheadMs?: number }>('info')).readAheadMs ?? NaN);
+      readAheadMs.push((await d.debug('info')).readAheadMs ?? NaN);
     }
   }
   models.push(await d.timeModels(modelsPerPair, 0, d.lastSrc, config.menuMs));
@@ -204,8 +204,8 @@ async function sequentialBatch(d: Driver, ids: string[]): Promise<number> {
   return worker.evaluate(async (srcs, tabId, pageUrl) => {
     const t0 = performance.now();
     for (const srcUrl of srcs) {
-      const outcome = await (globalThis as any).backdrop.handleContextMenuClick({ menuItemId: 'stylize-background', srcUrl, frameId: 0, pageUrl }, { id: tabId });
-      if (!outcome?.ok) throw new Error(`batch: ${srcUrl}: ${JSON.stringify(outcome)}`);
+      const outcome = await globalThis.backdrop.handleContextMenuClick({ menuItemId: 'stylize-background', srcUrl, frameId: 0, pageUrl }, { id: tabId });
+      if (typeof outcome !== 'object' || !('ok' in outcome) || !outcome.ok) throw new Error(`batch: ${srcUrl}: ${JSON.stringify(outcome)}`);
     }
     return performance.now() - t0;
   }, srcs, tabId, d.page.url());
@@ -224,7 +224,7 @@ export async function measureThreads(config: BenchConfig, d: Driver): Promise<Th
     const samples: Sample[] = [];
     for (let i = 0; i < config.repeats; i++) samples.push(await timed(d, id));
     const models = await d.timeModels(config.modelRuns, threads);
-    const info = await d.debug<{ plan?: Record<string, number> }>('info');
+    const info = await d.debug('info');
     const s = summarize(samples);
     results.push({ threads, plan: info.plan, e2e: samples.map((x) => x.e2e), e2eMedian: s.e2e, stagesMedian: s.stages, models });
     log(`threads ${threads}: warm ${s.e2e.toFixed(0)} ms, models ${models.sumMedian.toFixed(0)} ms`);
@@ -242,7 +242,7 @@ export async function measureMemory(config: BenchConfig, d: Driver): Promise<Mem
   // (in the smoke too: its second browser starts empty).
   const warmupRuns = 10;
   for (let i = 0; i < warmupRuns; i++) await timed(d, id);
-  const runsBefore = await d.debug<{ modelRuns: Record<string, number> }>('info');
+  const runsBefore = await d.debug('info');
   const before = await d.memory(0, true);
   const during: MemoryPoint[] = [];
   const every = Math.max(1, Math.floor(config.memoryRuns / 10));
@@ -251,7 +251,7 @@ export async function measureMemory(config: BenchConfig, d: Driver): Promise<Mem
     if (i % every === 0) during.push(await d.memory(i, false));
   }
   const after = await d.memory(config.memoryRuns, true);
-  const runsAfter = await d.debug<{ modelRuns: Record<string, number> }>('info');
+  const runsAfter = await d.debug('info');
   const growth = (a?: number, b?: number) => (a && b !== undefined ? (b - a) / a : undefined);
   log(`memory: JS heap ${mb(before.jsHeapUsed)} → ${mb(after.jsHeapUsed)}, wasm ${mb(before.wasmBytes)} → ${mb(after.wasmBytes)}`);
   return {
@@ -295,10 +295,9 @@ export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<R
     const times = new Map<string, { plan: Record<string, number> | undefined; segmentation: number[]; prediction: number[]; transfer: number[] }>();
     for (let round = 0; round < config.runtimeRounds; round++) {
       for (const runtime of config.runtimes) {
-        const t = await d.debug<{ segmentation: number[]; prediction: number[]; transfer: number[]; runtime: string; plan: Record<string, number> }>(
-          'timeModels', perRound, threads, 'fp16', runtime, true);
+        const t = await d.debug('timeModels', perRound, threads, 'fp16', runtime, true);
         if (t.runtime !== runtime) throw new Error(`asked for ${runtime}, the host ran ${t.runtime}`);
-        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [], prediction: [], transfer: [] };
+        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [] as number[], prediction: [] as number[], transfer: [] as number[] };
         acc.segmentation.push(...t.segmentation);
         acc.prediction.push(...t.prediction);
         acc.transfer.push(...t.transfer);

@@ -10,7 +10,7 @@ const suite = useOffscreenSuite();
 
 test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', async () => {
   const labels = decodeLabels(await suite.offscreen.evaluate(
-    (url) => (globalThis as any).backdropDebug.segmentLabels(url),
+    (url) => globalThis.backdropDebug.segmentLabels(url),
     `${suite.server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`,
   ));
   // The expected mask: RGBA, person (191,128,128,128), horse (191,0,128,128), background transparent.
@@ -35,7 +35,7 @@ test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', asyn
 test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-3949761.jpg', 'pytorchhub_deeplab1_person_sheep.png'])(
   'DeepLab\'s logits are its 33² grid upsampled, so the cell-by-cell mask is the pixel-by-pixel one: %s', async (file) => {
     const { gridError, differing, ms } = await suite.offscreen.evaluate(
-      (url) => (globalThis as any).backdropDebug.maskGridCheck(url), `${suite.server.origin}/fixtures/${file}`,
+      (url) => globalThis.backdropDebug.maskGridCheck(url), `${suite.server.origin}/fixtures/${file}`,
     );
     console.log(`${file}: largest distance from the bilinear grid ${gridError.toExponential(1)}; differing mask bytes ${JSON.stringify(differing)}; ms ${JSON.stringify(ms, (_k, v) => (typeof v === "number" ? +v.toFixed(1) : v))}`);
     // Far inside the 1e-3 the mask's margins leave for it.
@@ -45,7 +45,7 @@ test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-39497
 
 test('predict + transfer (int8) on the tiger with style24 comes close to the official expected image', async () => {
   const b64 = await suite.offscreen.evaluate(
-    (c, s) => (globalThis as any).backdropDebug.stylizeOfficial(c, s, 'int8'),
+    (c, s) => globalThis.backdropDebug.stylizeOfficial(c, s, 'int8'),
     `${suite.server.origin}/fixtures/tfexamples_style_transfer_input_image.jpg`,
     `${suite.server.origin}/styles/style24.jpg`,
   );

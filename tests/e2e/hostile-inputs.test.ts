@@ -152,8 +152,8 @@ beforeAll(async () => {
   await page.goto(`${site.origin}/hostile.html`, { waitUntil: 'load' });
   // The offscreen document, marked: a crash or a replacement would lose the mark.
   const off = await ext.startOffscreen();
-  await off.evaluate(() => { (globalThis as any).hostileMark = 'still here'; });
-  await (await ext.worker()).evaluate(() => { (globalThis as any).hostileMark = 'still here'; });
+  await off.evaluate(() => { globalThis.hostileMark = 'still here'; });
+  await (await ext.worker()).evaluate(() => { globalThis.hostileMark = 'still here'; });
 });
 
 afterAll(async () => {
@@ -205,8 +205,8 @@ async function expectNextJobWorks() {
   expect(outcome).toEqual({ ok: true });
   expect((await attrs(`#${id}`)).stylized).toBe(true);
   const off = await ext.offscreen();
-  expect(await off.evaluate(() => (globalThis as any).hostileMark)).toBe('still here');
-  expect(await (await ext.worker()).evaluate(() => (globalThis as any).hostileMark)).toBe('still here');
+  expect(await off.evaluate(() => globalThis.hostileMark)).toBe('still here');
+  expect(await (await ext.worker()).evaluate(() => globalThis.hostileMark)).toBe('still here');
 }
 
 /** Right-clicks `sel`, expects the job refused with `code` and `words` on the image, and the original untouched. */
@@ -252,7 +252,7 @@ describe('hostile and broken inputs', () => {
     await page.click('#stall', { button: 'right' }); // a trusted right-click: the image is read ahead
     const off = await ext.offscreen();
     const src = `${site.origin}/hostile/stall.jpg`;
-    await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAheadLast === src), { polling: 50, timeout: 10_000 }, src);
+    await off.waitForFunction((src) => globalThis.backdropDebug.info().then((i) => i.readAheadLast === src), { polling: 50, timeout: 10_000 }, src);
     await expectRefused('#stall', 'timeout', /stopped sending it: nothing came for 15 s/);
     expect(site.requests.filter((r) => r.path === '/hostile/stall.jpg' && r.dest !== 'image')).toHaveLength(1);
   }, 60_000);

@@ -150,7 +150,7 @@ async function seen(selector: string): Promise<Rgba> {
 async function fromPopup(msg: Record<string, unknown>) {
   const popup = await ext.browser.newPage();
   await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
-  const reply = await popup.evaluate((m) => (globalThis as any).chrome.runtime.sendMessage(m), msg);
+  const reply = await popup.evaluate((m) => globalThis.chrome.runtime.sendMessage(m), msg);
   await popup.close();
   await page.bringToFront();
   return reply;
@@ -231,8 +231,8 @@ describe('results of images the page cannot read stay opaque to it', () => {
     const frame = (await viewFrameOf(page, '#cross'))!;
     const first = await viewPixels(frame);
     await (await ext.worker()).evaluate(async () => {
-      const { settings } = await (globalThis as any).chrome.storage.local.get('settings');
-      await (globalThis as any).chrome.storage.local.set({ settings: { ...settings, styleId: 'builtin:style12' } });
+      const { settings } = await globalThis.chrome.storage.local.get('settings');
+      await globalThis.chrome.storage.local.set({ settings: { ...settings, styleId: 'builtin:style12' } });
     });
     expect(await fromPopup({ to: 'background', type: 'restyle-tab', tabId })).toBe(1);
     const restyled = await viewPixels((await viewFrameOf(page, '#cross'))!);
@@ -251,7 +251,7 @@ describe('results of images the page cannot read stay opaque to it', () => {
   test('batch (<img> and CSS background), then restore all: opaque throughout', async () => {
     const bgStyle = await page.$eval('#bg', (el) => el.getAttribute('style'));
     const started = await (await ext.worker()).evaluate(
-      (id) => (globalThis as any).backdrop.handleBatchCommand({ to: 'background', type: 'batch-start', tabId: id }), tabId,
+      (id) => globalThis.backdrop.handleBatchCommand({ to: 'background', type: 'batch-start', tabId: id }), tabId,
     ) as { total: number };
     expect(started.total).toBe(3);
     await page.waitForFunction(() => ['cross', 'bg', 'sheep'].every((id) => document.getElementById(id)?.getAttribute('data-backdrop-batch') === 'done'),

@@ -53,7 +53,7 @@ describe.each([
     expect(await page.$eval('#photo', (img) => img.getAttribute('src'))).toMatch(/^blob:/);
 
     const off = await ext.offscreen();
-    const deliveries = await off.evaluate(() => (globalThis as any).backdropDebug.deliveries());
+    const deliveries = await off.evaluate(() => globalThis.backdropDebug.deliveries());
     expect(deliveries).toEqual(way === 'file' ? { file: 1, slices: 0 } : { file: 0, slices: 1 });
 
     const { shown, subject, background } = await stylizedDistance(ext, page, '#photo', src);

@@ -84,7 +84,7 @@ async function stylize(sel: string) {
   const ms = performance.now() - t0;
   let timings: Record<string, number> | undefined;
   if (outcome.ok) {
-    timings = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+    timings = await (await ext.offscreen()).evaluate(() => globalThis.backdropDebug.lastTimings());
     console.log(`${sel}: ${ms.toFixed(0)} ms end to end; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   }
   return { outcome, ms, originalUrl: currentSrc, timings };
@@ -221,12 +221,12 @@ describe('Stylize background', () => {
     expect(await overlayState()).toBeUndefined();
     // The failed job's result port is closed, not left open in the offscreen document.
     const off = await ext.offscreen();
-    await off.waitForFunction(() => (globalThis as any).backdropDebug.openResultPorts() === 0, { timeout: 5_000 });
+    await off.waitForFunction(() => globalThis.backdropDebug.openResultPorts() === 0, { timeout: 5_000 });
   });
 
   test('an image gone from the page: the job that started at once is cancelled before the transfer runs', async () => {
     const off = await ext.startOffscreen();
-    const runs = () => off.evaluate(() => ({ ...(globalThis as any).backdropDebug.modelRuns }));
+    const runs = () => off.evaluate(() => globalThis.backdropDebug.modelRuns());
     const before = await runs();
     const t0 = performance.now();
     const outcome = await ext.click('stylize-background', page, `${site.origin}/fixtures/pytorchhub_dog.jpg?gone`) as { ok: boolean; error?: { code: string } };
@@ -238,7 +238,7 @@ describe('Stylize background', () => {
     expect(performance.now() - t0).toBeLessThan(4_000);
     const after = await runs();
     expect(after.transfer - before.transfer).toBe(1); // the good image's only
-    expect(await off.evaluate(() => (globalThis as any).backdropDebug.openResultPorts())).toBe(0);
+    expect(await off.evaluate(() => globalThis.backdropDebug.openResultPorts())).toBe(0);
     expect(await ext.click('restore-original', page, (await attrs('#plain')).src!)).toBe(true);
     await page.$eval('#plain', (img) => (img as HTMLImageElement).decode());
   });

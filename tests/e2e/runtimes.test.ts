@@ -5,20 +5,20 @@
  */
 import { expect, onTestFinished, test } from 'vitest';
 import { useOffscreenSuite } from '../support/offscreen-suite';
+import { callDebug, type BackdropDebug } from '../support/debug';
 import { decodeLabels } from '../support/pixels';
 
 const suite = useOffscreenSuite(async (path) => (path === '/one.html'
   ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
   : undefined));
 
-const debug = <T>(name: string, ...args: unknown[]): Promise<T> =>
-  suite.offscreen.evaluate((name, args) => (globalThis as any).backdropDebug[name](...args), name, args) as Promise<T>;
+const debug = <K extends keyof BackdropDebug>(name: K, ...args: Parameters<BackdropDebug[K]>) => callDebug(suite.offscreen, name, ...args);
 
 test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and the outputs match numerically', async () => {
   const url = `${suite.server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`;
-  const lite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'litert'));
-  const tflite = decodeLabels(await debug<string>('segmentLabels', url, 0, 'tfjs-tflite'));
-  const info = await debug<{ runtime: string; accelerator: string; maxThreads: number; runtimesLoaded: string[] }>('info');
+  const lite = decodeLabels(await debug('segmentLabels', url, 0, 'litert'));
+  const tflite = decodeLabels(await debug('segmentLabels', url, 0, 'tfjs-tflite'));
+  const info = await debug('info');
   expect(info.runtime).toBe('tfjs-tflite');
   expect(info.runtimesLoaded.sort()).toEqual(['litert', 'tfjs-tflite']);
   expect(tflite.length).toBe(257 * 257);
@@ -31,7 +31,7 @@ test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and 
   console.log(`tfjs-tflite (${info.accelerator}, up to ${info.maxThreads} threads) vs LiteRT.js: ${(share * 100).toFixed(3)} % of labels agree`);
   expect(share).toBeGreaterThanOrEqual(0.999);
 
-  const diff = await debug<{ logits: number; bottleneck: number; int8: number; fp16: number; lengths: number[] }>(
+  const diff = await debug(
     'compareRuntimes', url, `${suite.server.origin}/styles/style24.jpg`);
   console.log(`largest differences, LiteRT.js vs tfjs-tflite: ${JSON.stringify(diff)}`);
   expect(diff.lengths).toEqual([257 * 257 * 21, 384 * 384 * 3]);
@@ -51,7 +51,7 @@ test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and 
 test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-click handler with runtime %s', async (runtime) => {
   const w = await suite.ext.worker();
   const changed = await w.evaluate(async (runtime) => {
-    const storage = (globalThis as any).chrome.storage.local;
+    const storage = globalThis.chrome.storage.local;
     const { settings } = await storage.get('settings');
     await storage.set({ settings: { ...settings, runtime, transferModel: 'int8' } });
     return settings?.runtime !== runtime;
@@ -67,7 +67,7 @@ test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-clic
   const outcome = await suite.ext.click('stylize-background', page, src);
   expect(outcome).toEqual({ ok: true });
   suite.offscreen = await suite.ext.offscreen();
-  const info = await debug<{ runtime: string; modelRuns: Record<string, number> }>('info');
+  const info = await debug('info');
   expect(info.runtime).toBe(runtime);
   const shown = await page.$eval('#photo', (el) => ({ stylized: el.hasAttribute('data-backdrop-stylized'), src: el.getAttribute('src') ?? '' }));
   expect(shown.stylized).toBe(true);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { callDebug, type BackdropDebug } from '../support/debug';
 import { decodeLabels, erode, meanAbsDiff, readImagePixels, type Rgba } from '../support/pixels';
 import { startServer, type TestServer } from '../support/server';
 
@@ -24,12 +25,11 @@ const html = `<!doctype html><meta charset="utf-8"><title>styles</title>
 <img id="dog" src="/fixtures/pytorchhub_dog.jpg" style="width: 400px">
 <img id="art" src="/styles/style7.jpg" style="width: 200px">`;
 
-const debug = async <T,>(fn: string, ...args: unknown[]): Promise<T> =>
-  (await ext.offscreen()).evaluate((fn, args) => (globalThis as any).backdropDebug[fn](...args), fn, args) as Promise<T>;
-const runs = () => debug<{ segmentation: number; prediction: number; transfer: number }>('info').then((i: any) => ({ ...i.modelRuns }));
+const debug = async <K extends keyof BackdropDebug>(name: K, ...args: Parameters<BackdropDebug[K]>) => callDebug(await ext.offscreen(), name, ...args);
+const runs = () => debug('modelRuns');
 const src = (sel: string) => page.$eval(sel, (el) => (el as HTMLImageElement).currentSrc);
 const shown = (sel: string) => readImagePixels(page, { selector: sel });
-const settings = () => ext.worker().then((w) => w.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('settings')).settings));
+const settings = () => ext.worker().then((w) => w.evaluate(async () => (await globalThis.chrome.storage.local.get('settings')).settings));
 
 let original: Rgba;
 let background: { mask: Uint8Array; w: number; h: number };
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await page.bringToFront();
   original = await readImagePixels(page, { url: `${site.origin}${PHOTO}` });
   await ext.click('stylize-background', page, await src('#photo')); // starts the offscreen document
-  const labels = decodeLabels(await debug<string>('segmentLabels', `${site.origin}${PHOTO}`));
+  const labels = decodeLabels(await debug('segmentLabels', `${site.origin}${PHOTO}`));
   background = { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 };
   await ext.click('restore-original', page, await src('#photo'));
 });
@@ -87,7 +87,7 @@ describe('popup and style library', () => {
     expect(after.segmentation).toBe(before.segmentation);
     expect(after.transfer).toBeGreaterThan(before.transfer);
     // Nor the keep-mask: the subject settings did not change.
-    expect(Object.keys(await debug<Record<string, number>>('lastTimings'))).not.toContain('mask');
+    expect(Object.keys(await debug('lastTimings'))).not.toContain('mask');
     const withStyle10 = await shown('#photo');
     const between = bgDiff(withStyle10, withStyle3);
     console.log(`background difference style3 vs style10: ${between.toFixed(1)}/255`);
@@ -122,7 +122,7 @@ describe('popup and style library', () => {
     expect(reply.ok).toBe(true);
     const p1 = (await runs()).prediction;
     expect(p1).toBe(p0 + 1);
-    const lib = await debug<{ styles: { id: string; bottleneck: number[]; origin: { kind: string } }[] }>('library');
+    const lib = await debug('library');
     const rec = lib.styles.find((s) => s.id === reply.id)!;
     expect(rec.origin.kind).toBe('url');
     expect(rec.bottleneck).toHaveLength(100);
@@ -159,14 +159,14 @@ describe('popup and style library', () => {
   });
 
   test('importing a malformed file is rejected whole and leaves the library as it was', async () => {
-    const before = (await debug<{ styles: unknown[] }>('library')).styles.length;
+    const before = (await debug('library')).styles.length;
     const bad = join(downloads, 'bad-library.json');
     writeFileSync(bad, JSON.stringify({ format: 'backdrop-style-library', version: 1, styles: [{ id: 'user:x', name: 'x', bottleneck: [1, 2] }] }));
     const input = await popup.$('input[name="import-file"]');
     await input!.uploadFile(bad);
     await popup.waitForSelector('[data-message="error"]');
     expect(await popup.$eval('[data-message="error"]', (e) => e.textContent)).toMatch(/Import rejected.*Style #1/);
-    expect((await debug<{ styles: unknown[] }>('library')).styles.length).toBe(before);
+    expect((await debug('library')).styles.length).toBe(before);
   });
 
   test('"Save stylized image" downloads a PNG whose pixels equal the image shown', async () => {

@@ -42,9 +42,9 @@ test('right-clicking an image warms the engine and segments the image; the chose
   const off = await ext.offscreen();
   // Warm when the right-clicked image is segmented: after the warm-up, whose last step puts the
   // default style's bottleneck in the library.
-  await off.waitForFunction(async () => (await (globalThis as any).backdropDebug.info()).readAhead?.segmented, { timeout: 30_000, polling: 100 });
-  expect((await off.evaluate(() => (globalThis as any).backdropDebug.library())).styles.length).toBeGreaterThan(0);
-  const warmed = await off.evaluate(() => (globalThis as any).backdropDebug.info());
+  await off.waitForFunction(async () => (await globalThis.backdropDebug.info()).readAhead?.segmented, { timeout: 30_000, polling: 100 });
+  expect((await off.evaluate(() => globalThis.backdropDebug.library())).styles.length).toBeGreaterThan(0);
+  const warmed = await off.evaluate(() => globalThis.backdropDebug.info());
   expect(warmed.plan).toBeDefined();
   expect(warmed.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 0 }); // the photo's segmentation
   expect(warmed.warmUpRuns).toEqual({ segmentation: 1, transfer: 1 }); // one trial run each, on zeros
@@ -53,8 +53,8 @@ test('right-clicking an image warms the engine and segments the image; the chose
   const t0 = performance.now();
   expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });
   const ms = performance.now() - t0;
-  const after = await off.evaluate(() => (globalThis as any).backdropDebug.info());
-  const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+  const after = await off.evaluate(() => globalThis.backdropDebug.info());
+  const timings = await off.evaluate(() => globalThis.backdropDebug.lastTimings());
   console.log(`first stylization after a right-click warm-up: ${ms.toFixed(0)} ms; stages ${JSON.stringify(timings, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   expect(after.modelRuns).toEqual({ segmentation: 1, prediction: 1, transfer: 1 });
   expect(Object.keys(timings)).not.toContain('segmentation');
@@ -69,8 +69,8 @@ test('a job that comes while the warm-up starts the engine does not wait behind 
     // warm-up loads the runtime, whatever the load on the machine (a right-click and a menu choice
     // could come in either order, or late).
     const replies = await worker.evaluate(async (options, url) => {
-      await (globalThis as any).backdrop.ensureOffscreen();
-      const send = (msg: object) => (globalThis as any).chrome.runtime.sendMessage(msg);
+      await globalThis.backdrop.ensureOffscreen();
+      const send = (msg: object) => globalThis.chrome.runtime.sendMessage(msg);
       return Promise.all([
         send({ to: 'offscreen', type: 'warm', options }),
         send({ to: 'offscreen', type: 'stylize', jobId: 'warm-then-job', source: { kind: 'url', url }, options }),
@@ -79,7 +79,7 @@ test('a job that comes while the warm-up starts the engine does not wait behind 
     expect(replies[0].ok).toBe(true);
     expect(replies[1].ok).toBe(true);
     expect(replies[1].result?.dataUrl).toMatch(/^data:image\/bmp;base64,/);
-    const info = await (await fresh.offscreen()).evaluate(() => (globalThis as any).backdropDebug.info());
+    const info = await (await fresh.offscreen()).evaluate(() => globalThis.backdropDebug.info());
     expect(info.warms).toBe(1);
     // No trial run on zeros: the job's own first runs were the warm-up.
     expect(info.warmUpRuns).toEqual({ segmentation: 0, transfer: 0 });
@@ -101,7 +101,7 @@ test('a page cannot fake the right-click: an untrusted contextmenu event reads n
     await page2.$eval('#photo', (img) => img.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })));
     await new Promise((r) => setTimeout(r, 1000));
     expect(site.hits.get(PHOTO)).toBe(before);
-    expect((await off.evaluate(() => (globalThis as any).backdropDebug.info())).readAhead).toBeUndefined();
+    expect((await off.evaluate(() => globalThis.backdropDebug.info())).readAhead).toBeUndefined();
   } finally {
     await page2.close();
   }
@@ -109,7 +109,7 @@ test('a page cannot fake the right-click: an untrusted contextmenu event reads n
 
 test('the right-clicked image is read and segmented while the menu is open: the job fetches, segments and masks nothing, and paints the same picture', async () => {
   const off = await ext.offscreen();
-  const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
+  const info = () => off.evaluate(() => globalThis.backdropDebug.info());
   /** The bytes the page shows for #photo (the result's blob: URL), as a short digest. */
   const shownDigest = () => page.$eval('#photo', async (img) => {
     const bytes = await (await fetch((img as HTMLImageElement).src)).arrayBuffer();
@@ -123,13 +123,13 @@ test('the right-clicked image is read and segmented while the menu is open: the 
     if (rightClick) {
       await page.click('#photo', { button: 'right' });
       // This image's read-ahead, done and segmented (not an earlier one's).
-      await off.waitForFunction((src) => (globalThis as any).backdropDebug.info().then((i: any) => i.readAhead?.key === src && i.readAhead.segmented), { polling: 20, timeout: 15_000 }, src);
+      await off.waitForFunction((src) => globalThis.backdropDebug.info().then((i) => i.readAhead?.key === src && i.readAhead.segmented), { polling: 20, timeout: 15_000 }, src);
       expect(site.hits.get(PHOTO)).toBe(hits + 1); // read once, ahead
     }
     const segmentations = (await info()).modelRuns.segmentation;
     expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });
     expect(site.hits.get(PHOTO)).toBe(hits + 1); // and never again for the job
-    const timings = await off.evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+    const timings = await off.evaluate(() => globalThis.backdropDebug.lastTimings());
     return { timings, digest: await shownDigest(), jobSegmentations: (await info()).modelRuns.segmentation - segmentations };
   };
 
@@ -152,13 +152,13 @@ test('a job queued behind another reads its image while it waits, and paints the
   const worker = await ext.worker();
   /** Stylize jobs for `urls`, sent from the service worker in one turn: each after the first waits while the one before runs. */
   const sendJobs = (urls: string[]) => worker.evaluate(async (options, urls) => {
-    await (globalThis as any).backdrop.ensureOffscreen();
-    const send = (url: string) => (globalThis as any).chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source: { kind: 'url', url }, options });
+    await globalThis.backdrop.ensureOffscreen();
+    const send = (url: string) => globalThis.chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source: { kind: 'url', url }, options });
     return Promise.all(urls.map(send));
   }, JOB_OPTIONS, urls) as Promise<{ ok: boolean; result?: { dataUrl?: string }; error?: unknown }[]>;
   const replies = await sendJobs([`${site.origin}${PHOTO}?v=first`, `${site.origin}${PHOTO}?v=second`]);
   expect(replies.map((r) => r.ok)).toEqual([true, true]);
-  const second = await (await ext.offscreen()).evaluate(() => (globalThis as any).backdropDebug.lastTimings());
+  const second = await (await ext.offscreen()).evaluate(() => globalThis.backdropDebug.lastTimings());
   expect(Object.keys(second)).toContain('read-ahead'); // read before its turn: what was left of it
   expect(Object.keys(second)).not.toContain('fetch');
   expect(replies[1].result?.dataUrl).toBe(replies[0].result?.dataUrl);
@@ -172,14 +172,14 @@ test('a job queued behind another reads its image while it waits, and paints the
 
 test('a stylized image (a blob: result) is not read ahead: its restyle starts from its prepared original', async () => {
   const off = await ext.offscreen();
-  const info = () => off.evaluate(() => (globalThis as any).backdropDebug.info());
+  const info = () => off.evaluate(() => globalThis.backdropDebug.info());
   expect(await page.$eval('#photo', (img) => img.hasAttribute('data-backdrop-stylized'))).toBe(true);
   expect(await page.$eval('#photo', (img) => (img as HTMLImageElement).currentSrc)).toMatch(/^blob:/);
   const before = await info();
   expect(before.readAheadLast).toMatch(/^http:/); // the photo read ahead by the test before
   await page.click('#photo', { button: 'right' });
   // The right-click reached the extension: it warmed the engine, and read nothing ahead.
-  await off.waitForFunction((n) => (globalThis as any).backdropDebug.info().then((i: any) => i.warms > n), { polling: 20, timeout: 15_000 }, before.warms);
+  await off.waitForFunction((n) => globalThis.backdropDebug.info().then((i) => i.warms > n), { polling: 20, timeout: 15_000 }, before.warms);
   await new Promise((r) => setTimeout(r, 300));
   const after = await info();
   expect(after.readAheadLast).toBe(before.readAheadLast);

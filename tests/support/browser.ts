@@ -43,7 +43,7 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
     const t = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
     const w = await t.worker();
     if (!w) throw new Error('no service worker');
-    for (let i = 0; !(await w.evaluate(() => Boolean((globalThis as any).backdrop))); i++) {
+    for (let i = 0; !(await w.evaluate(() => Boolean(globalThis.backdrop))); i++) {
       if (i > 200) throw new Error('the service worker never exposed globalThis.backdrop');
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -53,7 +53,7 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
   const offscreen = async () => {
     const t = await browser.waitForTarget((t) => t.type() === 'background_page' && t.url().endsWith('/offscreen.html'), { timeout: 20_000 });
     const p = await t.asPage();
-    await p.waitForFunction(() => (globalThis as any).backdropDebug !== undefined);
+    await p.waitForFunction(() => globalThis.backdropDebug !== undefined);
     return p;
   };
 
@@ -61,7 +61,7 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
     const url = page.url();
     const w = await worker();
     const id = await w.evaluate(async (url) => {
-      const tabs: { id?: number; url?: string }[] = await (globalThis as any).chrome.tabs.query({});
+      const tabs: { id?: number; url?: string }[] = await globalThis.chrome.tabs.query({});
       return tabs.find((t) => t.url === url)?.id;
     }, url);
     if (id === undefined) throw new Error(`no tab for ${url}`);
@@ -75,14 +75,14 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
     offscreen,
     tabId,
     async startOffscreen() {
-      await (await worker()).evaluate(() => (globalThis as any).backdrop.ensureOffscreen());
+      await (await worker()).evaluate(() => globalThis.backdrop.ensureOffscreen());
       return offscreen();
     },
     async click(menuItemId, page, srcUrl, extra = {}) {
       const id = await tabId(page);
       const w = await worker();
       return w.evaluate(
-        (info, id) => (globalThis as any).backdrop.handleContextMenuClick(info, { id }),
+        (info, id) => globalThis.backdrop.handleContextMenuClick(info, { id }),
         { menuItemId, srcUrl, frameId: 0, pageUrl: page.url(), editable: false, ...extra }, id,
       );
     },

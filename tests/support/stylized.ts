@@ -6,7 +6,7 @@ import { decodeLabels, erode, meanAbsDiff, readImagePixels, type Rgba } from './
 /** Subject (eroded model mask) and background regions, from the model's own labels at 257². */
 export async function regions(ext: ExtensionBrowser, url: string) {
   const off = await ext.offscreen();
-  const labels = decodeLabels(await off.evaluate((u) => (globalThis as any).backdropDebug.segmentLabels(u), url));
+  const labels = decodeLabels(await off.evaluate((u) => globalThis.backdropDebug.segmentLabels(u), url));
   return {
     subject: { mask: erode(labels, 257, 257, 3, (l) => l !== 0), w: 257, h: 257 },
     background: { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 },

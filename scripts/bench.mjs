@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --smoke]`: benchmarks the built extension (run `npm run build` first; set
- * BACKDROP_OUT to use another build folder). Writes bench-results/<full|smoke>/. See docs/benchmark.md.
+ * `npm run bench [-- --smoke]`: benchmarks the test build, .output/chrome-mv3-test, and measures the
+ * production build's package (run `npm run build` first: it makes both; set BACKDROP_OUT to use another folder). Writes bench-results/<full|smoke>/. See docs/benchmark.md.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import type {
   BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, PageContext, StylizeOptions, StylizeReply,
 } from '../messaging/protocol';
+import { ENGINE_LOST, isEngineLost } from '../messaging/protocol';
 import { isFetchableUrl, parseJobBeginReply } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
 import { styleName } from '../styles/names';
@@ -19,15 +20,7 @@ export function sendToContent(target: TabTarget, msg: BackgroundToContent): Prom
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * What a job reports when the offscreen document went away (closed, or its renderer gone) while it
- * held the job: its answer, and the page's result port, went with it.
- */
-export const ENGINE_LOST: JobError = {
-  code: 'internal',
-  message: 'Backdrop’s engine stopped before it finished (it was closed or crashed). Try again.',
-};
-export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.message === ENGINE_LOST.message;
+export { ENGINE_LOST, isEngineLost };
 
 /**
  * The browsers' words for a message no listener took (Chrome and Firefox alike): it was never

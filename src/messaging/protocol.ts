@@ -76,6 +76,17 @@ export interface StylizeResult {
   timings: StageTimings;
 }
 
+/**
+ * What a job reports when the offscreen document went away (closed, or its renderer gone) while it
+ * held the job, or the page's result port never reached the document that ran it (it connected to
+ * one that was closing): the page cannot get this result, and the job is worth running again.
+ */
+export const ENGINE_LOST: JobError = {
+  code: 'internal',
+  message: 'Backdrop’s engine stopped before it finished (it was closed or crashed). Try again.',
+};
+export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.message === ENGINE_LOST.message;
+
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: JobError };
 
 // ---------------------------------------------------------------- background → content

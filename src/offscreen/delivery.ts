@@ -113,15 +113,23 @@ export function pageMayRead(fetched: FetchFacts, page: { origin?: string; url?: 
 }
 
 /**
+ * How a delivery ended: sent; no port (none reached this document in time, or it closed before
+ * its hello or while the file went: the page left, or its port went to a document that was
+ * closing); or refused (the job was cancelled, or the port is another frame's).
+ */
+export type Delivery = 'sent' | 'no-port' | 'refused';
+
+/**
  * Sends a result file to the content script of `to` that opened the job's port. Only the frame
  * the job is for may receive it, and it learns whether that page may read the result (the frame's
- * URL comes from the browser, not from the page). Resolves false when no such port came.
+ * URL comes from the browser, not from the page).
  */
-export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched: FetchFacts): Promise<boolean> {
+export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched: FetchFacts): Promise<Delivery> {
+  if (cancelled.has(jobId)) return 'refused';
   const channel = await channelFor(jobId, 5000);
-  if (!channel) return false;
+  if (!channel) return cancelled.has(jobId) ? 'refused' : 'no-port';
   const { port } = channel;
-  if (port.sender?.tab?.id !== to.tabId || (port.sender.frameId ?? 0) !== to.frameId) return false;
+  if (port.sender?.tab?.id !== to.tabId || (port.sender.frameId ?? 0) !== to.frameId) return 'refused';
   const opaque = !pageMayRead(fetched, port.sender);
   const post = (m: ResultPortMessage) => port.postMessage(m);
   try {
@@ -133,9 +141,9 @@ export async function deliver(jobId: string, to: DeliverTo, file: Blob, fetched:
       post({ kind: 'end', mimeType: file.type, opaque });
       if (import.meta.env.MODE === 'test') probe.deliveries.slices++;
     }
-    return true;
+    return 'sent';
   } catch {
-    return false; // the page went away meanwhile
+    return 'no-port'; // the page went away meanwhile
   } finally {
     channels.delete(jobId);
   }

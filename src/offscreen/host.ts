@@ -5,6 +5,7 @@
 import type {
   AddStyleReply, BackgroundToOffscreen, MaskOptions, PageContext, StylizeOptions, StylizeReply, ToPngReply,
 } from '../messaging/protocol';
+import { ENGINE_LOST } from '../messaging/protocol';
 import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
@@ -186,7 +187,12 @@ export class InferenceHost {
       const { file, fetched, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
-        if (!await deliver(msg.jobId, msg.deliverTo, file, fetched)) throw new JobFailure('no-target', 'The page closed before the result arrived.');
+        const sent = await deliver(msg.jobId, msg.deliverTo, file, fetched);
+        // No port reached this document: the page left, or its port went to a document that was
+        // closing as this one started. The background runs such a job again with a fresh port
+        // (where the page is gone, that attempt ends quietly at job-begin).
+        if (sent === 'no-port') throw new JobFailure(ENGINE_LOST.code, ENGINE_LOST.message);
+        if (sent !== 'sent') throw new JobFailure('no-target', 'The page closed before the result arrived.');
       } else {
         dataUrl = await blobToDataUrl(file);
       }

@@ -47,7 +47,7 @@ describe('deliver', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(p.posted).toEqual([]); // nothing goes before the hello says how
     p.say(resultPortHello());
-    expect(await sent).toBe(true);
+    expect(await sent).toBe('sent');
     expect(p.posted).toEqual([{ kind: 'file', file: FILE, opaque: false }]);
   });
 
@@ -55,7 +55,7 @@ describe('deliver', () => {
     const p = fakePort('job-2');
     connect(p.port);
     p.say({ kind: 'hello', probe: { 0: 1 } });
-    expect(await deliver('job-2', { tabId: 7, frameId: 0 }, FILE, { ...FACTS, finalUrl: 'https://cdn.example/a.jpg' })).toBe(true);
+    expect(await deliver('job-2', { tabId: 7, frameId: 0 }, FILE, { ...FACTS, finalUrl: 'https://cdn.example/a.jpg' })).toBe('sent');
     expect(p.posted.at(-1)).toEqual({ kind: 'end', mimeType: 'image/bmp', opaque: true });
     expect((p.posted[0] as { kind: string }).kind).toBe('slice');
   });
@@ -65,12 +65,13 @@ describe('deliver', () => {
     connect(p.port);
     const sent = deliver('job-3', { tabId: 7, frameId: 0 }, FILE, FACTS);
     p.drop();
-    expect(await sent).toBe(false);
+    // No port: the job is worth running again (src/offscreen/host.ts reports it as ENGINE_LOST).
+    expect(await sent).toBe('no-port');
 
     const q = fakePort('job-4');
     connect(q.port);
     q.say(resultPortHello());
-    expect(await deliver('job-4', { tabId: 7, frameId: 3 }, FILE, FACTS)).toBe(false);
+    expect(await deliver('job-4', { tabId: 7, frameId: 3 }, FILE, FACTS)).toBe('refused');
     expect(q.posted).toEqual([]);
   });
 

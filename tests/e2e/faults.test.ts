@@ -207,42 +207,24 @@ afterAll(async () => {
 });
 
 describe('Faults mid-job', () => {
-  test('right-click: the offscreen document is closed while the job reads its image', async () => {
-    const page = await openPage(rightClickPage('close-rc', [{ id: 'a', src: `/gated/${PHOTO}?close-rc` }]));
+  const closers: [string, string, () => Promise<unknown>][] = [
+    ['closed by the extension (offscreen.closeDocument)', PHOTO,
+      async () => (await ext.worker()).evaluate(() => (globalThis as any).chrome.offscreen.closeDocument())],
+    ['closed from outside (CDP)', PHOTO2, async () => (await (await offscreenTarget()).asPage()).close()],
+  ];
+  test.each(closers)('right-click: the offscreen document is %s while the job reads its image', async (how, photo, close) => {
+    const tag = how.startsWith('closed by') ? 'close-rc' : 'cdp-rc';
+    const page = await openPage(rightClickPage(tag, [{ id: 'a', src: `/gated/${photo}?${tag}` }]));
     await ext.startOffscreen();
     site.hold();
-    const path = `/gated/${PHOTO}`;
-    const heldNow = site.held(path);
+    const heldNow = site.held(`/gated/${photo}`);
     const job = click(page, 'a');
     await heldNow;
     expect((await imageState(page, 'a')).overlay?.state).toBe('working');
-    await (await ext.worker()).evaluate(() => (globalThis as any).chrome.offscreen.closeDocument());
+    await close();
     site.open();
     const outcome = await job;
-    console.log('offscreen closed mid right-click:', JSON.stringify(outcome), JSON.stringify(await imageState(page, 'a')));
-    await settled(page, 'a');
-    const s = await imageState(page, 'a');
-    expect(s.working).toBe(0);
-    expect(s.complete).toBe(true);
-    // Run again from the start in a fresh document: the image is stylized.
-    expect(outcome).toEqual({ ok: true });
-    expect(s.stylized).toBe(true);
-    expect(s.overlay).toBeUndefined();
-    await expectNextJobWorks(page);
-    await page.close();
-  });
-
-  test('right-click: the offscreen page is closed from outside (CDP) while the job reads its image', async () => {
-    const page = await openPage(rightClickPage('cdp-rc', [{ id: 'a', src: `/gated/${PHOTO2}?cdp-rc` }]));
-    await ext.startOffscreen();
-    site.hold();
-    const heldNow = site.held(`/gated/${PHOTO2}`);
-    const job = click(page, 'a');
-    await heldNow;
-    await (await (await offscreenTarget()).asPage()).close();
-    site.open();
-    const outcome = await job;
-    console.log('offscreen target closed mid right-click:', JSON.stringify(outcome), JSON.stringify(await imageState(page, 'a')));
+    console.log(`offscreen ${how} mid right-click:`, JSON.stringify(outcome), JSON.stringify(await imageState(page, 'a')));
     await settled(page, 'a');
     const s = await imageState(page, 'a');
     expect(s.working).toBe(0);

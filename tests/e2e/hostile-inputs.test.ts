@@ -226,6 +226,16 @@ async function expectRefused(sel: string, code: string, words: RegExp, readable 
   await expectNextJobWorks();
 }
 
+/** Adds an image to the page and waits until it loaded or failed. */
+const addImage = (id: string, src: string) => page.evaluate((id, src) => new Promise((resolve) => {
+  const img = document.createElement('img');
+  img.id = id;
+  img.src = src;
+  img.style.width = '160px';
+  img.onload = img.onerror = resolve;
+  document.body.append(img);
+}), id, src);
+
 describe('hostile and broken inputs', () => {
   test.each([
     ['#bomb-png', 'a PNG declaring 30000×30000', /30000×30000 pixels: too large to decode safely/],
@@ -326,14 +336,7 @@ describe('what the extension sends', () => {
 
   test('a redirect from the page\'s own host to the third site carries no cookie there', async () => {
     // The third site's SameSite=Lax cookie is set (above); the page's own host redirects to it.
-    await page.evaluate(() => new Promise((resolve) => {
-      const img = document.createElement('img');
-      img.id = 'to-third';
-      img.src = '/private/to-third';
-      img.style.width = '160px';
-      img.onload = img.onerror = resolve;
-      document.body.append(img);
-    }));
+    await addImage('to-third', '/private/to-third');
     third.requests.length = 0;
     const outcome = await click(`${site.origin}/private/to-third`);
     expect(outcome).toEqual({ ok: true });
@@ -347,14 +350,7 @@ describe('what the extension sends', () => {
     // The page's own host shows it with its cookie, and the browser caches that copy.
     await page.setCookie({ name: 'session', value: 'secret', url: site.origin, sameSite: 'Strict' });
     site.requests.length = 0;
-    await page.evaluate(() => new Promise((resolve) => {
-      const img = document.createElement('img');
-      img.id = 'cacheable';
-      img.src = '/private/cacheable.jpg';
-      img.style.width = '160px';
-      img.onload = img.onerror = resolve;
-      document.body.append(img);
-    }));
+    await addImage('cacheable', '/private/cacheable.jpg');
     // Stylized there, the extension reads it with the cookie too (and keeps no copy of that answer).
     expect(await click(`${site.origin}/private/cacheable.jpg`)).toEqual({ ok: true });
     expect(site.requests.filter((r) => r.path === '/private/cacheable.jpg').map((r) => r.cookie)).toEqual(['session=secret', 'session=secret']);

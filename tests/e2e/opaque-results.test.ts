@@ -133,17 +133,7 @@ const boxes = (selector: string) => page.evaluate((sel) => {
 async function seen(selector: string): Promise<Rgba> {
   const { el } = await boxes(selector);
   const png = await page.screenshot({ clip: { x: el.x, y: el.y, width: el.w, height: el.h }, encoding: 'base64' });
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.naturalWidth;
-    c.height = img.naturalHeight;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    return { width: c.width, height: c.height, data: [...ctx.getImageData(0, 0, c.width, c.height).data] };
-  }, png).then((r) => ({ width: r.width, height: r.height, data: new Uint8Array(r.data) }));
+  return readImagePixels(helper, { url: `data:image/png;base64,${png}` });
 }
 
 /** A message from an extension page (the popup's sender), as the popup sends it. */

@@ -1,10 +1,10 @@
 /** Pixel measurements for end-to-end assertions (run in Node on RGBA read back from the page). */
-import type { Page } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
 
 export interface Rgba { width: number; height: number; data: Uint8Array }
 
-/** Reads an image's pixels at its natural size by drawing it into a canvas in the page. */
-export async function readImagePixels(page: Page, how: { selector: string } | { url: string }): Promise<Rgba> {
+/** Reads an image's pixels at its natural size by drawing it into a canvas in the page (or frame). */
+export async function readImagePixels(page: Page | Frame, how: { selector: string } | { url: string }): Promise<Rgba> {
   const res = await page.evaluate(async (how) => {
     let img: HTMLImageElement;
     if ('selector' in how) {

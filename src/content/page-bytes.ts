@@ -1,6 +1,6 @@
 /** Reading bytes on the page's side: images only the page can read, and results as data: URLs. */
 
-import { blobToDataUrl } from '../inference/encode';
+import { blobToDataUrl } from '../messaging/bytes';
 
 /** A Blob as a data: URL (for pages whose CSP refuses blob: images, and for saving). */
 export { blobToDataUrl };

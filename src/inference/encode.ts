@@ -92,11 +92,3 @@ export function encodeBmp(pixels: ImageData): Blob {
   return new Blob(bgr ? [bmpHeader(width, height, 24), bgr] : [bmpHeader(width, height, 32), data], { type: 'image/bmp' });
 }
 
-export function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result as string);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(blob);
-  });
-}

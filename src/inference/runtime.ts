@@ -4,7 +4,6 @@
  */
 /** The runtimes Backdrop can run its models on (Settings.runtime). */
 export type RuntimeName = 'litert' | 'tfjs-tflite';
-export const RUNTIME_NAMES: readonly RuntimeName[] = ['litert', 'tfjs-tflite'];
 
 export interface TensorIn {
   data: Float32Array;

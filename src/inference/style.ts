@@ -18,11 +18,3 @@ export async function predictBottleneck(models: ModelSet, image: ImageBitmap): P
   if (b.length !== BOTTLENECK || !b.every(Number.isFinite)) throw new Error('The style model returned an invalid bottleneck.');
   return b;
 }
-
-/** Magenta's style strength: b = s·b_style + (1−s)·b_content. */
-export function blendBottlenecks(style: Float32Array, content: Float32Array, strength: number): Float32Array {
-  const s = Math.min(1, Math.max(0, strength));
-  const out = new Float32Array(style.length);
-  for (let i = 0; i < style.length; i++) out[i] = s * style[i] + (1 - s) * content[i];
-  return out;
-}

@@ -1,5 +1,6 @@
 /** The style library's record shape, its validation, and the bottleneck maths. Pure: no storage here. */
 import { BOTTLENECK } from '../inference/models';
+import { isObject } from '../messaging/guards';
 
 export type StyleOrigin =
   | { kind: 'builtin'; path: string }
@@ -22,14 +23,13 @@ export interface StyleRecord {
   lastUsedAt: number;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isBottleneck(v: unknown): v is number[] {
   return Array.isArray(v) && v.length === BOTTLENECK && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
 export function checkOrigin(v: unknown): string | undefined {
-  if (!isObj(v)) return 'origin is missing';
+  if (!isObject(v)) return 'origin is missing';
   if (v.kind === 'builtin') return typeof v.path === 'string' ? undefined : 'origin.path is missing';
   if (v.kind === 'url') return typeof v.url === 'string' && /^(https?|data):/.test(v.url) ? undefined : 'origin.url is not an http(s) URL';
   if (v.kind === 'file') return typeof v.fileName === 'string' ? undefined : 'origin.fileName is missing';
@@ -38,7 +38,7 @@ export function checkOrigin(v: unknown): string | undefined {
 
 /** What is wrong with a record's fields (not its blobs), or undefined when it is sound. */
 export function checkRecordFields(v: unknown): string | undefined {
-  if (!isObj(v)) return 'not an object';
+  if (!isObject(v)) return 'not an object';
   if (typeof v.id !== 'string' || !v.id || v.id.length > 200) return 'id is missing';
   if (typeof v.name !== 'string' || v.name.length > 200) return 'name is missing';
   const origin = checkOrigin(v.origin);
@@ -86,7 +86,7 @@ export interface ExportedStyle extends Omit<StyleRecord, 'thumbnail' | 'image'> 
 
 /** Validates a whole import file: every problem is named and nothing is imported unless all is sound. */
 export function parseExport(v: unknown): { ok: true; styles: ExportedStyle[] } | { ok: false; error: string } {
-  if (!isObj(v)) return { ok: false, error: 'The file is not a Backdrop style library (not a JSON object).' };
+  if (!isObject(v)) return { ok: false, error: 'The file is not a Backdrop style library (not a JSON object).' };
   if (v.format !== EXPORT_FORMAT) return { ok: false, error: `The file is not a Backdrop style library (format is ${JSON.stringify(v.format)}).` };
   if (v.version !== EXPORT_VERSION) return { ok: false, error: `Unsupported library version ${JSON.stringify(v.version)}.` };
   if (!Array.isArray(v.styles)) return { ok: false, error: 'The file has no "styles" list.' };

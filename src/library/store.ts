@@ -3,7 +3,7 @@
  * document writes bottlenecks, the popup lists, renames, deletes, exports and imports.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { toBase64 } from '../messaging/result-channel';
+import { blobToDataUrl } from '../messaging/bytes';
 import { checkRecordFields, type ExportedStyle, EXPORT_FORMAT, EXPORT_VERSION, type StyleRecord } from './record';
 
 interface LibrarySchema extends DBSchema {
@@ -78,8 +78,6 @@ export async function touchStyle(id: string, now = Date.now()) {
   await tx.done;
 }
 
-/** Blob → data: URL without FileReader (the store also runs where there is none, e.g. the unit tests). */
-const blobToDataUrl = async (b: Blob) => `data:${b.type || 'image/png'};base64,${toBase64(new Uint8Array(await b.arrayBuffer()))}`;
 const dataUrlToBlob = async (u: string) => (await fetch(u)).blob();
 
 /** The whole library as a JSON-able object (bottlenecks, thumbnails and images inline). */

@@ -16,6 +16,7 @@
 import type { JobError } from './protocol';
 import type { FoundImage } from '../batch/queue';
 import { isQueueableUrl } from '../batch/rules';
+import { isObject } from './guards';
 
 // ---------------------------------------------------------------- popup (extension pages) → background
 export type BatchCommandType = 'batch-start' | 'batch-cancel' | 'batch-restore-all' | 'batch-status';
@@ -64,7 +65,6 @@ export interface BatchFoundMessage {
 /** The port a content script in batch mode holds open: when the worker stops, it reconnects (and so wakes it). */
 export const BATCH_PORT = 'backdrop-batch';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_IMAGES = 5000;
 
 /** The content script's list of found images; anything malformed is dropped. */

@@ -1,4 +1,5 @@
 import type { ErrorCode, JobBeginReply, JobError, PopupToBackground, WarmHint } from './protocol';
+import { isObject } from './guards';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'not-found', 'not-image', 'too-small', 'decode-failed', 'blocked', 'no-target', 'too-large', 'timeout', 'unsupported',
@@ -8,7 +9,6 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 /** A data: URL of an image the page handed over; 64 MiB of base64 at most. */
 const MAX_DATA_URL = 64 * 1024 * 1024;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isJobError(v: unknown): v is JobError {
   return isObject(v) && typeof v.code === 'string' && ERROR_CODES.has(v.code)

@@ -7,6 +7,7 @@
  * (src/content/view.ts). The message goes to the frame's window with the extension's origin as its
  * target, and carries a MessagePort for the frame's answer, so the page sees neither.
  */
+import { isObject } from './guards';
 
 /** How the result fills the frame: as the <img> drew its picture, or as the element's CSS background. */
 export type ViewLayout =
@@ -30,7 +31,6 @@ export interface ViewMessage {
 export type ViewReply = { ok: true } | { ok: false; message: string };
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length <= 200;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isPx = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1e5;
 
 /** A CSS value copied from a computed style: plain tokens only (no url(), no functions that load anything). */
@@ -42,13 +42,13 @@ const isPlainCss = (v: unknown): v is string => isString(v) && /^[\w\s.%,+-]*$/.
  * pixels at most, never read ours.
  */
 export function parseViewMessage(v: unknown): ViewMessage | undefined {
-  if (!isObj(v) || v.type !== 'backdrop-view' || !(v.file instanceof Blob) || !/^image\/[\w.+-]+$/.test(v.file.type)) return undefined;
+  if (!isObject(v) || v.type !== 'backdrop-view' || !(v.file instanceof Blob) || !/^image\/[\w.+-]+$/.test(v.file.type)) return undefined;
   const l = v.layout;
-  if (!isObj(l)) return undefined;
+  if (!isObject(l)) return undefined;
   if (l.kind === 'img' && isPlainCss(l.objectFit) && isPlainCss(l.objectPosition)) {
     return { type: 'backdrop-view', file: v.file, layout: { kind: 'img', objectFit: l.objectFit, objectPosition: l.objectPosition } };
   }
-  if (l.kind === 'background' && isPlainCss(l.size) && isPlainCss(l.position) && isPlainCss(l.repeat) && isObj(l.inset)
+  if (l.kind === 'background' && isPlainCss(l.size) && isPlainCss(l.position) && isPlainCss(l.repeat) && isObject(l.inset)
     && isPx(l.inset.top) && isPx(l.inset.right) && isPx(l.inset.bottom) && isPx(l.inset.left)) {
     const { top, right, bottom, left } = l.inset;
     return {

@@ -10,6 +10,7 @@ import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type Transfer
 import type { RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
+import { toBase64 } from '../messaging/bytes';
 import { decodeImage, fetchImage } from '../inference/decode';
 import { contentInput, segmentationInput } from '../inference/pipeline';
 import { probe } from '../probe';
@@ -50,11 +51,7 @@ async function bitmapOf(url: string) {
   return createImageBitmap(await res.blob());
 }
 
-const toBase64 = (bytes: Uint8Array | Uint8ClampedArray) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
+const b64 = (bytes: Uint8Array | Uint8ClampedArray) => toBase64(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 export function debugApi(host: InferenceHost) {
   return {
@@ -71,7 +68,7 @@ export function debugApi(host: InferenceHost) {
       const models = await host.getModels(threads, runtime);
       const image = await bitmapOf(url);
       const input = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
-      return toBase64(argmaxLabels(await models.segment(input)));
+      return b64(argmaxLabels(await models.segment(input)));
     },
     /**
      * For an image's real logits: how far they are from a bilinear (align-corners) upsampling of the
@@ -130,7 +127,7 @@ export function debugApi(host: InferenceHost) {
       const crop = centerSquare(content.width, content.height);
       const input = rgbaToFloat(pixelsAt(content, CONTENT_SIZE, CONTENT_SIZE, crop, 'low'), 0, 255);
       const out = await models.transfer(kind, input, bottleneck);
-      return toBase64(floatToRgba(out, CONTENT_SIZE * CONTENT_SIZE, 0));
+      return b64(floatToRgba(out, CONTENT_SIZE * CONTENT_SIZE, 0));
     },
     /** Bottleneck of a style image, as plain numbers. */
     async bottleneck(styleUrl: string, threads = 0) {

@@ -15,7 +15,7 @@ import { withFallback, type Runtime, type RuntimeName } from '../inference/runti
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
 import { cancelJob, claimJob, deliver, isCancelled } from './delivery';
-import { blobToDataUrl } from '../inference/encode';
+import { blobToDataUrl } from '../messaging/bytes';
 import { canvasToPng } from '../inference/png';
 import { probe } from '../probe';
 

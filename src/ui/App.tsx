@@ -6,7 +6,7 @@ import type { AddStyleReply, PopupToBackground } from '../messaging/protocol';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
 import { extensionUrl } from '../extension-url';
-import { blobToDataUrl } from '../inference/encode';
+import { blobToDataUrl } from '../messaging/bytes';
 import { BatchPanel } from './BatchPanel';
 import { MyStyles } from './MyStyles';
 import { StyleGrid, type GridStyle } from './StyleGrid';

@@ -199,18 +199,32 @@ export function checkHeader(bytes: Uint8Array): void {
   }
 }
 
+/**
+ * How much of a file the header checks read: every format states its size (and an APNG or WebP
+ * that it moves) well within it, a JPEG's frame header included after its metadata. Copying the
+ * whole file for that would cost every image a pass over its bytes.
+ */
+const HEADER_BYTES = 256 * 1024;
+
+/** The bytes checkHeader needs: the first HEADER_BYTES, or the whole file for a GIF (it says it moves only past its first frame) or a header they cut short. */
+export async function headerBytes(blob: Blob, head: Uint8Array, type: string): Promise<Uint8Array> {
+  if (blob.size <= head.length) return head;
+  if (type !== 'image/gif' && readImageHeader(head)) return head;
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
 /** Decodes with EXIF orientation applied, refusing what is not an image, too small or undecodable. */
 export async function decodeImage(blob: Blob): Promise<Decoded> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  const type = sniffImageType(bytes.subarray(0, 16));
+  const head = new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer());
+  const type = sniffImageType(head.subarray(0, 16));
   if (!type) {
-    if (looksLikeSvg(bytes, blob.type)) {
+    if (looksLikeSvg(head, blob.type)) {
       throw new JobFailure('unsupported', 'This is an SVG drawing; Backdrop paints photos and other raster images only.');
     }
     const declared = blob.type ? ` (the server said ${blob.type})` : '';
     throw new JobFailure('not-image', `This is not an image Backdrop can read${declared}.`);
   }
-  checkHeader(bytes);
+  checkHeader(await headerBytes(blob, head, type));
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { looksLikeSvg, readImageHeader } from '../../src/inference/image-header';
-import { checkHeader, JobFailure } from '../../src/inference/decode';
+import { checkHeader, headerBytes, JobFailure } from '../../src/inference/decode';
 import { FIXTURES } from '../support/paths';
 import { animatedWebp, apng, bmp, gif, icoWithPng, jpegDeclaring, pngBomb, solidPng, SVG } from '../support/hostile-images';
 
@@ -118,4 +118,40 @@ test('looksLikeSvg: an SVG file by its bytes or its declared type, not HTML', ()
   expect(looksLikeSvg(new TextEncoder().encode('\uFEFF  <svg xmlns="http://www.w3.org/2000/svg"></svg>'))).toBe(true);
   expect(looksLikeSvg(new TextEncoder().encode('<!doctype html><p>hi'))).toBe(false);
   expect(looksLikeSvg(new Uint8Array(0), 'image/svg+xml')).toBe(true);
+});
+
+describe('headerBytes: how much of a file the checks read', () => {
+  const HEAD = 256 * 1024;
+  const headOf = async (file: Uint8Array, type: string) => {
+    const blob = new Blob([file as BlobPart]);
+    return (await headerBytes(blob, new Uint8Array(await blob.slice(0, HEAD).arrayBuffer()), type)).length;
+  };
+  const padded = (b: Uint8Array) => {
+    const out = new Uint8Array(b.length + 400_000);
+    out.set(b);
+    return out;
+  };
+
+  test('a large still picture: only its first 256 KB', async () => {
+    expect(await headOf(padded(solidPng(70, 65)), 'image/png')).toBe(HEAD);
+  });
+
+  test('a GIF, which says it moves only past its first frame: all of it', async () => {
+    const file = padded(gif(96, 80, 2));
+    expect(await headOf(file, 'image/gif')).toBe(file.length);
+  });
+
+  test('a JPEG whose frame header lies past 256 KB of metadata: all of it, and its true size is read', async () => {
+    const photo = fixture('pytorchhub_dog.jpg');
+    // Five 60 KB APP15 segments right after the SOI marker push the SOF beyond the first 256 KB.
+    const app = new Uint8Array(4 + 60_000);
+    app.set([0xff, 0xef, (60_002 >> 8) & 0xff, 60_002 & 0xff]);
+    const file = new Uint8Array(2 + 5 * app.length + photo.length - 2);
+    file.set(photo.subarray(0, 2));
+    for (let i = 0; i < 5; i++) file.set(app, 2 + i * app.length);
+    file.set(photo.subarray(2), 2 + 5 * app.length);
+    expect(readImageHeader(file.subarray(0, HEAD))).toBeUndefined();
+    expect(await headOf(file, 'image/jpeg')).toBe(file.length);
+    expect(readImageHeader(file)).toMatchObject(readImageHeader(photo)!);
+  });
 });

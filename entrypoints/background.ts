@@ -4,7 +4,7 @@ import { createMenus, handleContextMenuClick, refreshRecentMenu } from '../src/b
 import { routePopupMessage } from '../src/background/popup-routes';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
-import { handleBatchCommand, handleCommand, registerBatch, routeBatchMessage } from '../src/batch/runner';
+import { handleBatchCommand, handleCommand, registerBatch, routeBatchMessage } from '../src/background/batch-runner';
 import { warmUp } from '../src/background/warm-up';
 import { parseWarmHint } from '../src/messaging/validate';
 import { fromContentScript, fromOffscreen } from '../src/messaging/senders';

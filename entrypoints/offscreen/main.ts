@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { extensionUrl } from '../../src/extension-url';
+import { extensionUrl } from '../../src/platform/extension-url';
 import type { BackgroundToOffscreen } from '../../src/messaging/protocol';
 import { debugApi } from '../../src/offscreen/debug';
 import { InferenceHost } from '../../src/offscreen/host';

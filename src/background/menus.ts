@@ -4,7 +4,7 @@ import { getSettings } from '../settings/settings';
 import { styleName } from '../styles/names';
 import { restoreImage, stylizeImage } from './jobs';
 import { saveStylized, useAsStyle } from './styles';
-import { startBatch } from '../batch/runner';
+import { startBatch } from './batch-runner';
 
 export const MENU = {
   stylize: 'stylize-background',

@@ -9,8 +9,8 @@
 import { browser } from 'wxt/browser';
 import type { JobBeginReply } from '../messaging/protocol';
 import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../messaging/batch';
-import type { FoundImage, ItemState } from '../batch/queue';
-import { backgroundUrl, classify, inViewport, type ImageFacts } from '../batch/rules';
+import type { FoundImage, ItemState } from '../messaging/batch';
+import { backgroundUrl, classify, inViewport, MIN_RENDERED_SIDE, type ImageFacts } from './batch-rules';
 import { clearOverlay, overlayFor } from './overlay';
 import { STYLIZED_ATTR, loadDetached, restoreImage, swapImage } from './swap';
 import { releaseResult } from './release';
@@ -122,7 +122,7 @@ function look(el: Element, out: { now: Candidate[]; lazy: HTMLImageElement[]; ba
   if (el instanceof HTMLImageElement) {
     const facts = imgFacts(el);
     if (!el.currentSrc && !el.complete && el.loading === 'lazy') {
-      if (facts.renderedWidth >= 96 && facts.renderedHeight >= 96) out.lazy.push(el);
+      if (facts.renderedWidth >= MIN_RENDERED_SIDE && facts.renderedHeight >= MIN_RENDERED_SIDE) out.lazy.push(el);
       return;
     }
     out.now.push({ el, facts, visible: isVisible(el) });

@@ -1,6 +1,6 @@
 import type { LoadedModel, Runtime } from './runtime';
 import { threadPlan } from './runtime';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 
 export const SEG_SIZE = 257;
 /**

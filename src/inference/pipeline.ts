@@ -5,7 +5,7 @@ import { encodeBmp } from './encode';
 import { subjectKeepAlpha } from './mask';
 import { CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
-import { paintBottleneck } from '../library/record';
+import { paintBottleneck } from './style';
 
 /** Records how long each stage takes, in ms. */
 export class Stopwatch {

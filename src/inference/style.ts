@@ -18,3 +18,25 @@ export async function predictBottleneck(models: ModelSet, image: ImageBitmap): P
   if (b.length !== BOTTLENECK || !b.every(Number.isFinite)) throw new Error('The style model returned an invalid bottleneck.');
   return b;
 }
+
+/** b = Σ wᵢ·bᵢ: used for mixing two styles and for the strength blend with the content's own bottleneck. */
+export function weightedSum(parts: { b: ArrayLike<number>; w: number }[]): Float32Array {
+  const out = new Float32Array(BOTTLENECK);
+  for (const { b, w } of parts) for (let i = 0; i < BOTTLENECK; i++) out[i] += w * b[i];
+  return out;
+}
+
+/**
+ * The bottleneck that paints: an optional mix of two styles (ratio = share of the first), then
+ * Magenta's strength blend b = s·b_style + (1−s)·b_content.
+ */
+export function paintBottleneck(
+  style: ArrayLike<number>, opts: { mix?: ArrayLike<number>; mixRatio?: number; strength?: number; content?: ArrayLike<number> },
+): Float32Array {
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  const r = opts.mix ? clamp(opts.mixRatio ?? 0.5) : 1;
+  const styled = opts.mix ? weightedSum([{ b: style, w: r }, { b: opts.mix, w: 1 - r }]) : Float32Array.from(style);
+  const s = clamp(opts.strength ?? 1);
+  if (s === 1 || !opts.content) return styled;
+  return weightedSum([{ b: styled, w: s }, { b: opts.content, w: 1 - s }]);
+}

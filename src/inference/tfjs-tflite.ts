@@ -15,7 +15,7 @@
  */
 import { loadTfliteWebApi, type TfliteModelRunner } from './tflite-web-api';
 import { onceRetrying, type LoadedModel, type Runtime, type TensorIn } from './runtime';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 
 /** Workers the package's threaded build starts up front (`pthreadPoolSize=8` in its glue). */
 export const PTHREAD_POOL = 8;

@@ -14,9 +14,16 @@
  * - `batch-status`: progress only, to poll for a progress bar (done + failed of total).
  */
 import type { JobError } from './protocol';
-import type { FoundImage } from '../batch/queue';
-import { isQueueableUrl } from '../batch/rules';
 import { isObject } from './guards';
+
+/** Where an image of a batch is: waiting, being painted, shown, or failed with its message. */
+export type ItemState = 'queued' | 'working' | 'done' | 'error';
+
+/** What the content script reports for each new image URL, in document order. */
+export interface FoundImage {
+  url: string;
+  visible: boolean;
+}
 
 // ---------------------------------------------------------------- popup (extension pages) → background
 export type BatchCommandType = 'batch-start' | 'batch-cancel' | 'batch-restore-all' | 'batch-status';
@@ -66,6 +73,15 @@ export interface BatchFoundMessage {
 export const BATCH_PORT = 'backdrop-batch';
 
 const MAX_IMAGES = 5000;
+/** Longest URL a batch queues (data: URLs of real photos are far longer and are left alone). */
+export const MAX_URL_LENGTH = 4096;
+
+/** True for http(s) and blob: URLs, the ones a batch can hand to the pipeline. */
+export function isQueueableUrl(url: string): boolean {
+  if (url.length > MAX_URL_LENGTH) return false;
+  return /^(https?:|blob:)/i.test(url);
+}
+
 
 /** The content script's list of found images; anything malformed is dropped. */
 export function parseFoundImages(v: unknown): FoundImage[] {

@@ -13,7 +13,7 @@ import { predictBottleneck } from '../inference/style';
 import { toBase64 } from '../messaging/bytes';
 import { decodeImage, fetchImage } from '../inference/decode';
 import { contentInput, segmentationInput } from '../inference/pipeline';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 import type { InferenceHost } from './host';
 import { openResultPorts } from './delivery';
 

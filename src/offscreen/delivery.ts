@@ -2,7 +2,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { fromContentScript } from '../messaging/senders';
 import type { FetchFacts } from '../inference/decode';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 import { carriesBinary, jobIdOfPort, slices, toBase64, type DeliverTo, type ResultPortMessage } from '../messaging/result-channel';
 
 type Port = Browser.runtime.Port;

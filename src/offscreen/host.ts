@@ -17,7 +17,7 @@ import { ReadAhead } from './read-ahead';
 import { cancelJob, claimJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../messaging/bytes';
 import { canvasToPng } from '../inference/png';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 
 export interface HostConfig {
   wasmDir: string;

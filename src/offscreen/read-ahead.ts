@@ -7,7 +7,7 @@
  * wrong).
  */
 import type { Loaded } from '../inference/pipeline';
-import { probe } from '../probe';
+import { probe } from '../test-hooks/probe';
 
 export const READ_AHEAD_TTL_MS = 30_000;
 

@@ -5,7 +5,7 @@ import { exportLibrary, importStyles } from '../library/store';
 import type { AddStyleReply, PopupToBackground } from '../messaging/protocol';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
-import { extensionUrl } from '../extension-url';
+import { extensionUrl } from '../platform/extension-url';
 import { blobToDataUrl } from '../messaging/bytes';
 import { BatchPanel } from './BatchPanel';
 import { MyStyles } from './MyStyles';

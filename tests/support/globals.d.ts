@@ -7,7 +7,7 @@
 import type { Browser } from 'wxt/browser';
 import type { handleContextMenuClick } from '../../src/background/menus';
 import type { ensureOffscreen } from '../../src/background/offscreen';
-import type { handleBatchCommand, handleCommand } from '../../src/batch/runner';
+import type { handleBatchCommand, handleCommand } from '../../src/background/batch-runner';
 import type { BackdropDebug } from '../../src/offscreen/debug';
 
 /** The service worker's seam (entrypoints/background.ts), in every build: the very functions Chrome's events call. */

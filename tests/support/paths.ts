@@ -9,7 +9,7 @@ export const FIXTURES = resolve(SHARED, 'fixtures');
 const OUT = resolve(ROOT, process.env.BACKDROP_OUT ?? '.output');
 /**
  * The test build (`npm run build:test`, `wxt build --mode test`; `npm run build` makes it too): the production code plus the debug surface
- * (`globalThis.backdropDebug`, src/offscreen/debug.ts) and the counters of src/probe.ts. The e2e tests and the
+ * (`globalThis.backdropDebug`, src/offscreen/debug.ts) and the counters of src/test-hooks/probe.ts. The e2e tests and the
  * benchmark drive it.
  */
 export const EXTENSION_DIR = resolve(OUT, 'chrome-mv3-test');

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, MAX_RETRIES, progress, queuedInOrder,
   requeueWorking, retryLost, type TabBatch,
-} from '../../src/batch/queue';
+} from '../../src/background/batch-queue';
 import { isBatchCommand, parseFoundImages } from '../../src/messaging/batch';
 
 const u = (n: string) => `https://a.test/${n}.jpg`;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { backgroundUrl, classify, inViewport, isQueueableUrl, looksLikeSvg, type ImageFacts } from '../../src/batch/rules';
+import { backgroundUrl, classify, inViewport, looksLikeSvg, type ImageFacts } from '../../src/content/batch-rules';
+import { isQueueableUrl } from '../../src/messaging/batch';
 
 const photo = (over: Partial<ImageFacts> = {}): ImageFacts => ({
   kind: 'img', url: 'https://example.com/photo.jpg', renderedWidth: 300, renderedHeight: 200,

@@ -1,7 +1,7 @@
 // @vitest-environment node
 /**
  * What users install holds no debug surface: the production build (`npm run build`, .output/chrome-mv3) has
- * neither src/offscreen/debug.ts nor the counters of src/probe.ts, which only the test build (`npm run
+ * neither src/offscreen/debug.ts nor the counters of src/test-hooks/probe.ts, which only the test build (`npm run
  * build:test`, .output/chrome-mv3-test) keeps. It reads the built files (builds nothing: `npm run setup` and
  * `npm run build` make both) and fails, naming the command, when a build is missing. The test build must have
  * every marker, so that the check on the production build can fail.

@@ -6,7 +6,7 @@ import { expect, test } from 'vitest';
 import { InferenceHost } from '../../src/offscreen/host';
 import { ModelSet } from '../../src/inference/models';
 import type { Runtime } from '../../src/inference/runtime';
-import { probe } from '../../src/probe';
+import { probe } from '../../src/test-hooks/probe';
 import type { BackgroundToOffscreen, StylizeOptions } from '../../src/messaging/protocol';
 
 const options: StylizeOptions = {

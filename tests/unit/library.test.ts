@@ -2,7 +2,8 @@
 // Node's own Blob survives IndexedDB's structured clone (happy-dom's does not, unlike a browser's).
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { paintBottleneck, parseExport, reusableBottleneck, weightedSum, type StyleRecord, EXPORT_FORMAT } from '../../src/library/record';
+import { parseExport, reusableBottleneck, type StyleRecord, EXPORT_FORMAT } from '../../src/library/record';
+import { paintBottleneck, weightedSum } from '../../src/inference/style';
 import { deleteStyle, exportLibrary, getStyle, importStyles, listStyles, putStyle, renameStyle, resetConnection, db, DB_NAME } from '../../src/library/store';
 
 const SHA = 'a'.repeat(64);

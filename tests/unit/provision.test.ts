@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 // @ts-expect-error — a plain .mjs script without types
 import { provision, styleList } from '../../scripts/provision.mjs';
-// @ts-expect-error — a plain .mjs script without types
 import { MODELS } from '../../scripts/assets.mjs';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'backdrop-provision-'));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Loaded } from '../../src/inference/pipeline';
 import { ReadAhead } from '../../src/offscreen/read-ahead';
-import { probe } from '../../src/probe';
+import { probe } from '../../src/test-hooks/probe';
 
 /** A loaded image whose bitmap records whether it was closed. */
 function fakeLoaded() {
@@ -30,7 +30,7 @@ describe('reading a right-clicked image ahead', () => {
     vi.advanceTimersByTime(5000);
     await settle();
     expect(a.bitmap.closed).toBe(false);
-    expect(probe.readAheadMs).toBeGreaterThanOrEqual(0); // the test build's probe (src/probe.ts)
+    expect(probe.readAheadMs).toBeGreaterThanOrEqual(0); // the test build's probe (src/test-hooks/probe.ts)
     expect(probe.readAheadLast).toBe('https://x/a.jpg');
   });
 

@@ -14,7 +14,6 @@ import { findProblems, describeProblems, testPaths, BROWSERS } from '../../scrip
 // @ts-expect-error — a plain .mjs script without types
 import { setupSystem, planInstall, SetupStop } from '../../scripts/setup.mjs';
 import { CHROMIUM, EXTENSION_DIR, FIXTURES, PRODUCTION_DIR, ROOT, SHARED } from '../support/paths';
-// @ts-expect-error — a plain .mjs script without types
 import { MODELS } from '../../scripts/assets.mjs';
 
 const CHECK = join(ROOT, 'scripts/check-test-prereqs.mjs');

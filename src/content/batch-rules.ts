@@ -3,13 +3,11 @@
  * be tested without a page. An element qualifies when it shows one real raster image at a size
  * worth painting; icons, sprites, tracking pixels, SVG and what is already stylized stay as they are.
  */
+import { MIN_SIDE } from '../messaging/protocol';
+import { isQueueableUrl } from '../messaging/batch';
 
 /** The smallest rendered box (CSS px, both sides) a batch touches. */
 export const MIN_RENDERED_SIDE = 96;
-/** The smallest natural image side the pipeline accepts (MIN_SIDE in the protocol). */
-export const MIN_NATURAL_SIDE = 64;
-/** Longest URL a batch queues (data: URLs of real photos are far longer and are left alone). */
-export const MAX_URL_LENGTH = 4096;
 
 export interface ImageFacts {
   kind: 'img' | 'background';
@@ -36,12 +34,6 @@ export function backgroundUrl(value: string): string | undefined {
   if (!m) return undefined;
   const raw = m[1] ?? m[2] ?? m[3] ?? '';
   return raw.replace(/\\(.)/g, '$1') || undefined;
-}
-
-/** True for http(s) and blob: URLs, the ones a batch can hand to the pipeline. */
-export function isQueueableUrl(url: string): boolean {
-  if (url.length > MAX_URL_LENGTH) return false;
-  return /^(https?:|blob:)/i.test(url);
 }
 
 /** SVG drawings, by their address (a data: type or the file extension). */
@@ -72,7 +64,7 @@ export function classify(f: ImageFacts): Verdict {
   if (!isQueueableUrl(f.url)) return { eligible: false, reason: 'scheme' };
   if (f.renderedWidth < MIN_RENDERED_SIDE || f.renderedHeight < MIN_RENDERED_SIDE) return { eligible: false, reason: 'small' };
   // Known natural size: icons and tracking pixels blown up by CSS are still icons.
-  if (f.naturalWidth > 0 && (f.naturalWidth < MIN_NATURAL_SIDE || f.naturalHeight < MIN_NATURAL_SIDE)) return { eligible: false, reason: 'icon' };
+  if (f.naturalWidth > 0 && (f.naturalWidth < MIN_SIDE || f.naturalHeight < MIN_SIDE)) return { eligible: false, reason: 'icon' };
   if (looksLikeSprite(f)) return { eligible: false, reason: 'sprite' };
   return { eligible: true };
 }

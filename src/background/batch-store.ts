@@ -4,7 +4,7 @@
  * a worker instance so that concurrent steps never overwrite each other.
  */
 import { browser } from 'wxt/browser';
-import type { TabBatch } from './queue';
+import type { TabBatch } from './batch-queue';
 
 const key = (tabId: number) => `batch:${tabId}`;
 const locks = new Map<number, Promise<unknown>>();

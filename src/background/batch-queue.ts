@@ -1,10 +1,10 @@
 /**
  * A tab's batch as plain data: the items (one per image URL), their states and the order they run
- * in. Every function here is pure; src/batch/store.ts persists the result in storage.session so a
+ * in. Every function here is pure; ./batch-store.ts persists the result in storage.session so a
  * restarted service worker picks the batch up where the stopped one left it.
  */
 
-export type ItemState = 'queued' | 'working' | 'done' | 'error';
+import type { FoundImage, ItemState } from '../messaging/batch';
 
 export interface BatchItem {
   /** The image URL: one item per URL, whatever number of elements show it. */
@@ -26,12 +26,6 @@ export interface TabBatch {
   items: BatchItem[];
   nextSeq: number;
   startedAt: number;
-}
-
-/** What the content script reports for each new image URL, in document order. */
-export interface FoundImage {
-  url: string;
-  visible: boolean;
 }
 
 export interface BatchProgress {

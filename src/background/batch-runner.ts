@@ -18,14 +18,14 @@ import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/val
 import {
   BATCH_PORT, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
 } from '../messaging/batch';
-import { isEngineLost, resolveOptions, sendToOffscreen, topPageOf } from '../background/jobs';
-import { ensureOffscreen } from '../background/offscreen';
+import { isEngineLost, resolveOptions, sendToOffscreen, topPageOf } from './jobs';
+import { ensureOffscreen } from './offscreen';
 import { fromContentScript, fromPopup } from '../messaging/senders';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking, retryLost,
   type BatchItem, type TabBatch,
-} from './queue';
-import { loadBatch, setBatch, updateBatch } from './store';
+} from './batch-queue';
+import { loadBatch, setBatch, updateBatch } from './batch-store';
 
 /** Images in flight at once (one running the models, one waiting in the offscreen queue). */
 const IN_FLIGHT = 2;

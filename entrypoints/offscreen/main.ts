@@ -1,11 +1,12 @@
 import { browser } from 'wxt/browser';
 import { extensionUrl } from '../../src/platform/extension-url';
-import type { BackgroundToOffscreen } from '../../src/messaging/protocol';
 import { debugApi } from '../../src/offscreen/debug';
 import { InferenceHost } from '../../src/offscreen/host';
 import { IdleTimer } from '../../src/offscreen/idle';
 import { listenForResultPorts } from '../../src/offscreen/delivery';
 import { fromServiceWorker } from '../../src/messaging/senders';
+import { isMessageTo } from '../../src/messaging/contract';
+import { sendFromOffscreen } from '../../src/messaging/send';
 
 const host = new InferenceHost({
   wasmDir: extensionUrl('/litert/'),
@@ -19,16 +20,17 @@ const host = new InferenceHost({
 
 // Tell the background when nothing has run for a while, so it can close this document.
 const idle = new IdleTimer(5 * 60_000, () => {
-  void browser.runtime.sendMessage({ to: 'background', type: 'offscreen-idle' }).catch(() => {});
+  void sendFromOffscreen({ to: 'background', type: 'offscreen-idle' }).catch(() => {});
 });
 
 browser.runtime.onMessage.addListener((message: unknown, sender) => {
-  const msg = message as Partial<BackgroundToOffscreen>;
   // Only the service worker gives this document work: a job fetches with the extension's host
-  // access and delivers to a tab, which no content script, view frame or popup may ask for.
-  if (!fromServiceWorker(sender) || msg?.to !== 'offscreen') return undefined;
+  // access and delivers to a tab, which no content script, view frame or popup may ask for. The
+  // worker is the extension's own code: its messages are typed by the contract, not re-validated.
+  const msg = isMessageTo('offscreen', host.handlers, message);
+  if (!msg || !fromServiceWorker(sender)) return undefined;
   idle.busy();
-  return host.handle(msg as BackgroundToOffscreen).finally(() => idle.done());
+  return host.handle(msg).finally(() => idle.done());
 });
 
 listenForResultPorts();

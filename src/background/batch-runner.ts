@@ -12,15 +12,15 @@
  * after another (the runtime's thread pool fits one model run), so the second job waits in its
  * queue: while one image runs the models, the previous result travels to the page and is swapped in.
  */
-import { browser, type Browser } from 'wxt/browser';
-import type { StylizeReply } from '../messaging/protocol';
-import { isFetchableUrl, isJobError, parseJobBeginReply } from '../messaging/validate';
-import {
-  BATCH_PORT, isBatchCommand, isBatchFound, parseFoundImages, type BatchCommand, type BatchStatus, type BatchToContent,
-} from '../messaging/batch';
-import { isEngineLost, resolveOptions, sendToOffscreen, topPageOf } from './jobs';
+import { browser } from 'wxt/browser';
+import type { MessageOf, MessageType, ReplyOf } from '../messaging/contract';
+import { isEngineLost, type JobError } from '../messaging/protocol';
+import { isFetchableUrl } from '../messaging/validate';
+import { BATCH_PORT, type BatchCommand, type BatchStatus, type FoundImage } from '../messaging/batch';
+import { resolveOptions, topPageOf } from './jobs';
+import { sendToContent, sendToOffscreen } from './send';
 import { ensureOffscreen } from './offscreen';
-import { fromContentScript, fromPopup } from '../messaging/senders';
+import { fromContentScript } from '../messaging/senders';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking, retryLost,
   type BatchItem, type TabBatch,
@@ -33,7 +33,9 @@ const IN_FLIGHT = 2;
 /** Loops running in this worker instance, by tab. */
 const loops = new Map<number, Promise<void>>();
 
-const toContent = (tabId: number, msg: BatchToContent) => browser.tabs.sendMessage(tabId, msg, { frameId: 0 });
+/** Batch mode covers a tab's top page. */
+const toContent = <K extends MessageType<'backgroundToContent'>>(tabId: number, msg: MessageOf<'backgroundToContent', K>): Promise<ReplyOf<'backgroundToContent', K>> =>
+  sendToContent({ tabId, frameId: 0 }, msg);
 
 async function showBadge(tabId: number, batch: TabBatch | undefined) {
   const p = progress(batch);
@@ -50,7 +52,7 @@ export async function startBatch(tabId: number): Promise<BatchStatus> {
   await setBatch(tabId, (b) => (b?.active ? b : { ...(b ?? emptyBatch(tabId)), active: true }));
   let found;
   try {
-    found = parseFoundImages(await toContent(tabId, { to: 'content', type: 'batch-scan' }));
+    found = await toContent(tabId, { to: 'content', type: 'batch-scan' });
   } catch {
     // No content script in this tab (a browser page, or the page predates the extension).
     const batch = await setBatch(tabId, () => undefined);
@@ -83,9 +85,8 @@ export async function batchStatus(tabId: number): Promise<BatchStatus> {
   return statusOf(tabId, await loadBatch(tabId));
 }
 
-/** Images the page added while batch mode is on. */
-async function addFound(tabId: number, images: unknown): Promise<number> {
-  const found = parseFoundImages(images);
+/** Images the page added while batch mode is on (already validated: src/messaging/validate.ts). */
+export async function addFound(tabId: number, found: FoundImage[]): Promise<number> {
   const batch = await setBatch(tabId, (b) => (b?.active ? addImages(b, found) : b));
   if (!batch?.active) return 0;
   await showBadge(tabId, batch);
@@ -128,16 +129,16 @@ async function runLoop(tabId: number) {
 
 /** One image: the page shows "working", the offscreen document paints it, the page swaps it in. */
 async function processItem(tabId: number, item: BatchItem) {
-  const fail = async (message: string, code: string = 'internal') => {
+  const fail = async ({ code, message }: JobError) => {
     const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: message }) : b));
-    await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code: code as never, message } }).catch(() => {});
+    await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code, message } }).catch(() => {});
     await showBadge(tabId, batch);
   };
   const jobId = crypto.randomUUID();
   let begin;
   try {
     await ensureOffscreen(); // listening before the page opens the job's result port
-    begin = parseJobBeginReply(await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url, jobId }));
+    begin = await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url, jobId });
   } catch {
     begin = { ok: false as const, error: { code: 'no-target' as const, message: 'The page is gone.' } };
   }
@@ -147,13 +148,13 @@ async function processItem(tabId: number, item: BatchItem) {
       await showBadge(tabId, await setBatch(tabId, (b) => (b ? dropItem(b, item.url) : b)));
       return;
     }
-    return fail(begin.error.message, begin.error.code);
+    return fail(begin.error);
   }
   const source = begin.dataUrl ? { kind: 'data' as const, dataUrl: begin.dataUrl }
     : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url, page: await topPageOf(tabId) } : undefined;
-  if (!source) return fail('Backdrop cannot read images from this kind of address.', 'blocked');
+  if (!source) return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
 
-  const reply = await sendToOffscreen<StylizeReply>({
+  const reply = await sendToOffscreen({
     to: 'offscreen', type: 'stylize', jobId, source, options: await resolveOptions(), deliverTo: { tabId, frameId: 0 },
   });
   // Cancelled or restored meanwhile: leave the page alone.
@@ -168,14 +169,14 @@ async function processItem(tabId: number, item: BatchItem) {
     });
     if (again) return;
   }
-  if (!reply.ok) return fail(reply.error.message, isJobError(reply.error) ? reply.error.code : 'internal');
+  if (!reply.ok) return fail(reply.error);
   const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
-  if (shown !== true) return fail('The page refused to show the stylized image.');
+  if (!shown) return fail({ code: 'internal', message: 'The page refused to show the stylized image.' });
   const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
   await showBadge(tabId, batch);
 }
 
-/** Handles a batch command from the popup; undefined when the message is not one. */
+/** Handles a batch command from the popup (the tests' seam too: globalThis.backdrop.handleBatchCommand). */
 export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
   switch (msg.type) {
     case 'batch-start': return startBatch(msg.tabId);
@@ -183,17 +184,6 @@ export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
     case 'batch-restore-all': return restoreAll(msg.tabId);
     case 'batch-status': return batchStatus(msg.tabId);
   }
-}
-
-/**
- * The batch flow's runtime messages: commands from extension pages (the popup), images found by a
- * content script in batch mode. Returns the reply promise, or undefined when the message is not ours.
- */
-export function routeBatchMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<unknown> | undefined {
-  if (isBatchCommand(message) && fromPopup(sender)) return handleBatchCommand(message);
-  // Batch mode covers the top page: only its content script reports images, for its own tab.
-  if (isBatchFound(message) && fromContentScript(sender, { topFrame: true })) return addFound(sender.tab.id, message.images);
-  return undefined;
 }
 
 /** The keyboard shortcut (the manifest's `stylize-page` command, Alt+Shift+B): a batch on the active tab. */

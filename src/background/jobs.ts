@@ -1,57 +1,12 @@
 /** Routing jobs: content script (target, progress, swap) ⇄ offscreen document (pipeline). */
 import { browser } from 'wxt/browser';
-import type {
-  BackgroundToContent, BackgroundToOffscreen, ImageSource, JobError, PageContext, StylizeOptions, StylizeReply,
-} from '../messaging/protocol';
-import { ENGINE_LOST, isEngineLost } from '../messaging/protocol';
-import { isFetchableUrl, parseJobBeginReply } from '../messaging/validate';
+import type { ImageSource, JobError, PageContext, StylizeOptions } from '../messaging/protocol';
+import { isEngineLost } from '../messaging/protocol';
+import { isFetchableUrl } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
 import { styleName } from '../styles/names';
 import { ensureOffscreen } from './offscreen';
-
-export interface TabTarget {
-  tabId: number;
-  frameId: number;
-}
-
-export function sendToContent(target: TabTarget, msg: BackgroundToContent): Promise<unknown> {
-  return browser.tabs.sendMessage(target.tabId, msg, { frameId: target.frameId });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export { ENGINE_LOST, isEngineLost };
-
-/**
- * The browsers' words for a message no listener took (Chrome and Firefox alike): it was never
- * handled, so sending it again cannot run anything twice.
- */
-const NOT_RECEIVED = /Receiving end does not exist|Could not establish connection/i;
-
-/**
- * Sends a request to the offscreen document: straight away (it is usually there), else once it is
- * created, waiting briefly for a document that is still starting. A request the document took and
- * then lost (the document closed or crashed before answering) is sent again to a fresh document,
- * except a job that delivers to a page: the page's result port was connected to the document that
- * is gone, so a rerun could never deliver. That job ends with ENGINE_LOST, for its caller to start
- * the whole job again (a new port) or to report.
- */
-export async function sendToOffscreen<R = StylizeReply>(msg: BackgroundToOffscreen): Promise<R | { ok: false; error: JobError }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const reply = (await browser.runtime.sendMessage(msg)) as R | undefined;
-      if (reply) return reply;
-      throw new Error('no reply'); // only listeners that do not answer this (no offscreen document yet)
-    } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      const received = message !== 'no reply' && !NOT_RECEIVED.test(message);
-      if (received && msg.type === 'stylize' && msg.deliverTo) return { ok: false, error: ENGINE_LOST };
-      if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${message}` } };
-      if (attempt > 0) await sleep(100);
-      await ensureOffscreen();
-    }
-  }
-}
+import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
 /** The painting options from the settings, with `styleId` overriding the active style when given. */
 export async function resolveOptions(styleId?: string): Promise<StylizeOptions> {
@@ -101,7 +56,7 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   const optionsReady = resolveOptions(styleId);
   const nameReady = optionsReady.then((o) => styleName(o.styleId)).catch(() => 'style');
   await offscreenReady.catch(() => {});
-  const beginReply = sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl }).then(parseJobBeginReply);
+  const beginReply = sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl });
   const options = await optionsReady;
   const stylize = (source: ImageSource) => sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
   // An address the offscreen document can fetch is the image's source already (a stylized or
@@ -142,5 +97,5 @@ async function rememberRecent(styleId: string) {
 }
 
 export async function restoreImage(target: TabTarget, srcUrl: string): Promise<boolean> {
-  return Boolean(await sendToContent(target, { to: 'content', type: 'restore', srcUrl }).catch(() => false));
+  return sendToContent(target, { to: 'content', type: 'restore', srcUrl }).catch(() => false);
 }

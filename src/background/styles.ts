@@ -1,8 +1,9 @@
 /** Style-library actions the background routes: use a web image as a style, save a result, live restyle. */
 import { browser } from 'wxt/browser';
-import type { AddStyleReply, ImageSource, ToPngReply } from '../messaging/protocol';
-import { isFetchableUrl, isPageLocalUrl, parseStylizedInfo, parseUrlList } from '../messaging/validate';
-import { sendToContent, sendToOffscreen, stylizeImage, topPageOf, type TabTarget } from './jobs';
+import type { AddStyleReply, ImageSource } from '../messaging/protocol';
+import { isFetchableUrl, isPageLocalUrl } from '../messaging/validate';
+import { stylizeImage, topPageOf } from './jobs';
+import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
 /** "Use image as style": the offscreen document computes the bottleneck and stores the record. */
 export async function useAsStyle(target: TabTarget | undefined, srcUrl: string): Promise<AddStyleReply> {
@@ -11,7 +12,7 @@ export async function useAsStyle(target: TabTarget | undefined, srcUrl: string):
   else if (isPageLocalUrl(srcUrl) && srcUrl.startsWith('data:')) source = { kind: 'data', dataUrl: srcUrl };
   else return { ok: false, error: { code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' } };
   const name = nameFromUrl(srcUrl) || 'Web style';
-  const reply = await sendToOffscreen<AddStyleReply>({
+  const reply = await sendToOffscreen({
     to: 'offscreen', type: 'add-style', source, name,
     origin: { kind: 'url', url: source.kind === 'url' ? srcUrl : 'data:' },
   });
@@ -22,7 +23,7 @@ export async function useAsStyle(target: TabTarget | undefined, srcUrl: string):
 }
 
 export async function addStyleFromFile(dataUrl: string, fileName: string): Promise<AddStyleReply> {
-  return sendToOffscreen<AddStyleReply>({
+  return sendToOffscreen({
     to: 'offscreen', type: 'add-style', source: { kind: 'data', dataUrl },
     name: fileName.replace(/\.[a-z0-9]+$/i, ''), origin: { kind: 'file', fileName: fileName.slice(0, 200) },
   });
@@ -46,9 +47,9 @@ export function savedFileName(originalUrl: string, styleName: string): string {
 
 /** "Save stylized image": the shown result at full resolution, as a PNG download. */
 export async function saveStylized(target: TabTarget, srcUrl: string): Promise<{ ok: boolean; downloadId?: number; filename?: string }> {
-  const info = parseStylizedInfo(await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl }).catch(() => null));
+  const info = await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl }).catch(() => null);
   if (!info) return { ok: false };
-  const png = await sendToOffscreen<ToPngReply>({ to: 'offscreen', type: 'to-png', dataUrl: info.dataUrl });
+  const png = await sendToOffscreen({ to: 'offscreen', type: 'to-png', dataUrl: info.dataUrl });
   if (!png.ok) return { ok: false };
   const filename = savedFileName(info.originalUrl, info.styleName);
   const downloadId = await browser.downloads.download({ url: png.dataUrl, filename, saveAs: false });
@@ -58,7 +59,7 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<{
 /** Re-applies the current settings to every image already stylized in a tab (one transfer each: cached). */
 export async function restyleTab(tabId: number): Promise<number> {
   const target = { tabId, frameId: 0 };
-  const urls = parseUrlList(await sendToContent(target, { to: 'content', type: 'list-stylized' }).catch(() => []));
+  const urls = await sendToContent(target, { to: 'content', type: 'list-stylized' }).catch((): string[] => []);
   // The top frame's page, as the browser reports it: the restyle reads with the authority the first job had.
   const page = await topPageOf(tabId);
   let done = 0;
@@ -67,6 +68,5 @@ export async function restyleTab(tabId: number): Promise<number> {
 }
 
 export async function restoreTab(tabId: number): Promise<number> {
-  const n = await sendToContent({ tabId, frameId: 0 }, { to: 'content', type: 'restore-all' }).catch(() => 0);
-  return typeof n === 'number' ? n : 0;
+  return sendToContent({ tabId, frameId: 0 }, { to: 'content', type: 'restore-all' }).catch(() => 0);
 }

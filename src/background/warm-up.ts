@@ -1,6 +1,7 @@
 /** Starting the inference engine ahead of need: on a right-click over an image. */
 import { ensureOffscreen } from './offscreen';
-import { resolveOptions, sendToOffscreen } from './jobs';
+import { resolveOptions } from './jobs';
+import { sendToOffscreen } from './send';
 import type { PageContext } from '../messaging/protocol';
 
 let warming: Promise<unknown> | undefined;

@@ -1,19 +1,9 @@
 /**
- * Messages of the batch flow ("stylize every image on this page"), typed by direction like
- * ./protocol.ts. Everything that comes from a content script is validated here before use.
- *
- * For the popup (or any extension page): send `BatchCommand` with `browser.runtime.sendMessage`;
- * every command answers with the tab's `BatchStatus` (after the command took effect):
- *
- *   const status = await browser.runtime.sendMessage({ to: 'background', type: 'batch-start', tabId }) as BatchStatus;
- *
- * - `batch-start`: scan the tab's page and stylize every eligible image (viewport first). Starting
- *   again while on adds images found since.
- * - `batch-cancel`: stop at once; queued images stay untouched, finished ones stay stylized.
- * - `batch-restore-all`: cancel, and give every image of the page its original src/srcset/background.
- * - `batch-status`: progress only, to poll for a progress bar (done + failed of total).
+ * The batch flow's shared parts ("stylize every image on this page"): its data (what a page reports,
+ * a tab's progress), its port, and the validators for what a content script sends. Its messages
+ * are in ./contract.ts with every other.
  */
-import type { JobError } from './protocol';
+import type { Message, MessageOf } from './contract';
 import { isObject } from './guards';
 
 /** Where an image of a batch is: waiting, being painted, shown, or failed with its message. */
@@ -25,13 +15,9 @@ export interface FoundImage {
   visible: boolean;
 }
 
-// ---------------------------------------------------------------- popup (extension pages) → background
-export type BatchCommandType = 'batch-start' | 'batch-cancel' | 'batch-restore-all' | 'batch-status';
-export interface BatchCommand {
-  to: 'background';
-  type: BatchCommandType;
-  tabId: number;
-}
+/** The popup's batch commands; each answers with the tab's BatchStatus after it took effect. */
+export type BatchCommand = Extract<Message<'popupToBackground'>, { type: `batch-${string}` }>;
+export type BatchCommandType = BatchCommand['type'];
 
 export interface BatchStatus {
   tabId: number;
@@ -44,30 +30,11 @@ export interface BatchStatus {
   working: number;
 }
 
-// ---------------------------------------------------------------- background → content
-export type BatchToContent =
-  /** Batch mode on: scan the page; the reply is `FoundImage[]` (new URLs only, viewport first). */
-  | { to: 'content'; type: 'batch-scan' }
-  /**
-   * Show "working" on the image(s) of `url` and open the job's result port (the offscreen document
-   * sends the result there: src/messaging/result-channel.ts); the reply is a JobBeginReply.
-   */
-  | { to: 'content'; type: 'batch-begin'; url: string; jobId: string }
-  /** The result was delivered: swap it into every element that shows `url`; the reply is true when shown. */
-  | { to: 'content'; type: 'batch-apply'; url: string }
-  | { to: 'content'; type: 'batch-fail'; url: string; error: JobError }
-  /** Batch mode off: forget queued images and their indicators. */
-  | { to: 'content'; type: 'batch-stop' }
-  /** Batch mode off and every stylized image back to its original; the reply is the count. */
-  | { to: 'content'; type: 'batch-restore-all' };
+/** What the service worker tells a content script about its batch. */
+export type BatchToContent = Extract<Message<'backgroundToContent'>, { type: `batch-${string}` }>;
 
-// ---------------------------------------------------------------- content → background
 /** Images added to the page while batch mode is on (MutationObserver, lazy loads). */
-export interface BatchFoundMessage {
-  to: 'background';
-  type: 'batch-found';
-  images: FoundImage[];
-}
+export type BatchFoundMessage = MessageOf<'contentToBackground', 'batch-found'>;
 
 /** The port a content script in batch mode holds open: when the worker stops, it reconnects (and so wakes it). */
 export const BATCH_PORT = 'backdrop-batch';
@@ -82,7 +49,6 @@ export function isQueueableUrl(url: string): boolean {
   return /^(https?:|blob:)/i.test(url);
 }
 
-
 /** The content script's list of found images; anything malformed is dropped. */
 export function parseFoundImages(v: unknown): FoundImage[] {
   if (!Array.isArray(v)) return [];
@@ -93,15 +59,4 @@ export function parseFoundImages(v: unknown): FoundImage[] {
     }
   }
   return out;
-}
-
-const COMMANDS: ReadonlySet<string> = new Set<BatchCommandType>(['batch-start', 'batch-cancel', 'batch-restore-all', 'batch-status']);
-
-export function isBatchCommand(v: unknown): v is BatchCommand {
-  return isObject(v) && v.to === 'background' && typeof v.type === 'string' && COMMANDS.has(v.type)
-    && typeof v.tabId === 'number' && Number.isInteger(v.tabId) && v.tabId >= 0;
-}
-
-export function isBatchFound(v: unknown): v is BatchFoundMessage {
-  return isObject(v) && v.to === 'background' && v.type === 'batch-found' && Array.isArray(v.images);
 }

@@ -1,12 +1,7 @@
 /**
- * The one message contract between Backdrop's parts, typed by direction (background → content,
- * content → background, background → offscreen). Every message carries `to` so that a runtime
- * message, which reaches both the service worker and the offscreen document, is handled only where
- * it is addressed. Messages that come from a page-facing context (the content script) are validated
- * with the guards in ./validate.ts before anything trusts them.
+ * The data Backdrop's contexts exchange: jobs, their options, results and errors, and the limits
+ * every part applies. Which message carries what, in which direction, is ./contract.ts.
  */
-
-import type { DeliverTo } from './result-channel';
 
 export type ErrorCode =
   | 'not-found' // the server answered 404/410
@@ -89,34 +84,13 @@ export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.me
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: JobError };
 
-// ---------------------------------------------------------------- background → content
-export type BackgroundToContent =
-  | { to: 'content'; type: 'job-begin'; jobId: string; srcUrl: string }
-  | { to: 'content'; type: 'job-done'; jobId: string; result: StylizeResult; styleName: string }
-  | { to: 'content'; type: 'job-failed'; jobId: string; error: JobError }
-  | { to: 'content'; type: 'restore'; srcUrl: string }
-  /** → string[]: the original URLs of the images stylized in this frame. */
-  | { to: 'content'; type: 'list-stylized' }
-  /** → StylizedInfo | null */
-  | { to: 'content'; type: 'stylized-info'; srcUrl: string }
-  /** → number restored */
-  | { to: 'content'; type: 'restore-all' };
-
 export interface StylizedInfo {
   dataUrl: string;
   originalUrl: string;
   styleName: string;
 }
 
-// ---------------------------------------------------------------- content → background
-/**
- * A person right-clicked an image: the context menu is open for a moment before an item is chosen.
- * The background starts the engine, and reads `srcUrl` ahead when the page shows it from the
- * network. Page-facing: validated by the background (parseWarmHint).
- */
-export type WarmHint = { to: 'background'; type: 'warm'; srcUrl?: string };
-
-/** The content script's answer to `job-begin`. Page-facing: validated by the background. */
+/** The content script's answer to `job-begin` and `batch-begin`. Page-facing: validated by the background. */
 export type JobBeginReply =
   | {
     ok: true;
@@ -126,25 +100,6 @@ export type JobBeginReply =
     sourceUrl?: string;
   }
   | { ok: false; error: JobError };
-
-// ---------------------------------------------------------------- background → offscreen
-export type BackgroundToOffscreen =
-  | {
-    to: 'offscreen'; type: 'stylize'; jobId: string; source: ImageSource; options: StylizeOptions;
-    /** Deliver the image to this frame's content script over the result channel (it opened the job's port). */
-    deliverTo?: DeliverTo;
-  }
-  | { to: 'offscreen'; type: 'add-style'; source: ImageSource; name: string; origin: StyleOriginWire }
-  | { to: 'offscreen'; type: 'to-png'; dataUrl: string }
-  /** Load the runtime and models and the style's bottleneck now, so the next job starts warm. */
-  | { to: 'offscreen'; type: 'warm'; options: StylizeOptions }
-  /**
-   * Fetch, decode and make the models' inputs of this image now: it was right-clicked, its job may
-   * follow. With the engine up it is segmented, and its keep-mask made for `mask` (today's settings).
-   */
-  | { to: 'offscreen'; type: 'read-ahead'; url: string; mask?: MaskOptions; page?: PageContext }
-  /** The page will not take this job's result (the image is gone): skip it, or stop waiting for its port. */
-  | { to: 'offscreen'; type: 'cancel'; jobId: string };
 
 export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fileName: string };
 
@@ -164,11 +119,6 @@ export const MAX_SIDE = 4096;
  */
 export const MAX_PIXELS = 1600 * 1600;
 
-// ---------------------------------------------------------------- popup → background
-export type PopupToBackground =
-  /** Re-apply the current settings to the images already stylized in a tab. */
-  | { to: 'background'; type: 'restyle-tab'; tabId: number }
-  /** Restore every stylized image in a tab. */
-  | { to: 'background'; type: 'restore-page'; tabId: number }
-  /** Add a style from a file the user chose or dropped. */
-  | { to: 'background'; type: 'add-style-file'; dataUrl: string; fileName: string };
+// The message unions, for modules that still import them from here.
+export type { BackgroundToContent, BackgroundToOffscreen, PopupToBackground } from './contract';
+export type WarmHint = import('./contract').MessageOf<'contentToBackground', 'warm'>;

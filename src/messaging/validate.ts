@@ -1,4 +1,11 @@
-import type { ErrorCode, JobBeginReply, JobError, PopupToBackground, WarmHint } from './protocol';
+/**
+ * Validators for what crosses into a context from one it does not trust for its types: what a
+ * content script (page-facing) sends or answers, and what any extension page asks the service
+ * worker. Each returns the contract's type (./contract.ts) or undefined / a safe stand-in.
+ */
+import type { ContentToBackground, MessageOf, OffscreenToBackground, PopupToBackground, ReplyParsers } from './contract';
+import type { ErrorCode, JobBeginReply, JobError, StylizedInfo } from './protocol';
+import { parseFoundImages } from './batch';
 import { isObject } from './guards';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -35,7 +42,7 @@ export function parseJobBeginReply(v: unknown): JobBeginReply {
 const invalid = { ok: false, error: { code: 'internal', message: 'The page sent an answer Backdrop does not understand.' } } as const;
 
 /** Validates the content script's `stylized-info` answer. */
-export function parseStylizedInfo(v: unknown): { dataUrl: string; originalUrl: string; styleName: string } | undefined {
+export function parseStylizedInfo(v: unknown): StylizedInfo | undefined {
   if (!isObject(v) || typeof v.dataUrl !== 'string' || !v.dataUrl.startsWith('data:image/') || v.dataUrl.length > MAX_DATA_URL) return undefined;
   if (typeof v.originalUrl !== 'string' || v.originalUrl.length > 8192) return undefined;
   const styleName = typeof v.styleName === 'string' ? v.styleName.slice(0, 100) : 'style';
@@ -54,7 +61,7 @@ export const MAX_READ_AHEAD_URL = 8192;
  * Validates a content script's right-click hint (only a tab's may be one). A `srcUrl` that is not
  * an http(s) URL of a sane length is dropped: the engine still warms, nothing is read ahead.
  */
-export function parseWarmHint(v: unknown, fromTab: boolean): WarmHint | undefined {
+export function parseWarmHint(v: unknown, fromTab: boolean): MessageOf<'contentToBackground', 'warm'> | undefined {
   if (!fromTab || !isObject(v) || v.to !== 'background' || v.type !== 'warm') return undefined;
   const { srcUrl } = v;
   return typeof srcUrl === 'string' && srcUrl.length <= MAX_READ_AHEAD_URL && isFetchableUrl(srcUrl)
@@ -82,6 +89,10 @@ export function parsePopupMessage(v: unknown): PopupToBackground | undefined {
   switch (v.type) {
     case 'restyle-tab':
     case 'restore-page':
+    case 'batch-start':
+    case 'batch-cancel':
+    case 'batch-restore-all':
+    case 'batch-status':
       return tabOk ? { to: 'background', type: v.type, tabId: v.tabId as number } : undefined;
     case 'add-style-file':
       return typeof v.dataUrl === 'string' && v.dataUrl.startsWith('data:') && v.dataUrl.length <= MAX_DATA_URL
@@ -91,3 +102,45 @@ export function parsePopupMessage(v: unknown): PopupToBackground | undefined {
       return undefined;
   }
 }
+
+/**
+ * Validates a message a content script sent the service worker; undefined when it is not one.
+ * Page-facing: whatever the page's world could have influenced is checked (URLs, sizes, counts).
+ * `frameId`: the sending frame, as the browser reports it (batch mode covers the top page only).
+ */
+export function parseContentMessage(v: unknown, frameId: number | undefined): ContentToBackground | undefined {
+  if (!isObject(v) || v.to !== 'background') return undefined;
+  switch (v.type) {
+    case 'warm': return parseWarmHint(v, true);
+    case 'batch-found':
+      return frameId === 0 && Array.isArray(v.images)
+        ? { to: 'background', type: 'batch-found', images: parseFoundImages(v.images) } : undefined;
+    default: return undefined;
+  }
+}
+
+/** Validates a message the offscreen document sent the service worker. */
+export function parseOffscreenMessage(v: unknown): OffscreenToBackground | undefined {
+  return isObject(v) && v.to === 'background' && v.type === 'offscreen-idle' ? { to: 'background', type: 'offscreen-idle' } : undefined;
+}
+
+const acknowledged = (v: unknown) => v === true;
+/** A count a page reports: a sane non-negative integer, else 0. */
+const count = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 ? Math.min(v as number, 1_000_000) : 0);
+
+/** How the service worker reads each answer of a content script (src/background/send.ts). */
+export const CONTENT_REPLIES = {
+  'job-begin': parseJobBeginReply,
+  'job-done': acknowledged,
+  'job-failed': acknowledged,
+  restore: acknowledged,
+  'list-stylized': parseUrlList,
+  'stylized-info': (v) => parseStylizedInfo(v) ?? null,
+  'restore-all': count,
+  'batch-scan': parseFoundImages,
+  'batch-begin': parseJobBeginReply,
+  'batch-apply': acknowledged,
+  'batch-fail': acknowledged,
+  'batch-stop': acknowledged,
+  'batch-restore-all': count,
+} satisfies ReplyParsers<'backgroundToContent'>;

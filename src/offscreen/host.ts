@@ -3,8 +3,9 @@
  * library's bottlenecks, a small cache of prepared images, and the handler for jobs routed here.
  */
 import type {
-  AddStyleReply, BackgroundToOffscreen, MaskOptions, PageContext, StylizeOptions, StylizeReply, ToPngReply,
+  AddStyleReply, MaskOptions, PageContext, StylizeOptions, StylizeReply, ToPngReply,
 } from '../messaging/protocol';
+import { dispatch, type BackgroundToOffscreen, type Handlers, type MessageOf, type MessageType } from '../messaging/contract';
 import { ENGINE_LOST } from '../messaging/protocol';
 import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { JobFailure } from '../inference/decode';
@@ -28,7 +29,7 @@ export interface HostConfig {
   tflitePath?: string;
 }
 
-type Msg<T extends BackgroundToOffscreen['type']> = Extract<BackgroundToOffscreen, { type: T }>;
+type Msg<T extends MessageType<'backgroundToOffscreen'>> = MessageOf<'backgroundToOffscreen', T>;
 
 export class InferenceHost {
   private runtimesLoaded = new Set<RuntimeName>();
@@ -102,15 +103,18 @@ export class InferenceHost {
     return run;
   }
 
+  /** The work the service worker gives this document, one handler per message of the contract. */
+  readonly handlers = {
+    stylize: (msg) => this.stylize(msg),
+    'add-style': (msg) => this.addStyle(msg),
+    'to-png': (msg) => this.toPng(msg),
+    warm: (msg) => this.warm(msg.options),
+    'read-ahead': (msg) => this.startReadAhead(msg.url, msg.mask, msg.page),
+    cancel: (msg) => this.cancel(msg.jobId),
+  } satisfies Handlers<'backgroundToOffscreen'>;
+
   handle(msg: BackgroundToOffscreen): Promise<unknown> {
-    switch (msg.type) {
-      case 'stylize': return this.stylize(msg);
-      case 'add-style': return this.addStyle(msg);
-      case 'to-png': return this.toPng(msg);
-      case 'warm': return this.warm(msg.options);
-      case 'read-ahead': return this.startReadAhead(msg.url, msg.mask, msg.page);
-      case 'cancel': return this.cancel(msg.jobId);
-    }
+    return dispatch(this.handlers, msg, undefined);
   }
 
   stylize(msg: Msg<'stylize'>): Promise<StylizeReply> {

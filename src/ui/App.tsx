@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { parseExport } from '../library/record';
 import { exportLibrary, importStyles } from '../library/store';
-import type { AddStyleReply, PopupToBackground } from '../messaging/protocol';
+import { sendFromPopup } from '../messaging/send';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
 import { extensionUrl } from '../platform/extension-url';
@@ -14,8 +14,6 @@ import { SubjectPicker } from './SubjectPicker';
 import { useLibrary } from './useLibrary';
 
 type Message = { kind: 'ok' | 'error'; text: string } | undefined;
-
-const send = <R,>(msg: PopupToBackground) => browser.runtime.sendMessage(msg) as Promise<R>;
 
 /** The tab the popup acts on: `?tab=` (tests, or the popup opened as a page), else the active tab. */
 async function targetTab(): Promise<number | undefined> {
@@ -52,7 +50,7 @@ export function App() {
   /** Saves a change and re-applies it live to the images already stylized on the tab. */
   const change = async (patch: Partial<Settings>) => {
     setSettings(await updateSettings(patch));
-    if (tabId !== undefined) await send({ to: 'background', type: 'restyle-tab', tabId }).catch(() => {});
+    if (tabId !== undefined) await sendFromPopup({ to: 'background', type: 'restyle-tab', tabId }).catch(() => {});
   };
 
   const addFile = async (file: File | undefined) => {
@@ -61,7 +59,7 @@ export function App() {
     setMessage(undefined);
     try {
       if (!file.type.startsWith('image/')) throw new Error(`“${file.name}” is not an image.`);
-      const reply = await send<AddStyleReply>({ to: 'background', type: 'add-style-file', dataUrl: await blobToDataUrl(file), fileName: file.name });
+      const reply = await sendFromPopup({ to: 'background', type: 'add-style-file', dataUrl: await blobToDataUrl(file), fileName: file.name });
       if (!reply?.ok) throw new Error(reply?.error.message ?? 'Backdrop could not add this style.');
       await reload();
       setMessage({ kind: 'ok', text: `Added “${reply.name}”.` });

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import type { BatchCommandType, BatchStatus } from '../messaging/batch';
+import { sendFromPopup } from '../messaging/send';
 
-const command = (type: BatchCommandType, tabId: number) =>
-  browser.runtime.sendMessage({ to: 'background', type, tabId }) as Promise<BatchStatus | undefined>;
+const command = (type: BatchCommandType, tabId: number) => sendFromPopup({ to: 'background', type, tabId });
 
 /** "This page": stylize every image, with a progress bar and cancel; restore everything. */
 export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; onRestored: (n: number) => void }) {
@@ -34,7 +33,7 @@ export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; o
         <button type="button" onClick={async () => {
           // Right-clicked images first, by the module that showed them (it lets go of their results);
           // then the batch cancels and puts back the rest.
-          const n = await browser.runtime.sendMessage({ to: 'background', type: 'restore-page', tabId }) as number;
+          const n = await sendFromPopup({ to: 'background', type: 'restore-page', tabId });
           setStatus(await command('batch-restore-all', tabId));
           onRestored(n ?? 0);
         }}>Restore all on this page</button>

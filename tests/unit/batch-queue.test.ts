@@ -3,7 +3,8 @@ import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, MAX_RETRIES, progress, queuedInOrder,
   requeueWorking, retryLost, type TabBatch,
 } from '../../src/background/batch-queue';
-import { isBatchCommand, parseFoundImages } from '../../src/messaging/batch';
+import { parseFoundImages } from '../../src/messaging/batch';
+import { parsePopupMessage } from '../../src/messaging/validate';
 
 const u = (n: string) => `https://a.test/${n}.jpg`;
 const batchOf = (...found: [string, boolean][]) => addImages(emptyBatch(7, 0), found.map(([n, visible]) => ({ url: u(n), visible })));
@@ -98,12 +99,12 @@ describe('batch messages from page-facing and extension contexts', () => {
   });
 
   test('popup commands', () => {
-    expect(isBatchCommand({ to: 'background', type: 'batch-start', tabId: 3 })).toBe(true);
-    expect(isBatchCommand({ to: 'background', type: 'batch-status', tabId: 0 })).toBe(true);
-    expect(isBatchCommand({ to: 'background', type: 'batch-start', tabId: -1 })).toBe(false);
-    expect(isBatchCommand({ to: 'background', type: 'batch-start', tabId: '3' })).toBe(false);
-    expect(isBatchCommand({ to: 'background', type: 'batch-explode', tabId: 3 })).toBe(false);
-    expect(isBatchCommand({ to: 'offscreen', type: 'batch-start', tabId: 3 })).toBe(false);
+    expect(parsePopupMessage({ to: 'background', type: 'batch-start', tabId: 3, extra: 1 })).toEqual({ to: 'background', type: 'batch-start', tabId: 3 });
+    expect(parsePopupMessage({ to: 'background', type: 'batch-status', tabId: 0 })).toEqual({ to: 'background', type: 'batch-status', tabId: 0 });
+    expect(parsePopupMessage({ to: 'background', type: 'batch-start', tabId: -1 })).toBeUndefined();
+    expect(parsePopupMessage({ to: 'background', type: 'batch-start', tabId: '3' })).toBeUndefined();
+    expect(parsePopupMessage({ to: 'background', type: 'batch-explode', tabId: 3 })).toBeUndefined();
+    expect(parsePopupMessage({ to: 'offscreen', type: 'batch-start', tabId: 3 })).toBeUndefined();
   });
 });
 

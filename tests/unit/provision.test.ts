@@ -43,9 +43,9 @@ describe('provisioning', () => {
     for (const s of styles) expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('the pinned model hashes match ../shared/models/SOURCES.md', () => {
-    const sources = join(__dirname, '../../../shared/models/SOURCES.md');
-    if (!existsSync(sources)) return;
+  // The official list beside the project: present in this repository's setup, absent in a bare clone.
+  const sources = join(__dirname, '../../../shared/models/SOURCES.md');
+  test.skipIf(!existsSync(sources))('the pinned model hashes match ../shared/models/SOURCES.md (skipped without ../shared)', () => {
     const text = readFileSync(sources, 'utf8');
     for (const m of MODELS) expect(text).toContain(m.sha256);
   });

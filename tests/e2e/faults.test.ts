@@ -174,7 +174,7 @@ async function expectNextJobWorks(page: Page) {
 async function wakeWorker() {
   const p = await ext.browser.newPage();
   await p.goto(`chrome-extension://${ext.extensionId}/popup.html`);
-  await p.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ to: 'background', type: 'batch-status', tabId: 0 }).catch(() => {}));
+  await p.evaluate(() => globalThis.chrome.runtime.sendMessage({ to: 'background', type: 'batch-status', tabId: 0 }).catch(() => {}));
   await p.close();
 }
 
@@ -190,7 +190,7 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeout
 }
 
 const batchStatus = async (tabId: number) => (await ext.worker()).evaluate(
-  (tabId) => (globalThis as any).backdrop.handleBatchCommand({ to: 'background', type: 'batch-status', tabId }), tabId,
+  (tabId) => globalThis.backdrop.handleBatchCommand({ to: 'background', type: 'batch-status', tabId }), tabId,
 ) as Promise<{ tabId: number; active: boolean; total: number; done: number; failed: number; queued: number; working: number }>;
 
 const offscreenTarget = () => ext.browser.waitForTarget((t) => t.type() === 'background_page' && t.url().endsWith('/offscreen.html'), { timeout: 20_000 });
@@ -209,7 +209,7 @@ afterAll(async () => {
 describe('Faults mid-job', () => {
   const closers: [string, string, () => Promise<unknown>][] = [
     ['closed by the extension (offscreen.closeDocument)', PHOTO,
-      async () => (await ext.worker()).evaluate(() => (globalThis as any).chrome.offscreen.closeDocument())],
+      async () => (await ext.worker()).evaluate(() => globalThis.chrome.offscreen.closeDocument())],
     ['closed from outside (CDP)', PHOTO2, async () => (await (await offscreenTarget()).asPage()).close()],
   ];
   test.each(closers)('right-click: the offscreen document is %s while the job reads its image', async (how, photo, close) => {
@@ -255,7 +255,7 @@ describe('Faults mid-job', () => {
     console.log('worker stopped mid right-click:', JSON.stringify(s));
     expect(s.working).toBe(0);
     expect(s.complete).toBe(true);
-    expect(await (await ext.worker()).evaluate(() => (globalThis as any).stoppedWorkerMarker)).toBeUndefined();
+    expect(await (await ext.worker()).evaluate(() => globalThis.stoppedWorkerMarker)).toBeUndefined();
     await expectNextJobWorks(page);
     await page.close();
   });
@@ -272,7 +272,7 @@ describe('Faults mid-job, more', () => {
     const started = await ext.click('stylize-page', page) as { total: number };
     expect(started.total).toBe(6);
     await heldNow;
-    await (await ext.worker()).evaluate(() => (globalThis as any).chrome.offscreen.closeDocument());
+    await (await ext.worker()).evaluate(() => globalThis.chrome.offscreen.closeDocument());
     site.open();
     await page.waitForFunction((ids: string[]) => ids.every((id) => /^(done|error)$/.test(document.getElementById(id)?.getAttribute('data-backdrop-batch') ?? '')),
       { timeout: 90_000, polling: 100 }, ids);
@@ -314,7 +314,7 @@ describe('Faults mid-job, more', () => {
     const outcome = await job;
     console.log('tab navigated mid right-click:', JSON.stringify(outcome));
     expect(outcome.ok).toBe(false);
-    expect(await off.evaluate(() => typeof (globalThis as any).backdropDebug)).toBe('object');
+    expect(await off.evaluate(() => typeof globalThis.backdropDebug)).toBe('object');
     await expectNextJobWorks(page);
     await page.close();
   });
@@ -342,10 +342,10 @@ ${ids.map((id, i) => `<img id="${id}" src="/${i % 2 ? 'text' : 'missing'}/${id}.
     }
     const status = await waitFor(() => batchStatus(tabId), (s) => s.working === 0 && s.queued === 0);
     expect(status).toEqual({ tabId, active: true, total: 30, done: 0, failed: 30, queued: 0, working: 0 });
-    await waitFor(async () => (await ext.worker()).evaluate((tabId) => (globalThis as any).chrome.action.getBadgeText({ tabId }), tabId), (b) => b === '30/30');
+    await waitFor(async () => (await ext.worker()).evaluate((tabId) => globalThis.chrome.action.getBadgeText({ tabId }), tabId), (b) => b === '30/30');
     // The same worker and the same offscreen document lived through it.
-    expect(await (await ext.worker()).evaluate(() => (globalThis as any).thirtyMarker)).toBe(true);
-    expect(await (await ext.offscreen()).evaluate(() => (globalThis as any).thirtyMarker)).toBe(true);
+    expect(await (await ext.worker()).evaluate(() => globalThis.thirtyMarker)).toBe(true);
+    expect(await (await ext.offscreen()).evaluate(() => globalThis.thirtyMarker)).toBe(true);
     // A good image added while batch mode is on joins and is stylized; so is a right-clicked one.
     await page.evaluate((src) => {
       const img = Object.assign(document.createElement('img'), { id: 'late', src, alt: '' });
@@ -353,7 +353,7 @@ ${ids.map((id, i) => `<img id="${id}" src="/${i % 2 ? 'text' : 'missing'}/${id}.
       document.body.append(img);
     }, `/fixtures/${GOOD}?late`);
     await page.waitForFunction(() => document.getElementById('late')?.getAttribute('data-backdrop-batch') === 'done', { timeout: 60_000, polling: 100 });
-    await waitFor(async () => (await ext.worker()).evaluate((tabId) => (globalThis as any).chrome.action.getBadgeText({ tabId }), tabId), (b) => b === '31/31');
+    await waitFor(async () => (await ext.worker()).evaluate((tabId) => globalThis.chrome.action.getBadgeText({ tabId }), tabId), (b) => b === '31/31');
     expect(await batchStatus(tabId)).toMatchObject({ total: 31, done: 1, failed: 30 });
     await expectNextJobWorks(page);
     await page.close();
@@ -390,10 +390,10 @@ describe('A crash', () => {
     // The crashed worker's target may linger in the list: drive the new one.
     const target = await ext.browser.waitForTarget((t) => t !== crashedWorker && t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${ext.extensionId}/`), { timeout: 20_000 });
     const worker = (await target.worker())!;
-    await waitFor(() => worker.evaluate(() => Boolean((globalThis as any).backdrop)), Boolean);
-    const tabId = await worker.evaluate(async (url) => ((await (globalThis as any).chrome.tabs.query({})) as { id: number; url: string }[]).find((t) => t.url === url)?.id, page.url());
+    await waitFor(() => worker.evaluate(() => Boolean(globalThis.backdrop)), Boolean);
+    const tabId = await worker.evaluate(async (url) => ((await globalThis.chrome.tabs.query({})) as { id: number; url: string }[]).find((t) => t.url === url)?.id, page.url());
     const src = `${site.origin}/gated/${PHOTO}?crash-rc`;
-    const again = await worker.evaluate((info, id) => (globalThis as any).backdrop.handleContextMenuClick(info, { id }),
+    const again = await worker.evaluate((info, id) => globalThis.backdrop.handleContextMenuClick(info, { id }),
       { menuItemId: 'stylize-background', srcUrl: src, frameId: 0, pageUrl: page.url(), editable: false }, tabId);
     expect(again).toEqual({ ok: true });
     const after = await imageState(page, 'a');

@@ -28,4 +28,5 @@ declare global {
   /** Markers tests set on a context's global to see it survive (or not). */
   var hostileMark: string | undefined;
   var stoppedWorkerMarker: unknown;
+  var thirtyMarker: boolean | undefined;
 }

@@ -28,6 +28,9 @@ interface View {
   file: Blob;
   loaded: Promise<void>;
   ro: ResizeObserver;
+  /** Rejects once the view is taken off: a showInView still waiting on the frame stops waiting. */
+  gone: Promise<never>;
+  takenOff: () => void;
   /** What the element's inline style was before a background view set it aside. */
   savedStyle?: { attr: string | null; cssText: string; isolation: [string, string] };
 }
@@ -104,9 +107,20 @@ function makeFrame(el: Element): HTMLIFrameElement {
   return frame;
 }
 
+/** Generous: the frame shares the extension's process with the models, which may be running. */
+const FRAME_MS = 30_000;
+
 const frameLoaded = (frame: HTMLIFrameElement) => new Promise<void>((resolve, reject) => {
-  frame.addEventListener('load', () => resolve(), { once: true });
-  frame.addEventListener('error', () => reject(new Error('The stylized image could not be shown.')), { once: true });
+  // (A frame the page removes before it loads never says so: the time limit ends the wait.)
+  const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), FRAME_MS);
+  frame.addEventListener('load', () => {
+    clearTimeout(timer);
+    resolve();
+  }, { once: true });
+  frame.addEventListener('error', () => {
+    clearTimeout(timer);
+    reject(new Error('The stylized image could not be shown.'));
+  }, { once: true });
 });
 
 /** Sends the frame its file; resolves once it shows it. */
@@ -115,8 +129,7 @@ function post(frame: HTMLIFrameElement, file: Blob, layout: ViewLayout): Promise
   if (!win) return Promise.reject(new Error('The stylized image could not be shown.'));
   const { port1, port2 } = new MessageChannel();
   const shown = new Promise<void>((resolve, reject) => {
-    // Generous: the frame shares the extension's process with the models, which may be running.
-    const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), 30_000);
+    const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), FRAME_MS);
     port1.onmessage = (e: MessageEvent<ViewReply>) => {
       clearTimeout(timer);
       port1.close();
@@ -161,7 +174,13 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
       if (!el.isConnected) removeView(el);
       else place(el, frame);
     });
-    view = { frame, file, loaded, ro, savedStyle };
+    let takenOff!: () => void;
+    const gone = new Promise<never>((_, reject) => {
+      takenOff = () => reject(new Error('The stylized image was taken off the page.'));
+    });
+    gone.catch(() => {});
+    loaded.catch(() => {});
+    view = { frame, file, loaded, ro, gone, takenOff, savedStyle };
     views.set(el, view);
     el.setAttribute(VIEW_ATTR, '');
     place(el, frame);
@@ -170,8 +189,8 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
   }
   const current = view;
   try {
-    await current.loaded;
-    await post(current.frame, file, layoutOf(el));
+    await Promise.race([current.loaded, current.gone]);
+    await Promise.race([post(current.frame, file, layoutOf(el)), current.gone]);
     current.file = file;
     place(el, current.frame);
   } catch (e) {
@@ -185,6 +204,7 @@ export function removeView(el: Element): boolean {
   const view = views.get(el);
   if (!view) return false;
   views.delete(el);
+  view.takenOff();
   view.ro.disconnect();
   view.frame.remove();
   el.removeAttribute(VIEW_ATTR);

@@ -1,7 +1,8 @@
 /**
  * The content script's side of the batch flow: scan the page for eligible images (without long
- * tasks), watch for images added while batch mode is on, show each image's state in place, swap
- * results into <img> elements and CSS backgrounds, and put everything back on restore.
+ * tasks), watch for images added while batch mode is on, show each image's state in place, have
+ * ./results.ts show the results in <img> elements and CSS backgrounds, and put everything back on
+ * restore.
  *
  * One entry per image URL: every element showing that URL gets the one result.
  * Per-element state is also written to `data-backdrop-batch` (queued, working, done, error).
@@ -12,26 +13,22 @@ import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../mess
 import type { FoundImage, ItemState } from '../messaging/batch';
 import { backgroundUrl, classify, inViewport, MIN_RENDERED_SIDE, type ImageFacts } from './batch-rules';
 import { clearOverlay, overlayFor } from './overlay';
-import { STYLIZED_ATTR, loadDetached, restoreImage, swapImage } from './swap';
-import { releaseResult } from './release';
 import { expectResult, type PendingResult } from './result-channel';
-import { hasView, removeView, showInView, VIEW_FRAME_ATTR } from './view';
-import { blobToDataUrl, readPageLocal } from './page-bytes';
+import { VIEW_FRAME_ATTR } from './view';
+import { readPageLocal } from './page-bytes';
+import { dropResult, owns, prepareResult, restoreAll as restoreResults, showResult, type Result } from './results';
 
 export const BATCH_STATE_ATTR = 'data-backdrop-batch';
-export const BG_STYLIZED_ATTR = 'data-backdrop-bg-stylized';
 
 interface Entry {
   url: string;
   state: ItemState;
   elements: Set<Element>;
-  /** The stylized result as a blob: URL of this page, reused for elements that show the same URL later. */
-  result?: string;
-  blob?: Blob;
-  /** The page may not read this result: it is shown in view frames (./view.ts), never as a URL of the page's. */
-  opaque?: boolean;
-  /** The detached image holding the result until it is let go (./release.ts). */
-  holder?: HTMLImageElement;
+  /**
+   * The stylized result, held (./results.ts) for elements that show the same URL later; shown in
+   * place, or in view frames when the page may not read it.
+   */
+  result?: Result;
   /** The result arriving over the job's result port. */
   pending?: PendingResult;
   error?: string;
@@ -40,9 +37,6 @@ interface Entry {
 const entries = new Map<string, Entry>();
 /** The URL each claimed element was queued under. */
 const claimed = new WeakMap<Element, string>();
-/** What an element's inline style was before a batch touched it: the property, and the attribute text. */
-interface SavedStyle { attr: string | null; cssText: string; value?: string; priority?: string }
-const savedStyles = new WeakMap<HTMLElement, SavedStyle>();
 let active = false;
 let observer: MutationObserver | undefined;
 let port: ReturnType<typeof browser.runtime.connect> | undefined;
@@ -94,7 +88,7 @@ function imgFacts(img: HTMLImageElement): ImageFacts {
   return {
     kind: 'img', url: img.currentSrc || img.src, renderedWidth: r.width, renderedHeight: r.height,
     naturalWidth: loaded ? img.naturalWidth : 0, naturalHeight: loaded ? img.naturalHeight : 0,
-    stylized: img.hasAttribute(STYLIZED_ATTR) || hasView(img),
+    stylized: owns(img),
   };
 }
 
@@ -118,7 +112,7 @@ interface Candidate {
 
 /** Cheap synchronous look at one element; async checks (lazy loads, background sizes) come after. */
 function look(el: Element, out: { now: Candidate[]; lazy: HTMLImageElement[]; backgrounds: Candidate[] }) {
-  if (claimed.has(el) || el.localName === 'backdrop-overlay' || el.hasAttribute(VIEW_FRAME_ATTR) || hasView(el)) return;
+  if (claimed.has(el) || el.localName === 'backdrop-overlay' || el.hasAttribute(VIEW_FRAME_ATTR)) return;
   if (el instanceof HTMLImageElement) {
     const facts = imgFacts(el);
     if (!el.currentSrc && !el.complete && el.loading === 'lazy') {
@@ -128,7 +122,7 @@ function look(el: Element, out: { now: Candidate[]; lazy: HTMLImageElement[]; ba
     out.now.push({ el, facts, visible: isVisible(el) });
     return;
   }
-  if (!(el instanceof HTMLElement) || el.hasAttribute(BG_STYLIZED_ATTR)) return;
+  if (!(el instanceof HTMLElement) || owns(el)) return;
   const cs = getComputedStyle(el);
   const url = cs.backgroundImage === 'none' ? undefined : backgroundUrl(cs.backgroundImage);
   if (!url) return;
@@ -197,76 +191,26 @@ function claim(candidates: Candidate[]): FoundImage[] {
       fresh.get(url)!.visible = true;
     }
     entry.elements.add(c.el);
-    if (entry.state === 'done' && (entry.result || entry.opaque)) void show(c.el, entry);
+    if (entry.state === 'done' && entry.result) void show(c.el, entry.result);
     else setState(c.el, entry.state, entry.error);
   }
   const list = [...fresh.values()];
   return [...list.filter((f) => f.visible), ...list.filter((f) => !f.visible)];
 }
 
-// ---------------------------------------------------------------- swapping
+// ---------------------------------------------------------------- showing
 
-/** Shows a result in one element: an <img> swap (./swap.ts) or an inline background-image. */
-async function show(el: Element, entry: Entry): Promise<boolean> {
-  if (entry.opaque) {
-    try {
-      await showInView(el, entry.blob!);
-      setState(el, 'done');
-      return true;
-    } catch (e) {
-      setState(el, 'error', (e as Error).message);
-      return false;
-    }
-  }
-  const url = entry.result!;
+/** Shows the result in one element (./results.ts: an <img> swap, an inline background-image, or a view). */
+async function show(el: Element, result: Result): Promise<boolean> {
   try {
-    if (el instanceof HTMLElement && !savedStyles.has(el)) {
-      savedStyles.set(el, {
-        attr: el.getAttribute('style'), cssText: el.style.cssText,
-        value: el.style.getPropertyValue('background-image'), priority: el.style.getPropertyPriority('background-image'),
-      });
-    }
-    if (el instanceof HTMLImageElement) {
-      // A lazy image out of view would never load its new source: let it load, then put the attribute back.
-      const lazy = el.getAttribute('loading');
-      if (lazy === 'lazy') el.loading = 'eager';
-      try {
-        await swapImage(el, url).catch(async () => swapImage(el, await blobToDataUrl(entry.blob!)));
-      } finally {
-        if (lazy === 'lazy') el.setAttribute('loading', lazy);
-      }
-    } else if (el instanceof HTMLElement) {
-      el.style.setProperty('background-image', `url("${url}")`, 'important');
-      el.setAttribute(BG_STYLIZED_ATTR, '');
-    }
+    // Overtaken by a restore or a newer result: the state is theirs to show.
+    if (!(await showResult(el, result, 'batch'))) return false;
     setState(el, 'done');
     return true;
   } catch (e) {
     setState(el, 'error', (e as Error).message);
     return false;
   }
-}
-
-function restoreBackground(el: HTMLElement): boolean {
-  if (!el.hasAttribute(BG_STYLIZED_ATTR)) return false;
-  const saved = savedStyles.get(el);
-  if (saved?.value) el.style.setProperty('background-image', saved.value, saved.priority);
-  else el.style.removeProperty('background-image');
-  el.removeAttribute(BG_STYLIZED_ATTR);
-  restoreStyleText(el);
-  return true;
-}
-
-/**
- * Puts back the style attribute's exact text when the inline style is again what it was (the
- * browser re-serializes it otherwise: quotes, a trailing semicolon, or an empty style="").
- */
-function restoreStyleText(el: HTMLElement) {
-  const saved = savedStyles.get(el);
-  savedStyles.delete(el);
-  if (!saved || el.style.cssText !== saved.cssText) return;
-  if (saved.attr === null) el.removeAttribute('style');
-  else el.setAttribute('style', saved.attr);
 }
 
 // ---------------------------------------------------------------- batch mode on/off
@@ -378,25 +322,19 @@ function stop() {
   }
 }
 
-/** Revokes an entry's result URL and hands its result to ./release.ts. */
-function letGo(entry: Entry) {
-  if (entry.result) URL.revokeObjectURL(entry.result);
-  if (entry.holder) releaseResult(entry.holder, entry.blob?.size ?? 0);
-  entry.result = entry.holder = undefined;
-}
-
+/**
+ * Batch mode off, and every image back as the page had it: the batch's, and any other result
+ * still shown (the popup's Restore all asks the right-clicked ones to go first, ./controller.ts,
+ * so this counts the batch's). Returns how many images were restored.
+ */
 function restoreAll(): number {
   stop();
-  let restored = 0;
-  for (const img of document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)) {
-    if (restoreImage(img)) restored++;
-    restoreStyleText(img);
+  const restored = restoreResults('batch') + restoreResults();
+  for (const entry of entries.values()) {
+    for (const el of entry.elements) forget(el);
+    if (entry.result) dropResult(entry.result);
   }
-  for (const el of document.querySelectorAll<HTMLElement>(`[${BG_STYLIZED_ATTR}]`)) if (restoreBackground(el)) restored++;
-  for (const entry of entries.values()) for (const el of entry.elements) if (removeView(el)) restored++;
-  for (const entry of entries.values()) for (const el of entry.elements) forget(el);
   for (const el of document.querySelectorAll(`[${BATCH_STATE_ATTR}]`)) forget(el);
-  for (const entry of entries.values()) letGo(entry);
   entries.clear();
   return restored;
 }
@@ -435,20 +373,15 @@ async function apply(url: string): Promise<boolean> {
   if (!delivered) return false;
   // Stopped or restored meanwhile: show nothing.
   if (entries.get(url) !== entry) return false;
-  entry.state = 'done';
-  entry.blob = delivered.file;
-  if (delivered.opaque) {
-    entry.opaque = true;
-    const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));
-    return shown.some(Boolean);
-  }
-  entry.result = URL.createObjectURL(delivered.file);
-  entry.holder = await loadDetached(entry.result);
+  const result = await prepareResult(delivered);
   if (entries.get(url) !== entry) {
-    letGo(entry);
+    dropResult(result);
     return false;
   }
-  const shown = await Promise.all(liveElements(entry).map((el) => show(el, entry)));
+  // The entry holds it for elements showing this URL later; it is let go with the entry.
+  entry.state = 'done';
+  entry.result = result;
+  const shown = await Promise.all(liveElements(entry).map((el) => show(el, result)));
   return shown.some(Boolean);
 }
 

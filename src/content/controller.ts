@@ -1,13 +1,18 @@
-/** The content script's side of a right-click job: find the image, show progress, swap or show the error. */
+/**
+ * The content script's side of a right-click job: find the image, show progress, have ./results.ts
+ * show the result (or show the error), and the messages about what right-clicks showed: restore,
+ * list, save, restore all.
+ */
 import type { BackgroundToContent, JobBeginReply } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
-import { isStylized, loadDetached, originalUrl, restoreImage, STYLIZED_ATTR, swapImage } from './swap';
 import { findImage, imageMatches } from './targets';
 import { expectResult, type Delivered, type PendingResult } from './result-channel';
-import { hasView, removeView, showInView, viewedElements } from './view';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
-import { releaseResult } from './release';
+import {
+  dropResult, elementsShowing, originalOf, prepareResult, replacedBy, restoreAll, restoreElement, resultFile,
+  setStyleName, showResult, styleNameOf,
+} from './results';
 
 const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Try again, or reload the page.';
 
@@ -16,82 +21,16 @@ const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crash
  * starts as soon as the result arrives (the service worker's job-done only adds the details).
  */
 const jobs = new Map<string, { img: HTMLImageElement; pending: PendingResult; swapped: Promise<void> }>();
-/**
- * What each stylized image shows: the result's bytes and, for a result the page may read, the
- * blob: URL made of them (revoked when replaced) and the detached image holding the result until
- * it is let go (./release.ts). A result the page may not read has no URL of the page's: it is in
- * a view frame (./view.ts).
- */
-interface Shown { blob: Blob; url?: string; holder?: HTMLImageElement }
-const shown = new WeakMap<HTMLImageElement, Shown>();
-/**
- * Result URLs an image showed before a newer result replaced it: a context-menu click made just
- * before a live restyle swapped the picture still finds its image.
- */
-const replaced = new Map<string, WeakRef<HTMLImageElement>>();
 
-function rememberReplaced(url: string, img: HTMLImageElement) {
-  replaced.set(url, new WeakRef(img));
-  if (replaced.size > 100) replaced.delete(replaced.keys().next().value!);
-}
-
-function letGo({ blob, url, holder }: Shown) {
-  if (url?.startsWith('blob:')) URL.revokeObjectURL(url);
-  if (holder) releaseResult(holder, blob.size);
-}
-
-function forget(img: HTMLImageElement) {
-  const old = shown.get(img);
-  if (!old) return;
-  shown.delete(img);
-  letGo(old);
-}
-
-/**
- * Shows a result in place: as a blob: URL, or a data: URL where the page's CSP refuses blob: images.
- * The file loads in a detached image first: the page's image then switches in one step from the
- * memory cache, with no partial paints while 5 MB stream in (~5 ms less at 1280×960), and a refusal
- * is known before the page's image is touched.
- */
-async function show(img: HTMLImageElement, { file: blob, opaque }: Delivered) {
-  const previous = shown.get(img);
-  if (opaque) {
-    // The page's own picture stays in the element, under the view.
-    if (isStylized(img)) restoreImage(img);
-    try {
-      await showInView(img, blob);
-    } catch (e) {
-      forget(img);
-      throw e;
-    }
-    shown.set(img, { blob });
-    if (previous?.url) rememberReplaced(previous.url, img);
-    if (previous) letGo(previous);
-    return;
-  }
-  removeView(img);
-  let url = URL.createObjectURL(blob);
-  let holder = await loadDetached(url);
-  if (!holder) {
-    URL.revokeObjectURL(url);
-    url = await blobToDataUrl(blob);
-    holder = await loadDetached(url);
-  }
-  const next = { blob, url, holder };
+/** Shows a delivered result in the image (./results.ts owns it from there); false when a restore or a newer result overtook it. */
+async function show(img: HTMLImageElement, delivered: Delivered): Promise<boolean> {
+  const result = await prepareResult(delivered);
   try {
-    await swapImage(img, url);
-  } catch (e) {
-    letGo(next);
-    forget(img); // a refused swap puts the original back: an earlier result is not shown either
-    throw e;
-  }
-  shown.set(img, next);
-  if (previous) {
-    if (previous.url) rememberReplaced(previous.url, img);
-    letGo(previous);
+    return await showResult(img, result, 'right-click');
+  } finally {
+    dropResult(result); // the image holds it now, if it shows it
   }
 }
-
 
 /** Forgets a job that will not deliver, closing its result port. */
 function endJob(jobId: string) {
@@ -108,7 +47,8 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const pending = expectResult(jobId);
   const swapped = pending.result.then(async (delivered) => {
     try {
-      await show(img, delivered);
+      // Overtaken by a restore or a newer job: the overlay is theirs.
+      if (!(await show(img, delivered))) return;
     } catch (e) {
       overlayFor(img).show({ kind: 'error', text: (e as Error).message });
       throw e;
@@ -126,7 +66,7 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   jobs.set(jobId, { img, pending, swapped });
   overlayFor(img).show({ kind: 'working' });
   // Restyling a stylized image starts again from its original.
-  const source = isStylized(img) ? originalUrl(img)! : srcUrl;
+  const source = originalOf(img) ?? srcUrl;
   if (!isPageLocalUrl(source)) return source === srcUrl ? { ok: true } : { ok: true, sourceUrl: source };
   try {
     return { ok: true, dataUrl: await readPageLocal(source) };
@@ -138,32 +78,22 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   }
 }
 
-/** Images showing a result: swapped in, or in a view. */
-const stylizedImages = () => [
-  ...[...document.querySelectorAll<HTMLImageElement>(`img[${STYLIZED_ATTR}]`)].filter(isStylized),
-  ...viewedElements().filter((el): el is HTMLImageElement => el instanceof HTMLImageElement && shown.has(el)),
-];
+/** Images showing a result (right-clicked, or a batch's: a restyle covers both). */
+const stylizedImages = () => elementsShowing().filter((el): el is HTMLImageElement => el instanceof HTMLImageElement);
 
-/** The original a stylized image was made from: a swapped image's saved URL, or what a viewed one still shows. */
-const sourceOf = (img: HTMLImageElement) => originalUrl(img) ?? (hasView(img) ? img.currentSrc || img.src : undefined);
-
-/** Puts the page's own picture back in an image (swapped or viewed). */
-function restoreOne(img: HTMLImageElement): boolean {
-  clearOverlay(img);
-  const wasViewed = hasView(img) && shown.has(img);
-  forget(img);
-  const viewRemoved = removeView(img);
-  if (viewRemoved) delete img.dataset.backdropStyle;
-  return restoreImage(img) || (viewRemoved && wasViewed);
-}
-
-/** The image a URL refers to: what it shows now, or the original it was stylized from. */
-function findForRestore(srcUrl: string) {
+/** The image a URL refers to: what it shows now, what it showed before a restyle, or the original it was stylized from. */
+function findForRestore(srcUrl: string): HTMLImageElement | undefined {
   const img = findImage(srcUrl);
   if (img) return img;
-  const before = replaced.get(srcUrl)?.deref();
-  if (before?.isConnected) return before;
-  return stylizedImages().find((c) => sourceOf(c) === srcUrl || imageMatches(c, srcUrl));
+  const before = replacedBy(srcUrl);
+  if (before instanceof HTMLImageElement) return before;
+  return stylizedImages().find((c) => originalOf(c) === srcUrl || imageMatches(c, srcUrl));
+}
+
+/** Puts the page's own picture back in an image. */
+function restoreOne(img: HTMLImageElement): boolean {
+  clearOverlay(img);
+  return restoreElement(img);
 }
 
 export async function handleMessage(msg: BackgroundToContent): Promise<unknown> {
@@ -177,7 +107,7 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       const { img } = job;
       try {
         await job.swapped;
-        img.dataset.backdropStyle = msg.styleName;
+        setStyleName(img, msg.styleName);
       } catch (e) {
         overlayFor(img).show({ kind: 'error', text: (e as Error).message });
         return false;
@@ -198,19 +128,18 @@ export async function handleMessage(msg: BackgroundToContent): Promise<unknown> 
       return restoreOne(img);
     }
     case 'list-stylized':
-      return stylizedImages().map((img) => sourceOf(img)!);
+      return stylizedImages().map((img) => originalOf(img)!);
     case 'stylized-info': {
       const img = findForRestore(msg.srcUrl);
-      const source = img && sourceOf(img);
-      if (!img || !source) return null;
-      const bytes = shown.get(img)?.blob;
-      const dataUrl = bytes ? await blobToDataUrl(bytes) : img.src;
-      return { dataUrl, originalUrl: source, styleName: img.dataset.backdropStyle ?? 'style' };
+      const source = img && originalOf(img);
+      const file = img && resultFile(img);
+      if (!img || !source || !file) return null;
+      return { dataUrl: await blobToDataUrl(file), originalUrl: source, styleName: styleNameOf(img) ?? 'style' };
     }
     case 'restore-all': {
-      let n = 0;
-      for (const img of stylizedImages()) if (restoreOne(img)) n++;
-      return n;
+      // The right-clicked images only, each counted: the batch restores its own next (./batch.ts).
+      for (const img of elementsShowing('right-click')) clearOverlay(img);
+      return restoreAll('right-click');
     }
   }
 }

@@ -25,7 +25,6 @@ export const VIEW_FRAME_ATTR = 'data-backdrop-view-frame';
 
 interface View {
   frame: HTMLIFrameElement;
-  file: Blob;
   loaded: Promise<void>;
   ro: ResizeObserver;
   /** Rejects once the view is taken off: a showInView still waiting on the frame stops waiting. */
@@ -40,9 +39,6 @@ const viewUrl = () => (browser.runtime.getURL as (p: string) => string)('/view.h
 const viewOrigin = () => new URL(viewUrl()).origin;
 
 export const hasView = (el: Element) => views.has(el);
-export const viewFile = (el: Element) => views.get(el)?.file;
-/** Elements showing a result through a view now. */
-export const viewedElements = () => [...views.keys()].filter((el) => el.isConnected);
 
 const px = (v: string) => parseFloat(v) || 0;
 
@@ -180,7 +176,7 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
     });
     gone.catch(() => {});
     loaded.catch(() => {});
-    view = { frame, file, loaded, ro, gone, takenOff, savedStyle };
+    view = { frame, loaded, ro, gone, takenOff, savedStyle };
     views.set(el, view);
     el.setAttribute(VIEW_ATTR, '');
     place(el, frame);
@@ -191,7 +187,6 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
   try {
     await Promise.race([current.loaded, current.gone]);
     await Promise.race([post(current.frame, file, layoutOf(el)), current.gone]);
-    current.file = file;
     place(el, current.frame);
   } catch (e) {
     if (views.get(el) === current) removeView(el);
@@ -220,12 +215,6 @@ export function removeView(el: Element): boolean {
   }
   if (!views.size) unwatchLayout();
   return true;
-}
-
-export function removeAllViews(): number {
-  let n = 0;
-  for (const el of [...views.keys()]) if (removeView(el)) n++;
-  return n;
 }
 
 // The frames follow their elements through the page's layout changes: a resize of the element is

@@ -1,0 +1,250 @@
+/**
+ * The one owner of what Backdrop shows on the page. Every element showing a result is known here:
+ * which result, how it is shown (in place: ./swap.ts; or in a view frame, for a result the page may
+ * not read: ./view.ts), and which flow put it there (a right-click job, ./controller.ts; or a batch,
+ * ./batch.ts). The flows decide what to show and say so here; showing, replacing, restoring and
+ * letting go happen only here, so whichever flow or message restores an element, its result is let
+ * go the same way.
+ *
+ * A result is the file that arrived, and for a readable one the blob: URL made of it (a data: URL
+ * where the page refuses blob: images) and the detached image that loaded it. One result may be
+ * shown by several elements (a batch gives every element showing one URL the one result), and a
+ * flow may keep it for elements to come: it lives while anyone holds it. Let go, its blob: URL is
+ * revoked and its detached image goes to ./release.ts, which lets the page free it a few megabytes
+ * per garbage collection.
+ */
+import type { Delivered } from './result-channel';
+import { blobToDataUrl } from './page-bytes';
+import { releaseResult } from './release';
+import { isSwapped, loadDetached, originalUrl, restoreSwap, swapBackground, swapImage } from './swap';
+import { hasView, removeView, showInView } from './view';
+
+/** Which flow put a result on an element. */
+export type Flow = 'right-click' | 'batch';
+
+/** A result as the page holds it. */
+export interface Result {
+  readonly file: Blob;
+  /** The page may not read it: shown in view frames only, it has no URL of the page's. */
+  readonly opaque: boolean;
+  /** A readable result's URL: blob:, or data: where the page refuses blob: images. */
+  readonly url?: string;
+  /** The detached image that loaded `url`, holding the result until it is let go. */
+  readonly holder?: HTMLImageElement;
+}
+
+/** How many hold each result not let go yet: the elements showing it, and the flows keeping it. */
+const holds = new Map<Result, number>();
+
+/** What an element shows, and who put it there. */
+interface Slot {
+  flow: Flow;
+  /** Counts the element's shows and restores: a show that finds it changed was overtaken. */
+  epoch: number;
+  /** What it shows; undefined while its first result is still on its way in. */
+  result?: Result;
+  /** The style's name, for Save stylized image. */
+  styleName?: string;
+}
+
+const slots = new Map<Element, Slot>();
+
+/**
+ * Result URLs an element showed before a newer result replaced it: a context-menu click made just
+ * before a live restyle swapped the picture still finds its element.
+ */
+const replaced = new Map<string, WeakRef<Element>>();
+
+// Test build only (see src/test-hooks/probe.ts for why the comparison is written out at each site).
+const counts = { made: 0, letGo: 0, revoked: 0, released: 0 };
+
+function hold(result: Result) {
+  holds.set(result, (holds.get(result) ?? 0) + 1);
+}
+
+/** One holder of `result` lets go of it; the last one frees it. */
+export function dropResult(result: Result): void {
+  const n = holds.get(result);
+  if (n === undefined) return;
+  if (n > 1) {
+    holds.set(result, n - 1);
+    return;
+  }
+  holds.delete(result);
+  if (import.meta.env.MODE === 'test') counts.letGo++;
+  if (result.url?.startsWith('blob:')) {
+    URL.revokeObjectURL(result.url);
+    if (import.meta.env.MODE === 'test') counts.revoked++;
+  }
+  if (result.holder) {
+    releaseResult(result.holder, result.file.size);
+    if (import.meta.env.MODE === 'test') counts.released++;
+  }
+}
+
+/**
+ * Makes a delivered file into a result the caller holds (it lets go with dropResult). A readable
+ * one loads in a detached image first: an element set to its URL then switches in one step from
+ * the memory cache, with no partial paints while megabytes stream in, and a refusal is known
+ * before any element is touched (a data: URL is tried then).
+ */
+export async function prepareResult({ file, opaque }: Delivered): Promise<Result> {
+  let result: Result;
+  if (opaque) {
+    result = { file, opaque };
+  } else {
+    let url = URL.createObjectURL(file);
+    let holder = await loadDetached(url);
+    if (!holder) {
+      URL.revokeObjectURL(url);
+      url = await blobToDataUrl(file);
+      holder = await loadDetached(url);
+    }
+    result = { file, opaque, url, holder };
+  }
+  hold(result);
+  if (import.meta.env.MODE === 'test') counts.made++;
+  return result;
+}
+
+/** Puts the page's own picture back in `el`: true when it showed a result (in place or in a view). */
+const putBack = (el: Element) => {
+  const viewed = removeView(el);
+  return restoreSwap(el) || viewed;
+};
+
+/**
+ * Shows `result` in `el` for `flow`, replacing what it showed (a restyle; the element stays with
+ * the flow that first showed a result in it), and lets go of the result replaced. Resolves true
+ * once shown; false when a restore or a newer result for the element overtook it (the newer one
+ * stands). Rejects when the page refuses it: the element then shows the page's own picture again.
+ */
+export async function showResult(el: Element, result: Result, flow: Flow): Promise<boolean> {
+  let slot = slots.get(el);
+  if (!slot) slots.set(el, slot = { flow, epoch: 0 });
+  const epoch = ++slot.epoch;
+  const current = () => slots.get(el) === slot && slot.epoch === epoch;
+  hold(result); // the element's, if shown
+  let failure: unknown;
+  try {
+    if (result.opaque) {
+      // The page's own picture stays in the element, under the view.
+      restoreSwap(el);
+      await showInView(el, result.file);
+    } else if (!result.url) {
+      throw new Error('The stylized image could not be shown.');
+    } else {
+      removeView(el);
+      if (el instanceof HTMLImageElement) await swapImage(el, result.url);
+      else if (el instanceof HTMLElement) swapBackground(el, result.url);
+      else throw new Error('Backdrop cannot show a result on this element.');
+    }
+  } catch (e) {
+    failure = e ?? new Error('The stylized image could not be shown.');
+  }
+  if (!current()) {
+    dropResult(result);
+    return false;
+  }
+  if (failure !== undefined) {
+    // A refused result puts the original back: an earlier result is not shown either.
+    dropResult(result);
+    forget(el);
+    putBack(el);
+    throw failure;
+  }
+  const previous = slot.result;
+  slot.result = result;
+  if (previous) {
+    if (previous.url && previous !== result) remember(previous.url, el);
+    dropResult(previous);
+  }
+  return true;
+}
+
+function remember(url: string, el: Element) {
+  replaced.set(url, new WeakRef(el));
+  if (replaced.size > 100) replaced.delete(replaced.keys().next().value!);
+}
+
+/** Forgets what `el` shows and lets go of its result (the page is not touched). */
+function forget(el: Element) {
+  const slot = slots.get(el);
+  if (!slot) return;
+  slots.delete(el);
+  if (slot.result) dropResult(slot.result);
+}
+
+/**
+ * Puts the page's own picture back in `el` (every attribute as the page wrote it, or the view
+ * taken off) and lets go of its result. True when it showed a result; false when it showed none
+ * or the page had put a picture of its own in it meanwhile (which stays).
+ */
+export function restoreElement(el: Element): boolean {
+  forget(el);
+  return putBack(el);
+}
+
+/**
+ * Restores every element `flow` put a result in (every element, without a flow) and lets go of
+ * their results. Returns how many of them, on the page, showed the page's own picture again.
+ */
+export function restoreAll(flow?: Flow): number {
+  let n = 0;
+  for (const [el, slot] of [...slots]) {
+    if (flow && slot.flow !== flow) continue;
+    if (restoreElement(el) && el.isConnected) n++;
+  }
+  return n;
+}
+
+/** Whether `el` shows a result now: put there by Backdrop, and not since replaced by the page. */
+export function showsResult(el: Element): boolean {
+  return slots.get(el)?.result !== undefined && (hasView(el) || isSwapped(el));
+}
+
+/** Whether Backdrop shows a result in `el`, or is putting one there (the page may have shown a picture of its own since). */
+export const owns = (el: Element) => slots.has(el);
+
+/** Elements on the page showing a result now, of one flow or of any. */
+export const elementsShowing = (flow?: Flow) =>
+  [...slots].filter(([el, slot]) => (!flow || slot.flow === flow) && el.isConnected && showsResult(el)).map(([el]) => el);
+
+/** The page's own picture under a result: an <img>'s URL before the swap, or what it still shows under a view. */
+export function originalOf(el: Element): string | undefined {
+  if (!showsResult(el)) return undefined;
+  if (hasView(el)) return el instanceof HTMLImageElement ? el.currentSrc || el.src : undefined;
+  return originalUrl(el);
+}
+
+/** The file of the result `el` shows (for Save stylized image). */
+export const resultFile = (el: Element) => (showsResult(el) ? slots.get(el)!.result!.file : undefined);
+
+/** The element that showed the result URL `url` until a newer result replaced it. */
+export function replacedBy(url: string): Element | undefined {
+  const el = replaced.get(url)?.deref();
+  return el?.isConnected ? el : undefined;
+}
+
+export function setStyleName(el: Element, name: string): void {
+  const slot = slots.get(el);
+  if (slot) slot.styleName = name;
+}
+
+export const styleNameOf = (el: Element) => slots.get(el)?.styleName;
+
+if (import.meta.env.MODE === 'test') {
+  /** The test build's view of the results (tests/support/content-script.ts reads it, in the content script's world). */
+  Object.assign(globalThis, {
+    backdropContentDebug: {
+      results: () => ({
+        elements: {
+          'right-click': [...slots.values()].filter((s) => s.flow === 'right-click' && s.result).length,
+          batch: [...slots.values()].filter((s) => s.flow === 'batch' && s.result).length,
+        },
+        live: holds.size,
+        ...counts,
+      }),
+    },
+  });
+}

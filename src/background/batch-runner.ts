@@ -37,10 +37,23 @@ const loops = new Map<number, Promise<void>>();
 const toContent = <K extends MessageType<'backgroundToContent'>>(tabId: number, msg: MessageOf<'backgroundToContent', K>): Promise<ReplyOf<'backgroundToContent', K>> =>
   sendToContent({ tabId, frameId: 0 }, msg);
 
-async function showBadge(tabId: number, batch: TabBatch | undefined) {
-  const p = progress(batch);
-  await browser.action.setBadgeBackgroundColor({ tabId, color: p.failed ? '#b3261e' : '#3a2d7d' }).catch(() => {});
-  await browser.action.setBadgeText({ tabId, text: badgeText(p) }).catch(() => {});
+/** Badge updates by tab, one after another. */
+const badges = new Map<number, Promise<void>>();
+
+/**
+ * Shows a tab's progress on the toolbar badge. Images finish concurrently, so each update reads the
+ * batch as stored when its turn comes: the last one shows the last state, whatever order the
+ * callers' writes and these updates interleave in.
+ */
+function showBadge(tabId: number): Promise<void> {
+  const update = (badges.get(tabId) ?? Promise.resolve()).then(async () => {
+    const p = progress(await loadBatch(tabId));
+    await browser.action.setBadgeBackgroundColor({ tabId, color: p.failed ? '#b3261e' : '#3a2d7d' }).catch(() => {});
+    await browser.action.setBadgeText({ tabId, text: badgeText(p) }).catch(() => {});
+  });
+  const tail = update.catch(() => {}).finally(() => { if (badges.get(tabId) === tail) badges.delete(tabId); });
+  badges.set(tabId, tail);
+  return update;
 }
 
 export function statusOf(tabId: number, batch: TabBatch | undefined): BatchStatus {
@@ -56,11 +69,11 @@ export async function startBatch(tabId: number): Promise<BatchStatus> {
   } catch {
     // No content script in this tab (a browser page, or the page predates the extension).
     const batch = await setBatch(tabId, () => undefined);
-    await showBadge(tabId, batch);
+    await showBadge(tabId);
     return statusOf(tabId, batch);
   }
   const batch = await setBatch(tabId, (b) => addImages(b ?? emptyBatch(tabId), found));
-  await showBadge(tabId, batch);
+  await showBadge(tabId);
   ensureLoop(tabId);
   return statusOf(tabId, batch);
 }
@@ -69,7 +82,7 @@ export async function startBatch(tabId: number): Promise<BatchStatus> {
 export async function cancelBatch(tabId: number): Promise<BatchStatus> {
   const batch = await setBatch(tabId, (b) => (b ? cancel(b) : b));
   await toContent(tabId, { to: 'content', type: 'batch-stop' }).catch(() => {});
-  await showBadge(tabId, batch);
+  await showBadge(tabId);
   return statusOf(tabId, batch);
 }
 
@@ -77,7 +90,7 @@ export async function cancelBatch(tabId: number): Promise<BatchStatus> {
 export async function restoreAll(tabId: number): Promise<BatchStatus> {
   await setBatch(tabId, () => undefined);
   await toContent(tabId, { to: 'content', type: 'batch-restore-all' }).catch(() => {});
-  await showBadge(tabId, undefined);
+  await showBadge(tabId);
   return statusOf(tabId, undefined);
 }
 
@@ -89,7 +102,7 @@ export async function batchStatus(tabId: number): Promise<BatchStatus> {
 export async function addFound(tabId: number, found: FoundImage[]): Promise<number> {
   const batch = await setBatch(tabId, (b) => (b?.active ? addImages(b, found) : b));
   if (!batch?.active) return 0;
-  await showBadge(tabId, batch);
+  await showBadge(tabId);
   ensureLoop(tabId);
   return found.length;
 }
@@ -118,7 +131,7 @@ async function runLoop(tabId: number) {
       })
       : undefined;
     if (item) {
-      const job: Promise<void> = processItem(tabId, item).catch(() => {}).finally(() => inFlight.delete(job));
+      const job: Promise<void> = processItem(tabId, item).finally(() => inFlight.delete(job));
       inFlight.add(job);
       continue;
     }
@@ -127,17 +140,31 @@ async function runLoop(tabId: number) {
   }
 }
 
-/** One image: the page shows "working", the offscreen document paints it, the page swaps it in. */
+/**
+ * One image: the page shows "working", the offscreen document paints it, the page swaps it in. Any
+ * failure on the way ends as this image's error, shown on it and counted, never as an image left
+ * "working" for good.
+ */
 async function processItem(tabId: number, item: BatchItem) {
   const fail = async ({ code, message }: JobError) => {
-    const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: message }) : b));
+    await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: message }) : b));
     await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code, message } }).catch(() => {});
-    await showBadge(tabId, batch);
+    await showBadge(tabId);
   };
+  try {
+    await runItem(tabId, item, fail);
+  } catch (e) {
+    await fail({ code: 'internal', message: `Backdrop failed on this image (${(e as Error)?.message ?? e}). Try again.` }).catch(() => {});
+  }
+}
+
+async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) => Promise<void>) {
   const jobId = crypto.randomUUID();
+  // The offscreen document should be listening before the page opens the job's result port; if it
+  // cannot start now, the stylize request below tries again and reports what went wrong.
+  await ensureOffscreen().catch(() => {});
   let begin;
   try {
-    await ensureOffscreen(); // listening before the page opens the job's result port
     begin = await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url, jobId });
   } catch {
     begin = { ok: false as const, error: { code: 'no-target' as const, message: 'The page is gone.' } };
@@ -145,11 +172,14 @@ async function processItem(tabId: number, item: BatchItem) {
   if (!begin.ok) {
     // The image left the page: it is no longer part of the batch.
     if (begin.error.code === 'no-target') {
-      await showBadge(tabId, await setBatch(tabId, (b) => (b ? dropItem(b, item.url) : b)));
+      await setBatch(tabId, (b) => (b ? dropItem(b, item.url) : b));
+      await showBadge(tabId);
       return;
     }
     return fail(begin.error);
   }
+  // Cancelled or restored while the page got ready: no model runs for it.
+  if (!isWorking(await loadBatch(tabId), item.url)) return;
   const source = begin.dataUrl ? { kind: 'data' as const, dataUrl: begin.dataUrl }
     : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url, page: await topPageOf(tabId) } : undefined;
   if (!source) return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
@@ -172,8 +202,8 @@ async function processItem(tabId: number, item: BatchItem) {
   if (!reply.ok) return fail(reply.error);
   const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
   if (!shown) return fail({ code: 'internal', message: 'The page refused to show the stylized image.' });
-  const batch = await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
-  await showBadge(tabId, batch);
+  await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
+  await showBadge(tabId);
 }
 
 /** Handles a batch command from the popup (the tests' seam too: globalThis.backdrop.handleBatchCommand). */
@@ -203,6 +233,6 @@ export function registerBatch() {
   // A closed, reloaded or navigated tab takes its batch with it (a new start re-reports what is still pending).
   browser.tabs.onRemoved.addListener((tabId) => void setBatch(tabId, () => undefined));
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (change.status === 'loading') void setBatch(tabId, () => undefined).then((b) => showBadge(tabId, b));
+    if (change.status === 'loading') void setBatch(tabId, () => undefined).then(() => showBadge(tabId));
   });
 }

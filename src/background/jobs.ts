@@ -29,7 +29,7 @@ export async function resolveOptions(styleId?: string): Promise<StylizeOptions> 
  * tab's URL): what the extension's request for an image of that page may carry depends on it.
  */
 export async function topPageOf(tabId: number): Promise<PageContext | undefined> {
-  const url = await browser.tabs.get(tabId).then((t) => t.url, () => undefined);
+  const url = await browser.tabs.get(tabId).then((t) => t?.url, () => undefined);
   return url ? { frameUrl: url, topUrl: url } : undefined;
 }
 

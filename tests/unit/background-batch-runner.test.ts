@@ -11,7 +11,7 @@ import type { Browser } from 'wxt/browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
 import { MAX_RETRIES, type TabBatch } from '../../src/background/batch-queue';
 import {
-  fakeContent, fakeEvent, fakeOffscreen, fakeTab, settled, SENDERS, sourceUrl, stylized, whenStored,
+  deferred, fakeContent, fakeEvent, fakeOffscreen, fakeTab, settled, SENDERS, sourceUrl, stylized, whenStored,
 } from '../support/worker';
 
 // The offscreen document's lifecycle is the boundary: its creation is not what these tests are about.
@@ -284,6 +284,46 @@ describe('stopping a batch', () => {
     await fakeBrowser.tabs.onUpdated.trigger(tabId, { status: 'complete' }, fakeTab(tabId, PAGE));
     a.reply.resolve(stylized());
     expect(states(await whenStored(key(tabId), allFinished))).toEqual({ a: 'done' });
+  });
+});
+
+describe('faults the runner must not swallow', () => {
+  test('the engine failing to start does not drop the image: its job still goes and reports', async () => {
+    const content = page([['a', true]]);
+    const offscreen = fakeOffscreen(() => stylized());
+    ensureOffscreen.mockRejectedValueOnce(new Error('no offscreen document'));
+    await runner.startBatch(tabId);
+    expect(states(await whenStored(key(tabId), allFinished))).toEqual({ a: 'done' });
+    expect(content.urls('batch-apply').map(nameOf)).toEqual(['a']);
+    expect(offscreen.calls('stylize')).toHaveLength(1);
+  });
+
+  test('cancelled while the page begins an image: no model runs for it', async () => {
+    const begun = deferred<unknown>();
+    const content = page([['a', true]], () => begun.promise);
+    const offscreen = fakeOffscreen(() => stylized());
+    await runner.startBatch(tabId);
+    await content.log.until(() => content.of('batch-begin').length === 1);
+    await runner.cancelBatch(tabId);
+    begun.resolve({ ok: true });
+    await settled();
+    await settled();
+    expect(offscreen.calls('stylize')).toEqual([]);
+    expect(content.of('batch-apply')).toEqual([]);
+  });
+
+  test('an unexpected error fails the image (reported, counted) instead of leaving it working', async () => {
+    const content = page([['a', true], ['b', true]]);
+    fakeOffscreen(() => stylized());
+    // Chrome rejects tabs.get for a tab it no longer has; any throw inside one image's run will do.
+    vi.spyOn(fakeBrowser.tabs, 'get').mockRejectedValueOnce(new Error('No tab with id')).mockImplementationOnce(() => {
+      throw new TypeError('boom');
+    });
+    await runner.startBatch(tabId);
+    const batch = await whenStored(key(tabId), allFinished);
+    expect(Object.values(states(batch)).sort()).toEqual(['done', 'error']);
+    expect(content.of('batch-fail')).toHaveLength(1);
+    expect(await badge()).toBe('2/2');
   });
 });
 

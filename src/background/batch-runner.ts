@@ -78,9 +78,21 @@ export async function startBatch(tabId: number): Promise<BatchStatus> {
   return statusOf(tabId, batch);
 }
 
+/** The offscreen jobs of each tab's images in flight, in this worker. */
+const jobsInFlight = new Map<number, Set<string>>();
+
+/**
+ * Tells the offscreen document to skip a tab's jobs still in flight: one waiting in its queue never
+ * runs the models (the one running finishes its model run, and its result is dropped).
+ */
+function cancelJobsInFlight(tabId: number) {
+  for (const jobId of jobsInFlight.get(tabId) ?? []) void sendToOffscreen({ to: 'offscreen', type: 'cancel', jobId }).catch(() => {});
+}
+
 /** Stops a tab's batch at once: nothing queued runs, results still in flight are dropped. */
 export async function cancelBatch(tabId: number): Promise<BatchStatus> {
   const batch = await setBatch(tabId, (b) => (b ? cancel(b) : b));
+  cancelJobsInFlight(tabId);
   await toContent(tabId, { to: 'content', type: 'batch-stop' }).catch(() => {});
   await showBadge(tabId);
   return statusOf(tabId, batch);
@@ -89,6 +101,7 @@ export async function cancelBatch(tabId: number): Promise<BatchStatus> {
 /** Cancels and puts every image of the page back as it was. */
 export async function restoreAll(tabId: number): Promise<BatchStatus> {
   await setBatch(tabId, () => undefined);
+  cancelJobsInFlight(tabId);
   await toContent(tabId, { to: 'content', type: 'batch-restore-all' }).catch(() => {});
   await showBadge(tabId);
   return statusOf(tabId, undefined);
@@ -184,9 +197,14 @@ async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) =
     : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url, page: await topPageOf(tabId) } : undefined;
   if (!source) return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
 
-  const reply = await sendToOffscreen({
-    to: 'offscreen', type: 'stylize', jobId, source, options: await resolveOptions(), deliverTo: { tabId, frameId: 0 },
-  });
+  const options = await resolveOptions();
+  const jobs = jobsInFlight.get(tabId) ?? jobsInFlight.set(tabId, new Set()).get(tabId)!;
+  jobs.add(jobId);
+  const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: { tabId, frameId: 0 } })
+    .finally(() => {
+      jobs.delete(jobId);
+      if (!jobs.size && jobsInFlight.get(tabId) === jobs) jobsInFlight.delete(tabId);
+    });
   // Cancelled or restored meanwhile: leave the page alone.
   if (!isWorking(await loadBatch(tabId), item.url)) return;
   // The offscreen document went away with the job (and the page's result port): the image goes back

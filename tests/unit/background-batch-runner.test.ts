@@ -217,6 +217,8 @@ describe('stopping a batch', () => {
 
     expect(await runner.cancelBatch(tabId)).toEqual({ tabId, active: false, total: 1, done: 1, failed: 0, queued: 0, working: 0 });
     expect(content.of('batch-stop')).toHaveLength(1);
+    // The offscreen document is told to skip both jobs in flight (one may still wait in its queue).
+    expect(offscreen.calls('cancel').map((c) => c.msg.jobId).sort()).toEqual([b.msg.jobId, c.msg.jobId].sort());
     b.reply.resolve(stylized());
     c.reply.resolve(stylized());
     // Images the page adds now do not join a cancelled batch.
@@ -243,6 +245,7 @@ describe('stopping a batch', () => {
     expect(await runner.restoreAll(tabId)).toEqual({ tabId, active: false, total: 0, done: 0, failed: 0, queued: 0, working: 0 });
     expect(await stored()).toBeUndefined();
     expect(content.of('batch-restore-all')).toHaveLength(1);
+    expect(offscreen.calls('cancel').map((call) => call.msg.jobId).sort()).toEqual([b.msg.jobId, c.msg.jobId].sort());
     b.reply.resolve(stylized());
     c.reply.resolve(stylized());
     await settled();

@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --smoke]`: benchmarks the test build, .output/chrome-mv3-test, and measures the
- * production build's package (run `npm run build` first: it makes both; set BACKDROP_OUT to use another folder). Writes bench-results/<full|smoke>/. See docs/benchmark.md.
+ * `npm run bench [-- --smoke] [--only runtimes] [--rounds N]`: benchmarks the test build,
+ * .output/chrome-mv3-test, and measures the production build's package (run `npm run build` first: it
+ * makes both; set BACKDROP_OUT to use another folder). `--only runtimes` runs the runtimes section
+ * alone (model runs side by side at each thread count, cold starts, the package per choice of
+ * builds); `--rounds N` sets that section's alternating rounds and fresh browsers. Writes
+ * bench-results/<full|smoke>[-runtimes]/. See docs/benchmark.md.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = 'usage: npm run bench [-- --smoke] [--only runtimes] [--rounds N]';
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--smoke');
-if (unknown.length) {
-  console.error(`usage: npm run bench [-- --smoke]   (unknown: ${unknown.join(' ')})`);
-  process.exit(2);
+let smoke = false, only = 'all', rounds;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--smoke') smoke = true;
+  else if (a === '--only' && args[i + 1] === 'runtimes') only = args[++i];
+  else if (a === '--rounds' && /^[1-9][0-9]?$/.test(args[i + 1] ?? '')) rounds = args[++i];
+  else {
+    console.error(`${USAGE}   (not understood: ${args.slice(i).join(' ')})`);
+    process.exit(2);
+  }
 }
-const mode = args.includes('--smoke') ? 'smoke' : 'full';
 const vitest = resolve(root, 'node_modules/vitest/vitest.mjs');
 const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'tests/bench/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, BACKDROP_BENCH: mode },
+  env: { ...process.env, BACKDROP_BENCH: smoke ? 'smoke' : 'full', BACKDROP_BENCH_ONLY: only, BACKDROP_BENCH_ROUNDS: rounds ?? '' },
 });
 process.exit(run.status ?? 1);

@@ -6,8 +6,8 @@
  */
 import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
-import { BOTTLENECK, CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type TransferKind } from '../inference/models';
-import type { RuntimeName } from '../inference/runtime';
+import { BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, SEG_GRID, SEG_SIZE, STYLE_SIZE, type TransferKind } from '../inference/models';
+import type { LoadedModel, RuntimeName } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import { toBase64 } from '../messaging/bytes';
@@ -178,6 +178,49 @@ export function debugApi(host: InferenceHost) {
         }
         const info = await hostInfo(host);
         return { ...times, runtime: info.runtime, plan: info.plan };
+      });
+    },
+    /**
+     * For the benchmark, in a fresh offscreen document: a runtime's cold start, step by step, in ms. `start` loads
+     * the runtime (its glue script, its wasm compiled and instantiated, the thread pool started); `compile` loads
+     * and compiles each of the three models with the threads the plan gives them; `firstRun` and `secondRun` run
+     * each once on zeros (the first pays the set-up, e.g. weight packing). The models are deleted after, so the
+     * host's own models start from nothing. Refuses a document where a runtime has loaded already.
+     */
+    coldStart(runtime: RuntimeName, threads = 0) {
+      return host.serial(async () => {
+        if (host['runtimesLoaded'].size) throw new Error(`not a fresh document: ${[...host['runtimesLoaded']].join(', ')} loaded`);
+        const since = (t0: number) => performance.now() - t0;
+        let t0 = performance.now();
+        const rt = await host.getRuntime(runtime);
+        const start = since(t0);
+        const plan = ModelSet.planFor(rt, threads);
+        const specs = [
+          { name: 'segmentation', file: MODEL_FILES.segmentation, threads: plan.segmentation, shapes: [[1, SEG_SIZE, SEG_SIZE, 3]] },
+          { name: 'transfer', file: MODEL_FILES.transfer.fp16, threads: plan.transfer, shapes: [[1, CONTENT_SIZE, CONTENT_SIZE, 3], [1, 1, 1, BOTTLENECK]] },
+          { name: 'prediction', file: MODEL_FILES.prediction, threads: plan.prediction, shapes: [[1, STYLE_SIZE, STYLE_SIZE, 3]] },
+        ];
+        const compile: Record<string, number> = {}, firstRun: Record<string, number> = {}, secondRun: Record<string, number> = {};
+        const loaded: LoadedModel[] = [];
+        try {
+          for (const s of specs) {
+            t0 = performance.now();
+            loaded.push(await rt.load(host['config'].modelDir + s.file, { threads: s.threads, name: s.name }));
+            compile[s.name] = since(t0);
+          }
+          for (const [i, s] of specs.entries()) {
+            const inputs = s.shapes.map((shape) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape }));
+            t0 = performance.now();
+            await loaded[i].run(inputs);
+            firstRun[s.name] = since(t0);
+            t0 = performance.now();
+            await loaded[i].run(inputs);
+            secondRun[s.name] = since(t0);
+          }
+        } finally {
+          for (const m of loaded) m.delete();
+        }
+        return { runtime: rt.name, accelerator: rt.accelerator, maxThreads: rt.maxThreads, plan, start, compile, firstRun, secondRun };
       });
     },
     /**

@@ -8,10 +8,12 @@ import { startServer } from '../support/server';
 import { chartSvg } from './chart';
 import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
-import { measurePackage } from './package-size';
-import { measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimes, measureSizes, measureThreads } from './phases';
-import type { BenchRecord, Stamp } from './record';
-import { markdown } from './report';
+import { measurePackage, measurePackageChoices } from './package-size';
+import {
+  measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimes, measureSizes, measureThreads,
+} from './phases';
+import type { BenchRecord, RuntimesRecord, Stamp } from './record';
+import { markdown, runtimesMarkdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -27,8 +29,8 @@ function commit(): string {
 /** Whether the built extension has the page-wide batch menu (being built beside this benchmark). */
 const hasBatchMenu = () => readFileSync(join(EXTENSION_DIR, 'background.js'), 'utf8').includes('stylize-page');
 
-export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-results', mode)): Promise<BenchRecord> {
-  const config = benchConfig(mode);
+export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-results', mode), rounds?: number): Promise<BenchRecord> {
+  const config = benchConfig(mode, rounds);
   const loadStart = loadavg()[0];
   const images = new Map<string, Buffer>();
   const site = await startServer(undefined, benchRoute(config, images));
@@ -54,6 +56,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const memory = await measureMemory(config, d);
       const runtimes = await measureRuntimes(config, d);
       const memoryNoJit = await measureMemoryNoJit(config, site.origin);
+      const runtimeCold = await measureRuntimeCold(config, site.origin);
       const reference = sizes.find((s) => s.label === config.reference)!;
       const stamp: Stamp = {
         date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
@@ -63,9 +66,10 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       };
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
-        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimes,
+        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimes, runtimeCold,
         // What users install: the production build, not the test build the benchmark drives.
         package: measurePackage(PRODUCTION_DIR),
+        packageChoices: measurePackageChoices(PRODUCTION_DIR),
         maxPageLongTask: [...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks].sort((a, b) => b.ms - a.ms)[0],
       };
       mkdirSync(outDir, { recursive: true });
@@ -77,6 +81,48 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
     } finally {
       await d.close();
     }
+  } finally {
+    await site.close();
+  }
+}
+
+/**
+ * The runtimes section alone (`npm run bench -- --only runtimes`), in a browser of its own: the model
+ * runs side by side at each thread count, then each runtime's cold start in fresh browsers, then the
+ * package per choice of runtimes and builds (zipping last, so it weighs on no timing).
+ */
+export async function runRuntimesBenchmark(mode: BenchMode, rounds?: number, outDir = join(ROOT, 'bench-results', `${mode}-runtimes`)): Promise<RuntimesRecord> {
+  const config = benchConfig(mode, rounds);
+  const loadStart = loadavg()[0];
+  const site = await startServer(undefined, benchRoute(config, new Map()));
+  try {
+    const d = await Driver.launch(site.origin, '/bench/blank.html');
+    let stampBase: Omit<Stamp, 'loadAverage'>;
+    let runtimes;
+    try {
+      await d.ext.startOffscreen();
+      runtimes = await measureRuntimes(config, d);
+      const info = await d.debug('info');
+      const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
+      stampBase = {
+        date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
+        cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, hardwareConcurrency,
+        runtime: info.runtime ?? '?', accelerator: info.accelerator ?? '?', maxThreads: info.maxThreads ?? 0, threadPlan: info.plan ?? {},
+        crossOriginIsolated: info.crossOriginIsolated, node: process.version,
+      };
+    } finally {
+      await d.close();
+    }
+    const runtimeCold = await measureRuntimeCold(config, site.origin);
+    const record: RuntimesRecord = {
+      stamp: { ...stampBase, loadAverage: { start: loadStart, end: loadavg()[0] } },
+      runtimes, runtimeCold, package: measurePackage(PRODUCTION_DIR), packageChoices: measurePackageChoices(PRODUCTION_DIR),
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 2) + '\n');
+    writeFileSync(join(outDir, 'results.md'), runtimesMarkdown(record));
+    console.log(`[bench] wrote ${outDir}/results.{json,md}`);
+    return record;
   } finally {
     await site.close();
   }

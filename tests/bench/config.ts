@@ -35,6 +35,10 @@ export interface BenchConfig {
   runtimeThreads: number[];
   /** Rounds of the comparison: each round times every runtime in turn, so both see the same load. */
   runtimeRounds: number;
+  /** Raw runs per model, runtime and round. */
+  runtimeRunsPerRound: number;
+  /** Fresh browsers per runtime, alternating runtimes, each timing one cold start (runtime, compile, first runs). */
+  runtimeColdBrowsers: number;
   /** Pairs of reference runs with a menu's pause: one after a right-click (read ahead), one without. */
   menuPairs: number;
   /** The time from the right-click to choosing "Stylize background" (a brisk pick). */
@@ -54,15 +58,27 @@ const SIZES: SizeSpec[] = [
   { label: '4000×3000', width: 4000, height: 3000, fixture: PHOTOS[3] },
 ];
 
-export function benchConfig(mode: BenchMode): BenchConfig {
+/**
+ * What `npm run bench` measures: every section, or with `--only runtimes` (BACKDROP_BENCH_ONLY) the
+ * runtimes section alone (model runs side by side, cold starts, package per choice) in a browser of
+ * its own; `--rounds N` (BACKDROP_BENCH_ROUNDS) sets that section's rounds and fresh browsers.
+ */
+export type BenchSection = 'all' | 'runtimes';
+
+export function benchConfig(mode: BenchMode, rounds?: number): BenchConfig {
+  const config = baseConfig(mode);
+  return rounds ? { ...config, runtimeRounds: rounds, runtimeColdBrowsers: rounds } : config;
+}
+
+function baseConfig(mode: BenchMode): BenchConfig {
   const common = { mode, reference: '1280×960', gallerySize: { width: 800, height: 600 }, menuMs: 500 };
   return mode === 'full'
     ? {
       ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, galleryRounds: 2, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 2, menuPairs: 12,
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 4, runtimeRunsPerRound: 5, runtimeColdBrowsers: 3, menuPairs: 12,
     }
     : {
       ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, galleryRounds: 1, memoryRuns: 5, modelRuns: 3, threads: [],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, menuPairs: 1,
+      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, runtimeRunsPerRound: 3, runtimeColdBrowsers: 1, menuPairs: 1,
     };
 }

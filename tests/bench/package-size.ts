@@ -3,24 +3,50 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { PackageResult } from './record';
+import type { PackageChoice, PackageResult } from './record';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-export function measurePackage(extensionDir: string): PackageResult {
-  const all = files(extensionDir);
+/** The folder zipped with `zip -9`, leaving out the files under `without` (path prefixes relative to it). */
+function zipped(dir: string, without: string[] = []): { zipBytes: number; unpackedBytes: number } {
+  const kept = files(dir).map((f) => relative(dir, f)).filter((f) => !without.some((w) => f.startsWith(w)));
   const tmp = mkdtempSync(join(tmpdir(), 'backdrop-zip-'));
   try {
     const zip = join(tmp, 'extension.zip');
-    execFileSync('zip', ['-r', '-9', '-q', '-X', zip, '.'], { cwd: extensionDir });
-    return {
-      zipBytes: statSync(zip).size,
-      unpackedBytes: all.reduce((n, f) => n + statSync(f).size, 0),
-      wasm: all.filter((f) => f.endsWith('.wasm')).map((f) => ({ file: relative(extensionDir, f), bytes: statSync(f).size })),
-    };
+    execFileSync('zip', ['-9', '-q', '-X', zip, '-@'], { cwd: dir, input: kept.join('\n') });
+    return { zipBytes: statSync(zip).size, unpackedBytes: kept.reduce((n, f) => n + statSync(join(dir, f)).size, 0) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+export function measurePackage(extensionDir: string): PackageResult {
+  return {
+    ...zipped(extensionDir),
+    wasm: files(extensionDir).filter((f) => f.endsWith('.wasm')).map((f) => ({ file: relative(extensionDir, f), bytes: statSync(f).size })),
+  };
+}
+
+/**
+ * What the package would weigh with fewer runtimes or wasm builds: each choice leaves out some of
+ * the build's files. A choice whose files are not in the build (already left out) is skipped.
+ */
+export const PACKAGE_CHOICES: { label: string; without: string[] }[] = [
+  { label: 'as built', without: [] },
+  { label: 'LiteRT.js without its compat build (+ tfjs-tflite)', without: ['litert/litert_wasm_compat_internal.'] },
+  { label: 'LiteRT.js only (its three builds)', without: ['tflite/'] },
+  { label: 'LiteRT.js only, plain + threaded', without: ['tflite/', 'litert/litert_wasm_compat_internal.'] },
+  { label: 'LiteRT.js only, threaded', without: ['tflite/', 'litert/litert_wasm_compat_internal.', 'litert/litert_wasm_internal.'] },
+  { label: 'LiteRT.js only, plain', without: ['tflite/', 'litert/litert_wasm_compat_internal.', 'litert/litert_wasm_threaded_internal.'] },
+  { label: 'tfjs-tflite only (its two builds)', without: ['litert/'] },
+  { label: 'no runtime (the rest of the extension)', without: ['litert/', 'tflite/'] },
+];
+
+export function measurePackageChoices(extensionDir: string, choices = PACKAGE_CHOICES): PackageChoice[] {
+  const all = files(extensionDir).map((f) => relative(extensionDir, f));
+  return choices
+    .filter((c) => c.without.every((w) => all.some((f) => f.startsWith(w))))
+    .map((c) => ({ ...c, ...zipped(extensionDir, c.without) }));
 }

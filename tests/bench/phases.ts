@@ -1,7 +1,11 @@
 /** The benchmark's measurements, each through the same paths users take. */
 import { NO_JIT_FLAGS, type BenchConfig } from './config';
 import { Driver } from './driver';
-import type { ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelTimes, RuntimeComparison, RuntimeModelTimes, Sample, SizeResult, ThreadsResult } from './record';
+import { loadavg } from 'node:os';
+import type {
+  ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeComparison,
+  RuntimeModelTimes, Sample, SizeResult, ThreadsResult,
+} from './record';
 import { galleryImage, sizeImage } from './site';
 import { withPageTasks, type PageTask } from './page-tasks';
 import { median, medianRecord, sum } from './stats';
@@ -285,28 +289,45 @@ const mb = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20)
 /**
  * The runtimes side by side: the same three models (segmentation, prediction, fp16 transfer) at fixed
  * inputs on each runtime, in the same offscreen document, in alternating rounds so that both see the
- * same load on the machine. Switching runtime rebuilds the models (one untimed run each first).
+ * same load on the machine (the order flips every round). Switching runtime rebuilds the models (one
+ * untimed run each first). Each round's medians are kept: their spread is the run's noise.
  */
 export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<RuntimeComparison[]> {
   const results: RuntimeComparison[] = [];
   if (config.runtimes.length < 2) return results;
-  const perRound = Math.max(1, Math.ceil(config.modelRuns / config.runtimeRounds));
+  const perRound = config.runtimeRunsPerRound;
+  const medians = (t: { segmentation: number[]; prediction: number[]; transfer: number[] }): ModelMedians =>
+    ({ segmentation: median(t.segmentation), prediction: median(t.prediction), transfer: median(t.transfer) });
   for (const threads of config.runtimeThreads) {
-    const times = new Map<string, { plan: Record<string, number> | undefined; segmentation: number[]; prediction: number[]; transfer: number[] }>();
+    const times = new Map<string, Omit<RuntimeModelTimes, 'runtime' | 'median'>>();
+    const roundRatios: RuntimeComparison['roundRatios'] = [];
+    const loadAverage: number[] = [];
     for (let round = 0; round < config.runtimeRounds; round++) {
-      for (const runtime of config.runtimes) {
+      loadAverage.push(loadavg()[0]);
+      const order = round % 2 ? [...config.runtimes].reverse() : config.runtimes;
+      const thisRound = new Map<string, ModelMedians>();
+      for (const runtime of order) {
         const t = await d.debug('timeModels', perRound, threads, 'fp16', runtime, true);
         if (t.runtime !== runtime) throw new Error(`asked for ${runtime}, the host ran ${t.runtime}`);
-        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [] as number[], prediction: [] as number[], transfer: [] as number[] };
+        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [] as number[], prediction: [] as number[], transfer: [] as number[], rounds: [] as ModelMedians[] };
         acc.segmentation.push(...t.segmentation);
         acc.prediction.push(...t.prediction);
         acc.transfer.push(...t.transfer);
+        acc.rounds.push(medians(t));
+        thisRound.set(runtime, medians(t));
         times.set(runtime, acc);
       }
+      const [a, b] = config.runtimes.map((r) => thisRound.get(r)!);
+      roundRatios.push({
+        segmentation: b.segmentation / a.segmentation, prediction: b.prediction / a.prediction, transfer: b.transfer / a.transfer,
+        segTransfer: (b.segmentation + b.transfer) / (a.segmentation + a.transfer),
+      });
+      log(`runtimes at ${threads || 'auto'} thread(s), round ${round + 1}/${config.runtimeRounds} (load ${loadAverage.at(-1)!.toFixed(2)}): ` +
+        config.runtimes.map((r) => `${r} seg ${n0(thisRound.get(r)!.segmentation)} pred ${n0(thisRound.get(r)!.prediction)} transfer ${n0(thisRound.get(r)!.transfer)}`).join('; '));
     }
     const byRuntime: RuntimeModelTimes[] = config.runtimes.map((runtime) => {
       const t = times.get(runtime)!;
-      return { runtime, ...t, median: { segmentation: median(t.segmentation), prediction: median(t.prediction), transfer: median(t.transfer) } };
+      return { runtime, ...t, median: medians(t) };
     });
     const [base, other] = byRuntime;
     const ratio = {
@@ -314,11 +335,51 @@ export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<R
       prediction: other.median.prediction / base.median.prediction,
       transfer: other.median.transfer / base.median.transfer,
     };
-    results.push({ threads, transferModel: 'fp16', byRuntime, ratio });
+    results.push({ threads, transferModel: 'fp16', byRuntime, ratio, roundRatios, loadAverage });
     log(`runtimes at ${threads || 'auto'} thread(s): ${other.runtime} ÷ ${base.runtime} = segmentation ${ratio.segmentation.toFixed(2)}, ` +
       `prediction ${ratio.prediction.toFixed(2)}, transfer ${ratio.transfer.toFixed(2)}`);
   }
   // Back to the default runtime's models (the next job would switch anyway).
-  await d.debug('timeModels', 1, 0, 'fp16', 'litert');
+  await d.debug('timeModels', 1, 0, 'fp16', config.runtimes[0]);
   return results;
+}
+
+const n0 = (x: number) => x.toFixed(0);
+
+/**
+ * Each runtime's cold start, in fresh browsers (nothing compiled or cached before), the runtimes
+ * alternating: the offscreen document is started as a job would, then backdropDebug.coldStart loads
+ * the runtime, compiles the three models at the automatic plan and runs each twice.
+ */
+export async function measureRuntimeCold(config: BenchConfig, origin: string): Promise<RuntimeColdResult> {
+  const samples = new Map<string, RuntimeColdStart[]>(config.runtimes.map((r) => [r, []]));
+  for (let i = 0; i < config.runtimeColdBrowsers; i++) {
+    for (const runtime of i % 2 ? [...config.runtimes].reverse() : config.runtimes) {
+      const d = await Driver.launch(origin, '/bench/blank.html');
+      try {
+        await d.ext.startOffscreen();
+        const c = await d.debug('coldStart', runtime, 0);
+        const toFirstImage = c.start + c.compile.segmentation + c.compile.transfer + c.firstRun.segmentation + c.firstRun.transfer;
+        samples.get(runtime)!.push({ ...c, toFirstImage });
+        log(`cold ${runtime} ${i + 1}/${config.runtimeColdBrowsers}: start ${n0(c.start)}, compile ${Object.values(c.compile).map(n0).join('/')}, ` +
+          `first runs ${Object.values(c.firstRun).map(n0).join('/')}, second ${Object.values(c.secondRun).map(n0).join('/')} ms (seg/transfer/pred)`);
+      } finally {
+        await d.close();
+      }
+    }
+  }
+  return {
+    byRuntime: config.runtimes.map((runtime) => {
+      const s = samples.get(runtime)!;
+      return {
+        runtime, samples: s,
+        median: {
+          start: median(s.map((x) => x.start)),
+          compile: median(s.map((x) => sum(Object.values(x.compile)))),
+          firstRun: median(s.map((x) => sum(Object.values(x.firstRun)))),
+          toFirstImage: median(s.map((x) => x.toFirstImage)),
+        },
+      };
+    }),
+  };
 }

@@ -145,6 +145,13 @@ export interface PackageResult {
   wasm: { file: string; bytes: number }[];
 }
 
+/** Medians of the three models' raw runs, ms. */
+export interface ModelMedians {
+  segmentation: number;
+  prediction: number;
+  transfer: number;
+}
+
 /** The three models' raw runs on one runtime (timeModels with the prediction model). */
 export interface RuntimeModelTimes {
   runtime: string;
@@ -152,7 +159,9 @@ export interface RuntimeModelTimes {
   segmentation: number[];
   prediction: number[];
   transfer: number[];
-  median: { segmentation: number; prediction: number; transfer: number };
+  median: ModelMedians;
+  /** Each round's medians, in order: how far one run's rounds spread. */
+  rounds: ModelMedians[];
 }
 
 /** Both runtimes at one thread setting, timed in alternating rounds in the same offscreen document. */
@@ -161,7 +170,41 @@ export interface RuntimeComparison {
   transferModel: 'fp16' | 'int8';
   byRuntime: RuntimeModelTimes[];
   /** Per model: median of the second runtime ÷ median of the first (LiteRT.js); > 1 means LiteRT.js is faster. */
-  ratio: { segmentation: number; prediction: number; transfer: number };
+  ratio: ModelMedians;
+  /** The same ratio within each round (the two runtimes ran back to back there), segmentation + transfer included. */
+  roundRatios: (ModelMedians & { segTransfer: number })[];
+  /** The machine's 1-minute load average as each round began. */
+  loadAverage: number[];
+}
+
+/** One runtime's cold start in a fresh browser (backdropDebug.coldStart), ms. */
+export interface RuntimeColdStart {
+  runtime: string;
+  accelerator: string;
+  maxThreads: number;
+  plan: Record<string, number>;
+  /** The runtime loaded: glue script, wasm compiled and instantiated, thread pool. */
+  start: number;
+  /** Each model loaded and compiled. */
+  compile: Record<string, number>;
+  /** Each model's first run (set-up included), and its second. */
+  firstRun: Record<string, number>;
+  secondRun: Record<string, number>;
+  /** start + compile + first runs of segmentation and transfer: what a first stylization waits for (prediction is cached per style). */
+  toFirstImage: number;
+}
+
+export interface RuntimeColdResult {
+  byRuntime: { runtime: string; samples: RuntimeColdStart[]; median: { start: number; compile: number; firstRun: number; toFirstImage: number } }[];
+}
+
+/** The production package without some of its files: what each choice of runtimes and builds would weigh. */
+export interface PackageChoice {
+  label: string;
+  /** Path prefixes left out, relative to the build folder. */
+  without: string[];
+  zipBytes: number;
+  unpackedBytes: number;
 }
 
 export interface BenchRecord {
@@ -180,7 +223,18 @@ export interface BenchRecord {
   /** The same memory phase in a browser whose V8 runs no optimizing tier: what grows there is data, not compiled code. */
   memoryNoJit?: MemoryResult;
   runtimes: RuntimeComparison[];
+  runtimeCold?: RuntimeColdResult;
   package: PackageResult;
+  packageChoices?: PackageChoice[];
   /** The longest of the pages' long tasks, or undefined when there was none over 50 ms. */
   maxPageLongTask?: PageTask;
+}
+
+/** `npm run bench -- --only runtimes`: the runtimes section alone, in a browser of its own. */
+export interface RuntimesRecord {
+  stamp: Stamp;
+  runtimes: RuntimeComparison[];
+  runtimeCold: RuntimeColdResult;
+  package: PackageResult;
+  packageChoices: PackageChoice[];
 }

@@ -1,5 +1,5 @@
 /** The readable side of a benchmark record: the targets of issue 5 and Markdown tables. */
-import type { BenchRecord, MemoryPoint, Sample } from './record';
+import type { BenchRecord, MemoryPoint, PackageChoice, RuntimeColdResult, RuntimeComparison, RuntimesRecord, Sample } from './record';
 import type { PageTask } from './page-tasks';
 import { median } from './stats';
 import { NO_JIT_FLAGS } from './config';
@@ -195,20 +195,7 @@ export function markdown(r: BenchRecord): string {
         r.threads.map((t) => [t.threads, JSON.stringify(t.plan), n(t.e2eMedian), n(median(t.models.segmentation)), n(median(t.models.transfer))])),
       '',
     ] : []),
-    ...(r.runtimes?.length ? [
-      `## Runtimes side by side (same offscreen document, ${r.runtimes[0].transferModel} transfer, alternating rounds)`,
-      '',
-      'Medians of raw model runs at fixed inputs, ms; ratio = the second runtime ÷ the first (> 1: the first is faster).',
-      '',
-      table(['threads', 'runtime', 'plan', 'segmentation', 'prediction', 'transfer', 'seg + transfer'],
-        r.runtimes.flatMap((c) => [
-          ...c.byRuntime.map((t) => [c.threads || 'auto', t.runtime, JSON.stringify(t.plan), n(t.median.segmentation), n(t.median.prediction),
-            n(t.median.transfer), n(t.median.segmentation + t.median.transfer)]),
-          [c.threads || 'auto', '**ratio**', '', c.ratio.segmentation.toFixed(2), c.ratio.prediction.toFixed(2), c.ratio.transfer.toFixed(2),
-            ((c.byRuntime[1].median.segmentation + c.byRuntime[1].median.transfer) / (c.byRuntime[0].median.segmentation + c.byRuntime[0].median.transfer)).toFixed(2)],
-        ])),
-      '',
-    ] : []),
+    ...runtimesSection(r),
     `## Memory (offscreen document, ${r.memory.runs} stylizations of ${r.memory.image} after ${r.memory.warmupRuns} warm-up runs)`,
     '',
     table(['', 'JS heap used', 'JS heap total', 'array buffers', 'wasm memory', 'live models'], [
@@ -268,4 +255,91 @@ function menuPathSection(r: BenchRecord): string[] {
     ]),
     '',
   ];
+}
+
+/** min–max of some numbers, as text. */
+const range = (xs: number[], digits = 0) => {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+};
+
+/** The runtimes side by side, their cold starts and the package per choice, when the record has them. */
+function runtimesSection(r: { runtimes?: RuntimeComparison[]; runtimeCold?: RuntimeColdResult; packageChoices?: PackageChoice[] }): string[] {
+  const out: string[] = [];
+  if (r.runtimes?.length) {
+    const rounds = r.runtimes[0].roundRatios?.length ?? 0;
+    out.push(
+      `## Runtimes side by side (same offscreen document, ${r.runtimes[0].transferModel} transfer, ${rounds || 'alternating'} alternating rounds)`,
+      '',
+      'Medians of raw model runs at fixed inputs, ms, over all rounds, and in brackets the range of the rounds\' medians; ' +
+        'ratio = the second runtime ÷ the first (> 1: the first is faster), over all rounds and, in brackets, within each round.',
+      '',
+      table(['threads', 'runtime', 'plan', 'segmentation', 'prediction', 'transfer', 'seg + transfer'],
+        r.runtimes.flatMap((c) => {
+          const within = (k: 'segmentation' | 'prediction' | 'transfer' | 'segTransfer') => (c.roundRatios?.length ? ` (${range(c.roundRatios.map((x) => x[k]), 2)})` : '');
+          const spread = (t: RuntimeComparison['byRuntime'][number], k: 'segmentation' | 'prediction' | 'transfer') =>
+            (t.rounds?.length > 1 ? ` (${range(t.rounds.map((x) => x[k]))})` : '');
+          const [a, b] = c.byRuntime;
+          return [
+            ...c.byRuntime.map((t) => [c.threads || 'auto', t.runtime, JSON.stringify(t.plan), n(t.median.segmentation) + spread(t, 'segmentation'),
+              n(t.median.prediction) + spread(t, 'prediction'), n(t.median.transfer) + spread(t, 'transfer'),
+              n(t.median.segmentation + t.median.transfer) + (t.rounds?.length > 1 ? ` (${range(t.rounds.map((x) => x.segmentation + x.transfer))})` : '')]),
+            [c.threads || 'auto', '**ratio**', '', c.ratio.segmentation.toFixed(2) + within('segmentation'), c.ratio.prediction.toFixed(2) + within('prediction'),
+              c.ratio.transfer.toFixed(2) + within('transfer'),
+              ((b.median.segmentation + b.median.transfer) / (a.median.segmentation + a.median.transfer)).toFixed(2) + within('segTransfer')],
+          ];
+        })),
+      '',
+      `Load average (1 min) as the rounds began: ${r.runtimes.map((c) => `${c.threads || 'auto'} thr ${c.loadAverage?.length ? range(c.loadAverage, 2) : '?'}`).join(', ')}.`,
+      '',
+    );
+  }
+  if (r.runtimeCold?.byRuntime.length) {
+    const rows = r.runtimeCold.byRuntime.map((c) => {
+      const part = (f: (x: (typeof c.samples)[number]) => number) => `${n(median(c.samples.map(f)))} (${range(c.samples.map(f))})`;
+      const each = (k: 'compile' | 'firstRun' | 'secondRun') => ['segmentation', 'transfer', 'prediction'].map((m) => n(median(c.samples.map((x) => x[k][m])))).join(' / ');
+      return [c.runtime, c.samples[0] ? `${c.samples[0].accelerator}, ${c.samples[0].maxThreads} thr, ${JSON.stringify(c.samples[0].plan)}` : '',
+        part((x) => x.start), each('compile'), each('firstRun'), each('secondRun'), `**${part((x) => x.toFirstImage)}**`];
+    });
+    out.push(
+      `## Runtime cold start (${r.runtimeCold.byRuntime[0].samples.length} fresh browsers per runtime, alternating)`,
+      '',
+      'Medians in ms, (range). `start`: the runtime loaded (glue, wasm compiled and instantiated, threads); then each model ' +
+        'loaded and compiled, run once (set-up included) and again (segmentation / transfer / prediction); ' +
+        '`to a first image`: start + compile + first run of segmentation and transfer (prediction runs once per style).',
+      '',
+      table(['runtime', 'build', 'start', 'compile', 'first run', 'second run', 'to a first image'], rows),
+      '',
+    );
+  }
+  if (r.packageChoices?.length) {
+    const base = r.packageChoices.find((c) => !c.without.length) ?? r.packageChoices[0];
+    out.push(
+      '## Package per choice of runtimes and builds (the production build, zipped with `zip -9`)',
+      '',
+      table(['choice', 'zipped', 'unpacked', 'zipped vs as built'], r.packageChoices.map((c) => [
+        c.label + (c.without.length ? ` (without ${c.without.map((w) => `\`${w}\``).join(', ')})` : ''),
+        mib(c.zipBytes), mib(c.unpackedBytes), c === base ? '' : `${((c.zipBytes - base.zipBytes) / 2 ** 20).toFixed(2)} MiB`,
+      ])),
+      '',
+    );
+  }
+  return out;
+}
+
+/** `npm run bench -- --only runtimes`: the runtimes section alone. */
+export function runtimesMarkdown(r: RuntimesRecord): string {
+  const s = r.stamp;
+  return [
+    `# Backdrop benchmark (${s.mode}, runtimes only)`,
+    '',
+    `${s.date} · commit ${s.commit.slice(0, 10)} · ${s.browser} · ${s.cpuModel} · ${s.cores} cores (hardwareConcurrency ${s.hardwareConcurrency}) · ` +
+      `crossOriginIsolated ${s.crossOriginIsolated} · load average ${s.loadAverage.start.toFixed(2)} → ${s.loadAverage.end.toFixed(2)}`,
+    '',
+    'Other processes on the machine make absolute times noisy: compare ratios within one run.',
+    '',
+    ...runtimesSection(r),
+    table(['zipped', 'unpacked', 'wasm files'], [[mib(r.package.zipBytes), mib(r.package.unpackedBytes), r.package.wasm.map((w) => `${w.file} (${mib(w.bytes)})`).join('<br>')]]),
+    '',
+  ].join('\n');
 }

@@ -1,10 +1,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
-import { handleMessage } from '../src/content/controller';
-import { handleBatchMessage, isBatchMessage } from '../src/content/batch';
+import { rightClickHandlers } from '../src/content/controller';
+import { batchHandlers } from '../src/content/batch';
 import { trackContextMenu } from '../src/content/targets';
 import { warmOnContextMenu } from '../src/content/warm-up';
-import type { BackgroundToContent } from '../src/messaging/protocol';
+import { dispatch, isMessageTo, type Handlers } from '../src/messaging/contract';
 import { fromServiceWorker } from '../src/messaging/senders';
 
 export default defineContentScript({
@@ -14,12 +14,13 @@ export default defineContentScript({
   main() {
     trackContextMenu();
     warmOnContextMenu();
+    // Every message the service worker sends a content script, one handler each.
+    const handlers = { ...rightClickHandlers, ...batchHandlers } satisfies Handlers<'backgroundToContent'>;
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
-      const msg = message as BackgroundToContent;
       // Only the extension's own service worker addresses the content script.
-      if (!fromServiceWorker(sender) || msg?.to !== 'content') return undefined;
-      if (isBatchMessage(msg)) return handleBatchMessage(msg);
-      return handleMessage(msg);
+      const msg = isMessageTo('content', handlers, message);
+      if (!msg || !fromServiceWorker(sender)) return undefined;
+      return dispatch(handlers, msg, undefined);
     });
   },
 });

@@ -8,9 +8,10 @@
  * Per-element state is also written to `data-backdrop-batch` (queued, working, done, error).
  */
 import { browser } from 'wxt/browser';
+import type { Handlers } from '../messaging/contract';
 import type { JobBeginReply } from '../messaging/protocol';
-import { BATCH_PORT, type BatchFoundMessage, type BatchToContent } from '../messaging/batch';
-import type { FoundImage, ItemState } from '../messaging/batch';
+import { BATCH_PORT, type BatchToContent, type FoundImage, type ItemState } from '../messaging/batch';
+import { sendFromContent } from '../messaging/send';
 import { backgroundUrl, classify, inViewport, MIN_RENDERED_SIDE, type ImageFacts } from './batch-rules';
 import { clearOverlay, overlayFor } from './overlay';
 import { expectResult, type PendingResult } from './result-channel';
@@ -293,8 +294,7 @@ async function flush() {
   const found = claim(await findCandidates(elements));
   if (!active || !found.length) return;
   connect();
-  const msg: BatchFoundMessage = { to: 'background', type: 'batch-found', images: found };
-  await browser.runtime.sendMessage(msg).catch(() => {});
+  await sendFromContent({ to: 'background', type: 'batch-found', images: found }).catch(() => {});
 }
 
 async function scan(): Promise<FoundImage[]> {
@@ -395,16 +395,12 @@ function fail(url: string, message: string) {
   for (const el of liveElements(entry)) setState(el, 'error', message);
 }
 
-export async function handleBatchMessage(msg: BatchToContent): Promise<unknown> {
-  switch (msg.type) {
-    case 'batch-scan': return scan();
-    case 'batch-begin': return begin(msg.url, msg.jobId);
-    case 'batch-apply': return apply(msg.url);
-    case 'batch-fail': return fail(msg.url, msg.error.message), true;
-    case 'batch-stop': return stop(), true;
-    case 'batch-restore-all': return restoreAll();
-  }
-}
-
-export const isBatchMessage = (msg: { type?: unknown }): msg is BatchToContent =>
-  typeof msg.type === 'string' && msg.type.startsWith('batch-');
+/** The batch's messages from the service worker (entrypoints/content.ts joins them with the right-click flow's). */
+export const batchHandlers = {
+  'batch-scan': () => scan(),
+  'batch-begin': (msg) => begin(msg.url, msg.jobId),
+  'batch-apply': (msg) => apply(msg.url),
+  'batch-fail': (msg) => (fail(msg.url, msg.error.message), true),
+  'batch-stop': () => (stop(), true),
+  'batch-restore-all': () => restoreAll(),
+} satisfies Pick<Handlers<'backgroundToContent'>, BatchToContent['type']>;

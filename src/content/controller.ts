@@ -3,7 +3,8 @@
  * show the result (or show the error), and the messages about what right-clicks showed: restore,
  * list, save, restore all.
  */
-import type { BackgroundToContent, JobBeginReply } from '../messaging/protocol';
+import type { Handlers, MessageOf } from '../messaging/contract';
+import type { JobBeginReply, StylizedInfo } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
 import { clearOverlay, overlayFor } from './overlay';
 import { findImage, imageMatches } from './targets';
@@ -96,50 +97,53 @@ function restoreOne(img: HTMLImageElement): boolean {
   return restoreElement(img);
 }
 
-export async function handleMessage(msg: BackgroundToContent): Promise<unknown> {
-  switch (msg.type) {
-    case 'job-begin':
-      return begin(msg.jobId, msg.srcUrl);
-    case 'job-done': {
-      const job = jobs.get(msg.jobId);
-      jobs.delete(msg.jobId);
-      if (!job) return false;
-      const { img } = job;
-      try {
-        await job.swapped;
-        setStyleName(img, msg.styleName);
-      } catch (e) {
-        overlayFor(img).show({ kind: 'error', text: (e as Error).message });
-        return false;
-      }
-      const from = msg.result.downscaledFrom;
-      if (from) overlayFor(img).show({ kind: 'note', text: `Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).` });
-      return true;
-    }
-    case 'job-failed': {
-      const img = jobs.get(msg.jobId)?.img;
-      endJob(msg.jobId);
-      if (img) overlayFor(img).show({ kind: 'error', text: msg.error.message });
-      return true;
-    }
-    case 'restore': {
-      const img = findForRestore(msg.srcUrl);
-      if (!img) return false;
-      return restoreOne(img);
-    }
-    case 'list-stylized':
-      return stylizedImages().map((img) => originalOf(img)!);
-    case 'stylized-info': {
-      const img = findForRestore(msg.srcUrl);
-      const source = img && originalOf(img);
-      const file = img && resultFile(img);
-      if (!img || !source || !file) return null;
-      return { dataUrl: await blobToDataUrl(file), originalUrl: source, styleName: styleNameOf(img) ?? 'style' };
-    }
-    case 'restore-all': {
-      // The right-clicked images only, each counted: the batch restores its own next (./batch.ts).
-      for (const img of elementsShowing('right-click')) clearOverlay(img);
-      return restoreAll('right-click');
-    }
+/** What the finished job adds once its result shows: the style's name, and a note when it was downscaled. */
+async function jobDone(msg: MessageOf<'backgroundToContent', 'job-done'>): Promise<boolean> {
+  const job = jobs.get(msg.jobId);
+  jobs.delete(msg.jobId);
+  if (!job) return false;
+  const { img } = job;
+  try {
+    await job.swapped;
+    setStyleName(img, msg.styleName);
+  } catch (e) {
+    overlayFor(img).show({ kind: 'error', text: (e as Error).message });
+    return false;
   }
+  const from = msg.result.downscaledFrom;
+  if (from) overlayFor(img).show({ kind: 'note', text: `Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).` });
+  return true;
 }
+
+async function stylizedInfo(srcUrl: string): Promise<StylizedInfo | null> {
+  const img = findForRestore(srcUrl);
+  const source = img && originalOf(img);
+  const file = img && resultFile(img);
+  if (!img || !source || !file) return null;
+  return { dataUrl: await blobToDataUrl(file), originalUrl: source, styleName: styleNameOf(img) ?? 'style' };
+}
+
+type RightClickMessage = 'job-begin' | 'job-done' | 'job-failed' | 'restore' | 'list-stylized' | 'stylized-info' | 'restore-all';
+
+/** The right-click flow's messages from the service worker (entrypoints/content.ts joins them with the batch's). */
+export const rightClickHandlers = {
+  'job-begin': (msg) => begin(msg.jobId, msg.srcUrl),
+  'job-done': jobDone,
+  'job-failed': (msg) => {
+    const img = jobs.get(msg.jobId)?.img;
+    endJob(msg.jobId);
+    if (img) overlayFor(img).show({ kind: 'error', text: msg.error.message });
+    return true;
+  },
+  restore: (msg) => {
+    const img = findForRestore(msg.srcUrl);
+    return img ? restoreOne(img) : false;
+  },
+  'list-stylized': () => stylizedImages().map((img) => originalOf(img)!),
+  'stylized-info': (msg) => stylizedInfo(msg.srcUrl),
+  'restore-all': () => {
+    // The right-clicked images only, each counted: the batch restores its own next (./batch.ts).
+    for (const img of elementsShowing('right-click')) clearOverlay(img);
+    return restoreAll('right-click');
+  },
+} satisfies Pick<Handlers<'backgroundToContent'>, RightClickMessage>;

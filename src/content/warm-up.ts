@@ -4,7 +4,7 @@
  * and the style's bottleneck, and read the image itself, while the person reads the menu.
  */
 import { browser } from 'wxt/browser';
-import type { WarmHint } from '../messaging/protocol';
+import { sendFromContent } from '../messaging/send';
 import { isFetchableUrl } from '../messaging/validate';
 
 /** The URL the extension may read ahead for a right-clicked image: one the page shows from the network. */
@@ -18,7 +18,6 @@ export function warmOnContextMenu(doc: Document = document) {
   doc.addEventListener('contextmenu', (e) => {
     // Only a person's right-click: a page dispatching events cannot make Backdrop fetch anything.
     if (!e.isTrusted || !(e.target instanceof HTMLImageElement)) return;
-    const hint: WarmHint = { to: 'background', type: 'warm', srcUrl: readAheadUrl(e.target) };
-    void browser.runtime.sendMessage(hint).catch(() => {});
+    void sendFromContent({ to: 'background', type: 'warm', srcUrl: readAheadUrl(e.target) }).catch(() => {});
   }, { capture: true, passive: true });
 }

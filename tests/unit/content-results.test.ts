@@ -14,8 +14,8 @@ import { releaseResult } from '../../src/content/release';
 import {
   dropResult, elementsShowing, originalOf, prepareResult, restoreAll, restoreElement, resultFile, showResult, showsResult,
 } from '../../src/content/results';
-import { handleMessage } from '../../src/content/controller';
-import { handleBatchMessage } from '../../src/content/batch';
+import { rightClickHandlers } from '../../src/content/controller';
+import { batchHandlers } from '../../src/content/batch';
 
 vi.mock('../../src/content/swap', async (importOriginal) => ({
   ...await importOriginal<typeof import('../../src/content/swap')>(),
@@ -147,9 +147,9 @@ describe('Restore all: each message restores and counts its own flow', () => {
     expect(debug().elements).toEqual({ 'right-click': 2, batch: 2 });
 
     // As the popup's Restore all sends them: the right-clicked images first, then the batch.
-    expect(await handleMessage({ to: 'content', type: 'restore-all' })).toBe(2);
+    expect(await rightClickHandlers['restore-all']()).toBe(2);
     expect(elementsShowing().map((el) => el.id)).toEqual(['b1', 'b2']);
-    expect(await handleBatchMessage({ to: 'content', type: 'batch-restore-all' })).toBe(2);
+    expect(await batchHandlers['batch-restore-all']()).toBe(2);
 
     expect(document.body.innerHTML).toBe(before);
     expect(new Set(revoked())).toEqual(new Set([...shown, again.url]));
@@ -166,9 +166,9 @@ describe('Restore all: each message restores and counts its own flow', () => {
       await showResult(byId(id), result, flow);
       dropResult(result);
     }
-    expect(await handleBatchMessage({ to: 'content', type: 'batch-restore-all' })).toBe(2);
+    expect(await batchHandlers['batch-restore-all']()).toBe(2);
     expect(document.body.innerHTML).toBe(before);
     expect(live()).toBe(0);
-    expect(await handleMessage({ to: 'content', type: 'restore-all' })).toBe(0);
+    expect(await rightClickHandlers['restore-all']()).toBe(0);
   });
 });

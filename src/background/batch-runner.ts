@@ -102,9 +102,9 @@ export async function cancelBatch(tabId: number): Promise<BatchStatus> {
 export async function restoreAll(tabId: number): Promise<BatchStatus> {
   await setBatch(tabId, () => undefined);
   cancelJobsInFlight(tabId);
-  await toContent(tabId, { to: 'content', type: 'batch-restore-all' }).catch(() => {});
+  const restored = await toContent(tabId, { to: 'content', type: 'batch-restore-all' }).catch(() => 0);
   await showBadge(tabId);
-  return statusOf(tabId, undefined);
+  return { ...statusOf(tabId, undefined), restored };
 }
 
 export async function batchStatus(tabId: number): Promise<BatchStatus> {

@@ -28,6 +28,8 @@ export interface BatchStatus {
   failed: number;
   queued: number;
   working: number;
+  /** After batch-restore-all: how many images the page put back. */
+  restored?: number;
 }
 
 /** What the service worker tells a content script about its batch. */

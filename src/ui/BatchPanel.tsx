@@ -5,7 +5,7 @@ import { sendFromPopup } from '../messaging/send';
 const command = (type: BatchCommandType, tabId: number) => sendFromPopup({ to: 'background', type, tabId });
 
 /** "This page": stylize every image, with a progress bar and cancel; restore everything. */
-export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; onRestored: (n: number) => void }) {
+export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; onRestored: (rightClicked: number, batch: number) => void }) {
   const [status, setStatus] = useState<BatchStatus>();
   useEffect(() => {
     if (tabId === undefined) return undefined;
@@ -34,8 +34,9 @@ export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; o
           // Right-clicked images first, by the module that showed them (it lets go of their results);
           // then the batch cancels and puts back the rest.
           const n = await sendFromPopup({ to: 'background', type: 'restore-page', tabId });
-          setStatus(await command('batch-restore-all', tabId));
-          onRestored(n ?? 0);
+          const after = await command('batch-restore-all', tabId);
+          setStatus(after);
+          onRestored(n ?? 0, after?.restored ?? 0);
         }}>Restore all on this page</button>
       </div>
     </section>

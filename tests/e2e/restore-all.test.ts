@@ -133,7 +133,7 @@ describe('Restore all after right-click and batch jobs', () => {
     await page.bringToFront();
 
     // Each flow counts its own images: the right-clicked two, then the batch's four.
-    expect(said).toMatch(/\b2 right-clicked/);
+    expect(said).toMatch(new RegExp(`\\b2 right-clicked and ${BATCH_IDS.length} batch image`));
     const replies = (await contentReplies(worker)).filter((r) => r.type === 'restore-all' || r.type === 'batch-restore-all');
     expect(replies.map((r) => [r.type, r.reply])).toEqual([['restore-all', 2], ['batch-restore-all', BATCH_IDS.length]]);
 

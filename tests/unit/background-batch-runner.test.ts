@@ -242,7 +242,7 @@ describe('stopping a batch', () => {
     const b = await offscreen.pending(img('b'));
     const c = await offscreen.pending(img('c')); // a done, b and c in flight, d queued
 
-    expect(await runner.restoreAll(tabId)).toEqual({ tabId, active: false, total: 0, done: 0, failed: 0, queued: 0, working: 0 });
+    expect(await runner.restoreAll(tabId)).toEqual({ tabId, active: false, total: 0, done: 0, failed: 0, queued: 0, working: 0, restored: 0 });
     expect(await stored()).toBeUndefined();
     expect(content.of('batch-restore-all')).toHaveLength(1);
     expect(offscreen.calls('cancel').map((call) => call.msg.jobId).sort()).toEqual([b.msg.jobId, c.msg.jobId].sort());

@@ -1,10 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
-import { patchTflite, tfliteAssets } from './scripts/patch-tflite.mjs';
-
-// LiteRT.js wasm builds shipped with the extension. JSPI is left out: Backdrop never asks for it
-// (no WebNN, no WebGPU/wasm partitioning), so a browser can never pick that build.
-const LITERT_BUILDS = ['litert_wasm_internal', 'litert_wasm_threaded_internal', 'litert_wasm_compat_internal'];
+import { shippedLitertBuilds } from './src/inference/litert-builds';
 
 export default defineConfig({
   srcDir: '.',
@@ -37,13 +33,11 @@ export default defineConfig({
     // Older Chrome ignores the key and keeps JSON; the result channel detects which it got.
     ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
   }),
-  // The second runtime, @tensorflow/tfjs-tflite: its wasm module, with the glue and worker made CSP-safe by
-  // scripts/patch-tflite.mjs, ships under /tflite/ (src/inference/tflite-web-api.ts loads it).
   hooks: {
-    'build:before': () => void patchTflite(),
-    'build:publicAssets': (_wxt, files) => {
-      files.push(...tfliteAssets());
-      for (const build of LITERT_BUILDS) {
+    // LiteRT.js's wasm, under /litert/: only the build this browser loads (src/inference/litert-builds.ts),
+    // threaded for Chrome, plain for Firefox; none of the other three (~9 MiB each) can ever load there.
+    'build:publicAssets': (wxt, files) => {
+      for (const build of shippedLitertBuilds(wxt.config.browser)) {
         for (const ext of ['js', 'wasm']) {
           files.push({
             absoluteSrc: resolve('node_modules/@litertjs/core/wasm', `${build}.${ext}`),

@@ -15,9 +15,9 @@ export default defineBackground({
 
     settingsItem.watch((next, prev) => {
       if (next?.recentStyleIds.join() !== prev?.recentStyleIds.join() || next?.styleId !== prev?.styleId) void refreshRecentMenu();
-      // Another runtime or thread count: start the next job in a fresh document (a clean wasm heap and
-      // thread pool) rather than rebuild models next to the old ones' winding-down threads.
-      if (prev && (next?.threads !== prev.threads || next?.runtime !== prev.runtime)) void closeOffscreen();
+      // Another thread count: start the next job in a fresh document (a clean wasm heap and thread
+      // pool) rather than rebuild models next to the old ones' winding-down threads.
+      if (prev && next?.threads !== prev.threads) void closeOffscreen();
     });
 
     // Every runtime message, validated for its sender (src/background/router.ts).

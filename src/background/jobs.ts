@@ -20,7 +20,6 @@ export async function resolveOptions(styleId?: string): Promise<StylizeOptions> 
     invert: s.invert,
     transferModel: s.transferModel,
     threads: s.threads,
-    runtime: s.runtime === 'tfjs-tflite' ? 'tfjs-tflite' : 'litert',
   };
 }
 

@@ -1,9 +1,8 @@
 /**
- * The one seam between Backdrop and a TFLite runtime. The pipeline only sees these types, so a
- * second runtime can be measured beside LiteRT.js without touching anything else.
+ * The one seam between Backdrop and a TFLite runtime (LiteRT.js, src/inference/litert.ts). The pipeline
+ * only sees these types, so another runtime can be measured beside it without touching anything else
+ * (tfjs-tflite was, until issue 17: docs/benchmark.md, "Runtimes"), and unit tests run counting fakes.
  */
-/** The runtimes Backdrop can run its models on (Settings.runtime). */
-export type RuntimeName = 'litert' | 'tfjs-tflite';
 
 export interface TensorIn {
   data: Float32Array;
@@ -46,20 +45,4 @@ export function onceRetrying<A extends unknown[], T>(load: (...args: A) => Promi
     loading = undefined;
     throw e;
   }));
-}
-
-/**
- * The preferred runtime, or the fallback when the preferred one cannot load here (a browser without
- * wasm SIMD, a blocked file…): a stylization never fails for want of the faster runtime.
- */
-export async function withFallback<N extends string, T>(
-  preferred: N, fallback: N, load: (name: N) => Promise<T>, onFallback: (error: unknown) => void,
-): Promise<{ name: N; value: T }> {
-  try {
-    return { name: preferred, value: await load(preferred) };
-  } catch (e) {
-    if (preferred === fallback) throw e;
-    onFallback(e);
-    return { name: fallback, value: await load(fallback) };
-  }
 }

@@ -35,8 +35,6 @@ export interface StylizeOptions {
   transferModel: 'fp16' | 'int8';
   /** 0 = let the runtime decide from the cores available. */
   threads: number;
-  /** The TFLite runtime the models run on (Settings.runtime: tfjs-tflite by default). */
-  runtime: 'litert' | 'tfjs-tflite';
 }
 
 /** What the keep-mask depends on besides the image. */

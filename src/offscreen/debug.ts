@@ -7,7 +7,7 @@
 import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
 import { BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, SEG_GRID, SEG_SIZE, STYLE_SIZE, type TransferKind } from '../inference/models';
-import type { LoadedModel, RuntimeName } from '../inference/runtime';
+import type { LoadedModel } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
 import { toBase64 } from '../messaging/bytes';
@@ -26,13 +26,15 @@ export type BackdropDebug = ReturnType<typeof debugApi>;
  */
 async function hostInfo(host: InferenceHost) {
   const models = host['models'];
-  const runtime = models ? await host.getRuntime(host['modelsRuntime']) : undefined;
+  const runtime = host['runtime'];
   return {
     runtime: runtime?.name,
     accelerator: runtime?.accelerator,
     maxThreads: runtime?.maxThreads,
-    runtimesLoaded: [...host['runtimesLoaded']],
-    runtimeFallback: host.runtimeFallback,
+    /** The runtimes loaded in this document (one at most). */
+    runtimesLoaded: runtime ? [runtime.name] : [],
+    /** The LiteRT.js build this document loaded: the glue script LiteRT.js added to it (it fetches the .wasm beside it). */
+    litertBuilds: [...document.scripts].map((s) => /\/(litert_wasm_[a-z_]+)\.js$/.exec(s.src)?.[1]).filter((b) => b !== undefined),
     plan: models?.plan,
     modelRuns: { ...probe.modelRuns },
     warmUpRuns: { ...probe.warmUpRuns },
@@ -64,8 +66,8 @@ export function debugApi(host: InferenceHost) {
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
-    async segmentLabels(url: string, threads = 0, runtime?: RuntimeName) {
-      const models = await host.getModels(threads, runtime);
+    async segmentLabels(url: string, threads = 0) {
+      const models = await host.getModels(threads);
       const image = await bitmapOf(url);
       const input = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
       return b64(argmaxLabels(await models.segment(input)));
@@ -143,11 +145,10 @@ export function debugApi(host: InferenceHost) {
      * long idle, as a job chosen from a menu does (a CPU idle for half a second runs the next models
      * slower here). Returns the times in ms.
      */
-    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', runtime?: RuntimeName, withPrediction = false,
+    timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', withPrediction = false,
       photo?: { imageUrl: string; styleId: string }, pauseMs = 0) {
       return host.serial(async () => {
-        // (A caller through CDP sends an unset runtime as null: that means the current one too.)
-        const models = await host.getModels(threads, runtime ?? undefined);
+        const models = await host.getModels(threads);
         let seg: Float32Array = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
         const style = new Float32Array(STYLE_SIZE * STYLE_SIZE * 3).fill(0.5);
         let content: Float32Array = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
@@ -185,14 +186,14 @@ export function debugApi(host: InferenceHost) {
      * the runtime (its glue script, its wasm compiled and instantiated, the thread pool started); `compile` loads
      * and compiles each of the three models with the threads the plan gives them; `firstRun` and `secondRun` run
      * each once on zeros (the first pays the set-up, e.g. weight packing). The models are deleted after, so the
-     * host's own models start from nothing. Refuses a document where a runtime has loaded already.
+     * host's own models start from nothing. Refuses a document where the runtime has loaded already.
      */
-    coldStart(runtime: RuntimeName, threads = 0) {
+    coldStart(threads = 0) {
       return host.serial(async () => {
-        if (host['runtimesLoaded'].size) throw new Error(`not a fresh document: ${[...host['runtimesLoaded']].join(', ')} loaded`);
+        if (host['runtime']) throw new Error('not a fresh document: the runtime is loaded');
         const since = (t0: number) => performance.now() - t0;
         let t0 = performance.now();
-        const rt = await host.getRuntime(runtime);
+        const rt = await host.getRuntime();
         const start = since(t0);
         const plan = ModelSet.planFor(rt, threads);
         const specs = [
@@ -220,61 +221,11 @@ export function debugApi(host: InferenceHost) {
         } finally {
           for (const m of loaded) m.delete();
         }
-        return { runtime: rt.name, accelerator: rt.accelerator, maxThreads: rt.maxThreads, plan, start, compile, firstRun, secondRun };
+        return { runtime: rt.name, accelerator: rt.accelerator, maxThreads: rt.maxThreads, plan, litertBuilds: (await hostInfo(host)).litertBuilds, start, compile, firstRun, secondRun };
       });
     },
-    /**
-     * Runs the same models on the same inputs with both runtimes and returns the largest absolute
-     * differences: DeepLab's logits for an image, the style bottleneck of a style image, and the
-     * transfer outputs (int8 and fp16) of the image with that style.
-     */
-    compareRuntimes(imageUrl: string, styleUrl: string, threads = 0) {
-      return host.serial(async () => {
-        const image = await bitmapOf(imageUrl);
-        const segIn = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
-        const contentIn = rgbaToFloat(pixelsAt(image, CONTENT_SIZE, CONTENT_SIZE, centerSquare(image.width, image.height), 'low'), 0, 255);
-        const styleImage = await bitmapOf(styleUrl);
-        const outputs = async (runtime: RuntimeName) => {
-          const models = await host.getModels(threads, runtime);
-          const bottleneck = await predictBottleneck(models, styleImage);
-          return {
-            logits: await models.segment(segIn),
-            bottleneck,
-            int8: await models.transfer('int8', contentIn, bottleneck),
-            fp16: await models.transfer('fp16', contentIn, bottleneck),
-          };
-        };
-        const a = await outputs('litert');
-        const b = await outputs('tfjs-tflite');
-        await host.getModels(threads, 'litert');
-        const maxDiff = (x: Float32Array, y: Float32Array) => {
-          if (x.length !== y.length) return Infinity;
-          let m = 0;
-          for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-          return m;
-        };
-        return {
-          logits: maxDiff(a.logits, b.logits), bottleneck: maxDiff(a.bottleneck, b.bottleneck),
-          int8: maxDiff(a.int8, b.int8), fp16: maxDiff(a.fp16, b.fp16),
-          lengths: [a.logits.length, a.int8.length],
-        };
-      });
-    },
-    /** tfjs-tflite's live models, or undefined before it loads. */
-    async tfliteMemory() {
-      if (!(await hostInfo(host)).runtimesLoaded.includes('tfjs-tflite')) return undefined;
-      return { liveModels: probe.tfliteModels };
-    },
-    /**
-     * For the benchmark: the active runtime's live models, and its wasm memory where the runtime lets
-     * us see it (LiteRT.js; tfjs-tflite keeps its module private, so only its live models are
-     * counted). Undefined before a runtime runs.
-     */
+    /** For the benchmark: the runtime's wasm memory and live models. Undefined before the runtime runs. */
     async runtimeMemory() {
-      const { runtime } = await hostInfo(host);
-      if (runtime === 'tfjs-tflite') {
-        return { wasmBytes: undefined, liveModels: probe.tfliteModels };
-      }
       try {
         const lite = getGlobalLiteRt();
         const live = (lite as unknown as { objectsToDelete?: Set<unknown> }).objectsToDelete;

@@ -12,7 +12,7 @@ import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
 import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
-import { withFallback, type Runtime, type RuntimeName } from '../inference/runtime';
+import type { Runtime } from '../inference/runtime';
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
 import { cancelJob, claimJob, deliver, isCancelled } from './delivery';
@@ -25,18 +25,14 @@ export interface HostConfig {
   modelDir: string;
   extensionUrl: (path: string) => string;
   log: (line: string) => void;
-  /** Absolute path (no origin) of the patched tfjs-tflite files; '/tflite/' by default. */
-  tflitePath?: string;
 }
 
 type Msg<T extends MessageType<'backgroundToOffscreen'>> = MessageOf<'backgroundToOffscreen', T>;
 
 export class InferenceHost {
-  private runtimesLoaded = new Set<RuntimeName>();
-  /** Why the chosen runtime was replaced by LiteRT.js, if it was. */
-  runtimeFallback?: string;
+  /** The runtime (LiteRT.js), once loaded in this document. */
+  private runtime?: Runtime;
   private models?: ModelSet;
-  private modelsRuntime: RuntimeName = 'litert';
   private prepared = new PreparedCache(8);
   /** The image right-clicked last, read while the menu is open. */
   private readAhead = new ReadAhead();
@@ -53,42 +49,24 @@ export class InferenceHost {
     this.styles = new StyleService(config.extensionUrl);
   }
 
-  /**
-   * Loads a runtime once per page. Both may be loaded side by side (the benchmark compares them): their
-   * thread pools are separate, and only one ModelSet is ever live (see getModels).
-   */
-  async getRuntime(name: RuntimeName = 'litert'): Promise<Runtime> {
-    // Each loader runs once per page (and again only after a failure).
-    const runtime = await (name === 'tfjs-tflite'
-      // Its own chunk: the LiteRT.js path never parses tfjs-tflite's client.
-      ? import('../inference/tfjs-tflite').then((m) => m.loadTfliteRuntime({ wasmPath: this.config.tflitePath ?? '/tflite/' }))
-      : loadLiteRtRuntime({
-        wasmDir: this.config.wasmDir,
-        threaded: (navigator.hardwareConcurrency || 1) > 1,
-        log: this.config.log,
-      }));
-    this.runtimesLoaded.add(name);
-    return runtime;
+  /** Loads the runtime once per page (and again only after a failure). */
+  async getRuntime(): Promise<Runtime> {
+    this.runtime = await loadLiteRtRuntime({ wasmDir: this.config.wasmDir, log: this.config.log });
+    return this.runtime;
   }
 
   /**
-   * The models for a thread setting on a runtime. Changing either disposes the old models first, so
-   * live models never hold more pool workers than the thread plan allows.
+   * The models for a thread setting. Changing it disposes the old models first, so live models never
+   * hold more pool workers than the thread plan allows.
    */
-  async getModels(threads: number, wanted: RuntimeName = this.modelsRuntime): Promise<ModelSet> {
-    // A runtime that failed to load in this document is not tried again for every job.
-    const preferred = this.runtimeFallback?.startsWith(`${wanted} `) ? 'litert' : wanted;
-    const { name: runtimeName, value: runtime } = await withFallback(preferred, 'litert', (n) => this.getRuntime(n), (e) => {
-      this.runtimeFallback = `${wanted} could not load (${e instanceof Error ? e.message : String(e)}): using LiteRT.js`;
-      this.config.log(this.runtimeFallback);
-    });
+  async getModels(threads: number): Promise<ModelSet> {
+    const runtime = await this.getRuntime();
     // Rebuild only when the models would really differ ("auto" and an explicit 2 are the same plan on
     // two cores): a rebuilt model set is slow for a while, as the old models' pool threads wind down.
     const plan = ModelSet.planFor(runtime, threads);
-    if (!this.models || JSON.stringify(plan) !== JSON.stringify(this.models.plan) || this.modelsRuntime !== runtimeName) {
+    if (!this.models || JSON.stringify(plan) !== JSON.stringify(this.models.plan)) {
       await this.models?.dispose();
       this.models = new ModelSet(runtime, this.config.modelDir, threads);
-      this.modelsRuntime = runtimeName;
     }
     return this.models;
   }
@@ -155,7 +133,7 @@ export class InferenceHost {
       let models: ModelSet;
       try {
         const cold = !this.models;
-        models = await this.getModels(msg.options.threads, msg.options.runtime ?? 'litert');
+        models = await this.getModels(msg.options.threads);
         if (cold) sw.lap('runtime'); // what was left of its start once the image was read
       } catch (e) {
         for (const l of [reading, ahead]) l?.then((x) => x.bitmap.close(), () => {});
@@ -266,7 +244,7 @@ export class InferenceHost {
         await nextTask();
         return this.jobsQueued > 0;
       };
-      const models = await this.getModels(options.threads, options.runtime ?? 'litert');
+      const models = await this.getModels(options.threads);
       await models.warmUp(options.transferModel, jobWaiting);
       if (!(await jobWaiting())) await this.styles.bottleneck(models, options.styleId);
       return {};

@@ -22,8 +22,6 @@ export interface Settings {
   transferModel: 'fp16' | 'int8';
   /** 0 = auto (decided from the cores), else the threads per heavy model. */
   threads: number;
-  /** Advanced: the TFLite runtime (LiteRT.js, or @tensorflow/tfjs-tflite; see docs/benchmark.md). */
-  runtime: 'litert' | 'tfjs-tflite';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -36,10 +34,6 @@ export const DEFAULT_SETTINGS: Settings = {
   recentStyleIds: [],
   transferModel: 'fp16',
   threads: 0,
-  // The default because the benchmark measured it the faster at the automatic thread plan on the
-  // test machine; LiteRT.js is the faster single-threaded. The figures are in docs/benchmark.md
-  // ("Runtimes"). Both are one setting away.
-  runtime: 'tfjs-tflite',
 };
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });

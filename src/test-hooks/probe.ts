@@ -29,8 +29,6 @@ export const probe = {
   readAheadMs: undefined as number | undefined,
   /** The last image a read-ahead started on (kept, taken or dropped since). */
   readAheadLast: undefined as string | undefined,
-  /** tfjs-tflite's live models (the benchmark's leak check: must stay flat across runs). */
-  tfliteModels: 0,
   /** Stage timings of the last successful job (ms). */
   lastTimings: {} as Record<string, number>,
 };

@@ -127,7 +127,7 @@ export function App() {
 
       <SubjectPicker settings={settings} onChange={change} />
 
-      <BatchPanel tabId={tabId} onRestored={(n) => setMessage({ kind: 'ok', text: `Restored the originals (${n} right-clicked image(s) too).` })} />
+      <BatchPanel tabId={tabId} onRestored={(rightClicked, batch) => setMessage({ kind: 'ok', text: `Restored the originals: ${rightClicked} right-clicked and ${batch} batch image(s).` })} />
 
       <section>
         <h2>Add a style</h2>
@@ -151,18 +151,6 @@ export function App() {
           <input type="file" accept="application/json,.json" name="import-file" hidden onChange={(e) => void doImport((e.target as HTMLInputElement).files?.[0])} />
         </label>
       </section>
-
-      <details>
-        <summary>Advanced</summary>
-        <div class="row">
-          <label for="runtime">Runtime</label>
-          <select id="runtime" value={settings.runtime}
-            onChange={async (e) => setSettings(await updateSettings({ runtime: (e.target as HTMLSelectElement).value as Settings['runtime'] }))}>
-            <option value="tfjs-tflite">TensorFlow.js TFLite (default: faster here with 2 threads)</option>
-            <option value="litert">LiteRT.js (faster single-threaded)</option>
-          </select>
-        </div>
-      </details>
     </main>
   );
 }

@@ -10,10 +10,10 @@ import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage, measurePackageChoices } from './package-size';
 import {
-  measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimes, measureSizes, measureThreads,
+  measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
 } from './phases';
-import type { BenchRecord, RuntimesRecord, Stamp } from './record';
-import { markdown, runtimesMarkdown } from './report';
+import type { BenchRecord, RuntimeRecord, Stamp } from './record';
+import { markdown, runtimeMarkdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -54,7 +54,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const gallery = await measureGallery(config, d, hasBatchMenu());
       const threads = await measureThreads(config, d);
       const memory = await measureMemory(config, d);
-      const runtimes = await measureRuntimes(config, d);
+      const runtimeThreads = await measureRuntimeThreads(config, d);
       const memoryNoJit = await measureMemoryNoJit(config, site.origin);
       const runtimeCold = await measureRuntimeCold(config, site.origin);
       const reference = sizes.find((s) => s.label === config.reference)!;
@@ -66,7 +66,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       };
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
-        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimes, runtimeCold,
+        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimeThreads, runtimeCold,
         // What users install: the production build, not the test build the benchmark drives.
         package: measurePackage(PRODUCTION_DIR),
         packageChoices: measurePackageChoices(PRODUCTION_DIR),
@@ -87,21 +87,21 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
 }
 
 /**
- * The runtimes section alone (`npm run bench -- --only runtimes`), in a browser of its own: the model
- * runs side by side at each thread count, then each runtime's cold start in fresh browsers, then the
- * package per choice of runtimes and builds (zipping last, so it weighs on no timing).
+ * The runtime section alone (`npm run bench -- --only runtime`), in browsers of its own: the model runs
+ * at each thread setting side by side, then the runtime's cold start in fresh browsers, then the
+ * package with and without the runtime (zipping last, so it weighs on no timing).
  */
-export async function runRuntimesBenchmark(mode: BenchMode, rounds?: number, outDir = join(ROOT, 'bench-results', `${mode}-runtimes`)): Promise<RuntimesRecord> {
+export async function runRuntimeBenchmark(mode: BenchMode, rounds?: number, outDir = join(ROOT, 'bench-results', `${mode}-runtime`)): Promise<RuntimeRecord> {
   const config = benchConfig(mode, rounds);
   const loadStart = loadavg()[0];
   const site = await startServer(undefined, benchRoute(config, new Map()));
   try {
     const d = await Driver.launch(site.origin, '/bench/blank.html');
     let stampBase: Omit<Stamp, 'loadAverage'>;
-    let runtimes;
+    let runtimeThreads;
     try {
       await d.ext.startOffscreen();
-      runtimes = await measureRuntimes(config, d);
+      runtimeThreads = await measureRuntimeThreads(config, d);
       const info = await d.debug('info');
       const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
       stampBase = {
@@ -114,13 +114,13 @@ export async function runRuntimesBenchmark(mode: BenchMode, rounds?: number, out
       await d.close();
     }
     const runtimeCold = await measureRuntimeCold(config, site.origin);
-    const record: RuntimesRecord = {
+    const record: RuntimeRecord = {
       stamp: { ...stampBase, loadAverage: { start: loadStart, end: loadavg()[0] } },
-      runtimes, runtimeCold, package: measurePackage(PRODUCTION_DIR), packageChoices: measurePackageChoices(PRODUCTION_DIR),
+      runtimeThreads, runtimeCold, package: measurePackage(PRODUCTION_DIR), packageChoices: measurePackageChoices(PRODUCTION_DIR),
     };
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 2) + '\n');
-    writeFileSync(join(outDir, 'results.md'), runtimesMarkdown(record));
+    writeFileSync(join(outDir, 'results.md'), runtimeMarkdown(record));
     console.log(`[bench] wrote ${outDir}/results.{json,md}`);
     return record;
   } finally {

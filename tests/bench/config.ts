@@ -30,14 +30,13 @@ export interface BenchConfig {
   modelRuns: number;
   /** Thread counts compared (empty: only the default). */
   threads: number[];
-  /** Runtimes compared side by side on the raw models, at each of these thread counts (0 = automatic). */
-  runtimes: ('litert' | 'tfjs-tflite')[];
+  /** Thread settings the runtime's raw model runs are compared at, side by side (0 = automatic). */
   runtimeThreads: number[];
-  /** Rounds of the comparison: each round times every runtime in turn, so both see the same load. */
+  /** Rounds of that comparison: each round times every setting in turn, so all see the same load. */
   runtimeRounds: number;
-  /** Raw runs per model, runtime and round. */
+  /** Raw runs per model, setting and round. */
   runtimeRunsPerRound: number;
-  /** Fresh browsers per runtime, alternating runtimes, each timing one cold start (runtime, compile, first runs). */
+  /** Fresh browsers, each timing one cold start of the runtime (start, compile, first runs). */
   runtimeColdBrowsers: number;
   /** Pairs of reference runs with a menu's pause: one after a right-click (read ahead), one without. */
   menuPairs: number;
@@ -59,11 +58,12 @@ const SIZES: SizeSpec[] = [
 ];
 
 /**
- * What `npm run bench` measures: every section, or with `--only runtimes` (BACKDROP_BENCH_ONLY) the
- * runtimes section alone (model runs side by side, cold starts, package per choice) in a browser of
- * its own; `--rounds N` (BACKDROP_BENCH_ROUNDS) sets that section's rounds and fresh browsers.
+ * What `npm run bench` measures: every section, or with `--only runtime` (BACKDROP_BENCH_ONLY) the
+ * runtime section alone (model runs at each thread setting side by side, cold starts, the package with
+ * and without the runtime) in browsers of its own; `--rounds N` (BACKDROP_BENCH_ROUNDS) sets that
+ * section's rounds and fresh browsers.
  */
-export type BenchSection = 'all' | 'runtimes';
+export type BenchSection = 'all' | 'runtime';
 
 export function benchConfig(mode: BenchMode, rounds?: number): BenchConfig {
   const config = baseConfig(mode);
@@ -75,10 +75,10 @@ function baseConfig(mode: BenchMode): BenchConfig {
   return mode === 'full'
     ? {
       ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, galleryRounds: 2, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [1, 2], runtimeRounds: 4, runtimeRunsPerRound: 5, runtimeColdBrowsers: 3, menuPairs: 12,
+      runtimeThreads: [1, 2], runtimeRounds: 4, runtimeRunsPerRound: 5, runtimeColdBrowsers: 3, menuPairs: 12,
     }
     : {
       ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, galleryRounds: 1, memoryRuns: 5, modelRuns: 3, threads: [],
-      runtimes: ['litert', 'tfjs-tflite'], runtimeThreads: [0], runtimeRounds: 1, runtimeRunsPerRound: 3, runtimeColdBrowsers: 1, menuPairs: 1,
+      runtimeThreads: [0], runtimeRounds: 1, runtimeRunsPerRound: 3, runtimeColdBrowsers: 1, menuPairs: 1,
     };
 }

@@ -118,7 +118,7 @@ export class Driver {
    */
   async timeModels(n: number, threads: number, imageUrl?: string, pauseMs = 0): Promise<ModelTimes> {
     const photo = imageUrl ? { imageUrl, styleId: await this.activeStyleId() } : undefined;
-    const t = await this.debug('timeModels', n, threads, 'fp16', undefined, false, photo, pauseMs);
+    const t = await this.debug('timeModels', n, threads, 'fp16', false, photo, pauseMs);
     return { threads, ...t, sumMedian: median(t.segmentation) + median(t.transfer) };
   }
 

@@ -30,18 +30,13 @@ export function measurePackage(extensionDir: string): PackageResult {
 }
 
 /**
- * What the package would weigh with fewer runtimes or wasm builds: each choice leaves out some of
- * the build's files. A choice whose files are not in the build (already left out) is skipped.
+ * The package without some of its files: what the runtime's share of it is. A choice whose files are not
+ * in the build is skipped. (Issue 17 weighed two runtimes and their builds with more choices: see
+ * docs/benchmark.md, "Runtimes".)
  */
 export const PACKAGE_CHOICES: { label: string; without: string[] }[] = [
   { label: 'as built', without: [] },
-  { label: 'LiteRT.js without its compat build (+ tfjs-tflite)', without: ['litert/litert_wasm_compat_internal.'] },
-  { label: 'LiteRT.js only (its three builds)', without: ['tflite/'] },
-  { label: 'LiteRT.js only, plain + threaded', without: ['tflite/', 'litert/litert_wasm_compat_internal.'] },
-  { label: 'LiteRT.js only, threaded', without: ['tflite/', 'litert/litert_wasm_compat_internal.', 'litert/litert_wasm_internal.'] },
-  { label: 'LiteRT.js only, plain', without: ['tflite/', 'litert/litert_wasm_compat_internal.', 'litert/litert_wasm_threaded_internal.'] },
-  { label: 'tfjs-tflite only (its two builds)', without: ['litert/'] },
-  { label: 'no runtime (the rest of the extension)', without: ['litert/', 'tflite/'] },
+  { label: 'no runtime (the rest of the extension)', without: ['litert/'] },
 ];
 
 export function measurePackageChoices(extensionDir: string, choices = PACKAGE_CHOICES): PackageChoice[] {

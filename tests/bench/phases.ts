@@ -3,8 +3,8 @@ import { NO_JIT_FLAGS, type BenchConfig } from './config';
 import { Driver } from './driver';
 import { loadavg } from 'node:os';
 import type {
-  ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeComparison,
-  RuntimeModelTimes, Sample, SizeResult, ThreadsResult,
+  ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeModelTimes,
+  RuntimeThreads, Sample, SizeResult, ThreadsResult,
 } from './record';
 import { galleryImage, sizeImage } from './site';
 import { withPageTasks, type PageTask } from './page-tasks';
@@ -287,99 +287,92 @@ export async function measureMemoryNoJit(config: BenchConfig, origin: string): P
 const mb = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(1)} MB`);
 
 /**
- * The runtimes side by side: the same three models (segmentation, prediction, fp16 transfer) at fixed
- * inputs on each runtime, in the same offscreen document, in alternating rounds so that both see the
- * same load on the machine (the order flips every round). Switching runtime rebuilds the models (one
- * untimed run each first). Each round's medians are kept: their spread is the run's noise.
+ * The runtime's raw model runs at each thread setting: the same three models (segmentation, prediction,
+ * fp16 transfer) at fixed inputs, in the same offscreen document, in alternating rounds so that every
+ * setting sees the same load on the machine (the order flips every round). A new setting rebuilds the
+ * models (one untimed run each first). Each round's medians are kept: their spread is the run's noise.
  */
-export async function measureRuntimes(config: BenchConfig, d: Driver): Promise<RuntimeComparison[]> {
-  const results: RuntimeComparison[] = [];
-  if (config.runtimes.length < 2) return results;
-  const perRound = config.runtimeRunsPerRound;
+export async function measureRuntimeThreads(config: BenchConfig, d: Driver): Promise<RuntimeThreads | undefined> {
+  if (config.runtimeThreads.length < 1) return undefined;
   const medians = (t: { segmentation: number[]; prediction: number[]; transfer: number[] }): ModelMedians =>
     ({ segmentation: median(t.segmentation), prediction: median(t.prediction), transfer: median(t.transfer) });
-  for (const threads of config.runtimeThreads) {
-    const times = new Map<string, Omit<RuntimeModelTimes, 'runtime' | 'median'>>();
-    const roundRatios: RuntimeComparison['roundRatios'] = [];
-    const loadAverage: number[] = [];
-    for (let round = 0; round < config.runtimeRounds; round++) {
-      loadAverage.push(loadavg()[0]);
-      const order = round % 2 ? [...config.runtimes].reverse() : config.runtimes;
-      const thisRound = new Map<string, ModelMedians>();
-      for (const runtime of order) {
-        const t = await d.debug('timeModels', perRound, threads, 'fp16', runtime, true);
-        if (t.runtime !== runtime) throw new Error(`asked for ${runtime}, the host ran ${t.runtime}`);
-        const acc = times.get(runtime) ?? { plan: t.plan, segmentation: [] as number[], prediction: [] as number[], transfer: [] as number[], rounds: [] as ModelMedians[] };
-        acc.segmentation.push(...t.segmentation);
-        acc.prediction.push(...t.prediction);
-        acc.transfer.push(...t.transfer);
-        acc.rounds.push(medians(t));
-        thisRound.set(runtime, medians(t));
-        times.set(runtime, acc);
-      }
-      const [a, b] = config.runtimes.map((r) => thisRound.get(r)!);
+  const times = new Map<number, Omit<RuntimeModelTimes, 'median'>>();
+  const roundRatios: RuntimeThreads['roundRatios'] = [];
+  const loadAverage: number[] = [];
+  let runtime = '?';
+  for (let round = 0; round < config.runtimeRounds; round++) {
+    loadAverage.push(loadavg()[0]);
+    const order = round % 2 ? [...config.runtimeThreads].reverse() : config.runtimeThreads;
+    const thisRound = new Map<number, ModelMedians>();
+    for (const threads of order) {
+      const t = await d.debug('timeModels', config.runtimeRunsPerRound, threads, 'fp16', true);
+      runtime = t.runtime ?? runtime;
+      const acc = times.get(threads) ?? { threads, plan: t.plan, segmentation: [] as number[], prediction: [] as number[], transfer: [] as number[], rounds: [] as ModelMedians[] };
+      acc.segmentation.push(...t.segmentation);
+      acc.prediction.push(...t.prediction);
+      acc.transfer.push(...t.transfer);
+      acc.rounds.push(medians(t));
+      thisRound.set(threads, medians(t));
+      times.set(threads, acc);
+    }
+    const [a, b] = config.runtimeThreads.map((th) => thisRound.get(th)!);
+    if (b) {
       roundRatios.push({
         segmentation: b.segmentation / a.segmentation, prediction: b.prediction / a.prediction, transfer: b.transfer / a.transfer,
         segTransfer: (b.segmentation + b.transfer) / (a.segmentation + a.transfer),
       });
-      log(`runtimes at ${threads || 'auto'} thread(s), round ${round + 1}/${config.runtimeRounds} (load ${loadAverage.at(-1)!.toFixed(2)}): ` +
-        config.runtimes.map((r) => `${r} seg ${n0(thisRound.get(r)!.segmentation)} pred ${n0(thisRound.get(r)!.prediction)} transfer ${n0(thisRound.get(r)!.transfer)}`).join('; '));
     }
-    const byRuntime: RuntimeModelTimes[] = config.runtimes.map((runtime) => {
-      const t = times.get(runtime)!;
-      return { runtime, ...t, median: medians(t) };
-    });
-    const [base, other] = byRuntime;
-    const ratio = {
-      segmentation: other.median.segmentation / base.median.segmentation,
-      prediction: other.median.prediction / base.median.prediction,
-      transfer: other.median.transfer / base.median.transfer,
-    };
-    results.push({ threads, transferModel: 'fp16', byRuntime, ratio, roundRatios, loadAverage });
-    log(`runtimes at ${threads || 'auto'} thread(s): ${other.runtime} ÷ ${base.runtime} = segmentation ${ratio.segmentation.toFixed(2)}, ` +
+    log(`${runtime}, round ${round + 1}/${config.runtimeRounds} (load ${loadAverage.at(-1)!.toFixed(2)}): ` +
+      config.runtimeThreads.map((th) => `${th || 'auto'} thr seg ${n0(thisRound.get(th)!.segmentation)} pred ${n0(thisRound.get(th)!.prediction)} transfer ${n0(thisRound.get(th)!.transfer)}`).join('; '));
+  }
+  const byThreads: RuntimeModelTimes[] = config.runtimeThreads.map((threads) => {
+    const t = times.get(threads)!;
+    return { ...t, median: medians(t) };
+  });
+  const [base, other = base] = byThreads;
+  const ratio = {
+    segmentation: other.median.segmentation / base.median.segmentation,
+    prediction: other.median.prediction / base.median.prediction,
+    transfer: other.median.transfer / base.median.transfer,
+  };
+  if (byThreads.length > 1) {
+    log(`${runtime}: ${other.threads || 'auto'} ÷ ${base.threads || 'auto'} thread(s) = segmentation ${ratio.segmentation.toFixed(2)}, ` +
       `prediction ${ratio.prediction.toFixed(2)}, transfer ${ratio.transfer.toFixed(2)}`);
   }
-  // Back to the default runtime's models (the next job would switch anyway).
-  await d.debug('timeModels', 1, 0, 'fp16', config.runtimes[0]);
-  return results;
+  // Back to the automatic plan's models (the next job would rebuild them anyway).
+  await d.debug('timeModels', 1, 0, 'fp16');
+  return { runtime, transferModel: 'fp16', byThreads, ratio, roundRatios, loadAverage };
 }
 
 const n0 = (x: number) => x.toFixed(0);
 
 /**
- * Each runtime's cold start, in fresh browsers (nothing compiled or cached before), the runtimes
- * alternating: the offscreen document is started as a job would, then backdropDebug.coldStart loads
- * the runtime, compiles the three models at the automatic plan and runs each twice.
+ * The runtime's cold start, in fresh browsers (nothing compiled or cached before): the offscreen
+ * document is started as a job would, then backdropDebug.coldStart loads the runtime, compiles the
+ * three models at the automatic plan and runs each twice.
  */
 export async function measureRuntimeCold(config: BenchConfig, origin: string): Promise<RuntimeColdResult> {
-  const samples = new Map<string, RuntimeColdStart[]>(config.runtimes.map((r) => [r, []]));
+  const samples: RuntimeColdStart[] = [];
   for (let i = 0; i < config.runtimeColdBrowsers; i++) {
-    for (const runtime of i % 2 ? [...config.runtimes].reverse() : config.runtimes) {
-      const d = await Driver.launch(origin, '/bench/blank.html');
-      try {
-        await d.ext.startOffscreen();
-        const c = await d.debug('coldStart', runtime, 0);
-        const toFirstImage = c.start + c.compile.segmentation + c.compile.transfer + c.firstRun.segmentation + c.firstRun.transfer;
-        samples.get(runtime)!.push({ ...c, toFirstImage });
-        log(`cold ${runtime} ${i + 1}/${config.runtimeColdBrowsers}: start ${n0(c.start)}, compile ${Object.values(c.compile).map(n0).join('/')}, ` +
-          `first runs ${Object.values(c.firstRun).map(n0).join('/')}, second ${Object.values(c.secondRun).map(n0).join('/')} ms (seg/transfer/pred)`);
-      } finally {
-        await d.close();
-      }
+    const d = await Driver.launch(origin, '/bench/blank.html');
+    try {
+      await d.ext.startOffscreen();
+      const c = await d.debug('coldStart', 0);
+      const toFirstImage = c.start + c.compile.segmentation + c.compile.transfer + c.firstRun.segmentation + c.firstRun.transfer;
+      samples.push({ ...c, toFirstImage });
+      log(`cold ${c.runtime} ${i + 1}/${config.runtimeColdBrowsers} (${c.litertBuilds.join(', ')}): start ${n0(c.start)}, compile ${Object.values(c.compile).map(n0).join('/')}, ` +
+        `first runs ${Object.values(c.firstRun).map(n0).join('/')}, second ${Object.values(c.secondRun).map(n0).join('/')} ms (seg/transfer/pred)`);
+    } finally {
+      await d.close();
     }
   }
   return {
-    byRuntime: config.runtimes.map((runtime) => {
-      const s = samples.get(runtime)!;
-      return {
-        runtime, samples: s,
-        median: {
-          start: median(s.map((x) => x.start)),
-          compile: median(s.map((x) => sum(Object.values(x.compile)))),
-          firstRun: median(s.map((x) => sum(Object.values(x.firstRun)))),
-          toFirstImage: median(s.map((x) => x.toFirstImage)),
-        },
-      };
-    }),
+    samples,
+    median: {
+      start: median(samples.map((x) => x.start)),
+      compile: median(samples.map((x) => sum(Object.values(x.compile)))),
+      firstRun: median(samples.map((x) => sum(Object.values(x.firstRun)))),
+      toFirstImage: median(samples.map((x) => x.toFirstImage)),
+    },
   };
 }

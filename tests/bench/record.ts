@@ -152,9 +152,9 @@ export interface ModelMedians {
   transfer: number;
 }
 
-/** The three models' raw runs on one runtime (timeModels with the prediction model). */
+/** The three models' raw runs at one thread setting (timeModels with the prediction model). */
 export interface RuntimeModelTimes {
-  runtime: string;
+  threads: number;
   plan: Record<string, number> | undefined;
   segmentation: number[];
   prediction: number[];
@@ -164,25 +164,27 @@ export interface RuntimeModelTimes {
   rounds: ModelMedians[];
 }
 
-/** Both runtimes at one thread setting, timed in alternating rounds in the same offscreen document. */
-export interface RuntimeComparison {
-  threads: number;
+/** The runtime's raw model runs at each thread setting, in alternating rounds in the same offscreen document. */
+export interface RuntimeThreads {
+  runtime: string;
   transferModel: 'fp16' | 'int8';
-  byRuntime: RuntimeModelTimes[];
-  /** Per model: median of the second runtime ÷ median of the first (LiteRT.js); > 1 means LiteRT.js is faster. */
+  byThreads: RuntimeModelTimes[];
+  /** Per model: median at the second thread setting ÷ median at the first (< 1: the second is faster). */
   ratio: ModelMedians;
-  /** The same ratio within each round (the two runtimes ran back to back there), segmentation + transfer included. */
+  /** The same ratio within each round (the settings ran back to back there), segmentation + transfer included. */
   roundRatios: (ModelMedians & { segTransfer: number })[];
   /** The machine's 1-minute load average as each round began. */
   loadAverage: number[];
 }
 
-/** One runtime's cold start in a fresh browser (backdropDebug.coldStart), ms. */
+/** The runtime's cold start in a fresh browser (backdropDebug.coldStart), ms. */
 export interface RuntimeColdStart {
   runtime: string;
   accelerator: string;
   maxThreads: number;
   plan: Record<string, number>;
+  /** The LiteRT.js build the document loaded. */
+  litertBuilds: string[];
   /** The runtime loaded: glue script, wasm compiled and instantiated, thread pool. */
   start: number;
   /** Each model loaded and compiled. */
@@ -195,10 +197,11 @@ export interface RuntimeColdStart {
 }
 
 export interface RuntimeColdResult {
-  byRuntime: { runtime: string; samples: RuntimeColdStart[]; median: { start: number; compile: number; firstRun: number; toFirstImage: number } }[];
+  samples: RuntimeColdStart[];
+  median: { start: number; compile: number; firstRun: number; toFirstImage: number };
 }
 
-/** The production package without some of its files: what each choice of runtimes and builds would weigh. */
+/** The production package without some of its files: what the runtime's share of it is. */
 export interface PackageChoice {
   label: string;
   /** Path prefixes left out, relative to the build folder. */
@@ -222,7 +225,7 @@ export interface BenchRecord {
   memory: MemoryResult;
   /** The same memory phase in a browser whose V8 runs no optimizing tier: what grows there is data, not compiled code. */
   memoryNoJit?: MemoryResult;
-  runtimes: RuntimeComparison[];
+  runtimeThreads?: RuntimeThreads;
   runtimeCold?: RuntimeColdResult;
   package: PackageResult;
   packageChoices?: PackageChoice[];
@@ -230,10 +233,10 @@ export interface BenchRecord {
   maxPageLongTask?: PageTask;
 }
 
-/** `npm run bench -- --only runtimes`: the runtimes section alone, in a browser of its own. */
-export interface RuntimesRecord {
+/** `npm run bench -- --only runtime`: the runtime section alone, in browsers of its own. */
+export interface RuntimeRecord {
   stamp: Stamp;
-  runtimes: RuntimeComparison[];
+  runtimeThreads?: RuntimeThreads;
   runtimeCold: RuntimeColdResult;
   package: PackageResult;
   packageChoices: PackageChoice[];

@@ -1,5 +1,6 @@
 /** The readable side of a benchmark record: the targets of issue 5 and Markdown tables. */
-import type { BenchRecord, MemoryPoint, PackageChoice, RuntimeColdResult, RuntimeComparison, RuntimesRecord, Sample } from './record';
+import type { BenchRecord, MemoryPoint, PackageChoice, PackageResult, RuntimeColdResult, RuntimeColdStart, RuntimeRecord, RuntimeThreads, Sample } from './record';
+import { shippedLitertBuilds } from '../../src/inference/litert-builds';
 import type { PageTask } from './page-tasks';
 import { median } from './stats';
 import { NO_JIT_FLAGS } from './config';
@@ -72,13 +73,16 @@ export function targets(r: BenchRecord): Target[] {
       met: r.maxPageLongTask === undefined,
     },
     {
-      target: 'packed size reported; only wasm builds a browser can pick',
+      target: 'packed size reported; only the wasm build Chrome loads',
       measured: `${mib(r.package.zipBytes)} zipped; wasm: ${r.package.wasm.map((w) => `${w.file.replace(/^.*\//, '')} ${mib(w.bytes)}`).join(', ')}`,
-      met: true,
+      met: onlyLoadableWasm(r.package),
     },
-    runtimesTarget(r),
   ];
 }
+
+/** The package's wasm files are exactly the LiteRT.js build Chrome loads (src/inference/litert-builds.ts). */
+const onlyLoadableWasm = (p: PackageResult) =>
+  JSON.stringify(p.wasm.map((w) => w.file).sort()) === JSON.stringify(shippedLitertBuilds('chrome').map((b) => `litert/${b}.wasm`).sort());
 
 /** A long task's CPU time, when traced: near its wall time, the work itself was long. */
 const cpu = (t: PageTask) => (t.cpuMs === undefined ? '' : ` (${ms(t.cpuMs)} of CPU)`);
@@ -88,29 +92,6 @@ function pageTasks(r: BenchRecord): string {
   const where = [...r.sizes.map((s) => [s.label, s.pageLongTasks] as const), ['gallery', r.gallery.pageLongTasks] as const].filter(([, t]) => t.length);
   if (!where.length) return 'none';
   return where.map(([label, tasks]) => `${label}: ${tasks.map((t) => `${ms(t.ms)} ${t.what}${cpu(t)}`).join(', ')}`).join('; ');
-}
-
-/** The runtime comparison as a target line: reported, and which runtime is faster here. */
-function runtimesTarget(r: BenchRecord): Target {
-  const target = 'runtimes side by side (LiteRT.js vs tfjs-tflite), the default the faster';
-  const cmp = r.runtimes ?? [];
-  if (!cmp.length) return { target, measured: 'not measured in this run', met: undefined };
-  const parts = cmp.map((c) => {
-    const [a, b] = c.byRuntime;
-    const sumA = a.median.segmentation + a.median.transfer, sumB = b.median.segmentation + b.median.transfer;
-    return `${c.threads || 'auto'} thr: ${b.runtime} ÷ ${a.runtime} = seg ${c.ratio.segmentation.toFixed(2)}, pred ${c.ratio.prediction.toFixed(2)}, ` +
-      `transfer ${c.ratio.transfer.toFixed(2)}, seg+transfer ${(sumB / sumA).toFixed(2)}`;
-  });
-  // The default (the runtime the warm runs used) is right when it is not slower on the models a
-  // stylization runs, at the thread count the automatic plan gives (an explicit setting is the user's).
-  const auto = cmp.find((c) => c.threads === 0 || c.threads === r.stamp.threadPlan?.segmentation) ?? cmp[0];
-  const sum = (m: { segmentation: number; transfer: number }) => m.segmentation + m.transfer;
-  const fastest = [...auto.byRuntime].sort((x, y) => sum(x.median) - sum(y.median))[0].runtime;
-  return {
-    target,
-    measured: `${parts.join('; ')}; default ${r.stamp.runtime}, fastest at the automatic plan (${auto.threads || 'auto'} thr): ${fastest}`,
-    met: fastest === r.stamp.runtime,
-  };
 }
 
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -195,7 +176,7 @@ export function markdown(r: BenchRecord): string {
         r.threads.map((t) => [t.threads, JSON.stringify(t.plan), n(t.e2eMedian), n(median(t.models.segmentation)), n(median(t.models.transfer))])),
       '',
     ] : []),
-    ...runtimesSection(r),
+    ...runtimeSection(r),
     `## Memory (offscreen document, ${r.memory.runs} stylizations of ${r.memory.image} after ${r.memory.warmupRuns} warm-up runs)`,
     '',
     table(['', 'JS heap used', 'JS heap total', 'array buffers', 'wasm memory', 'live models'], [
@@ -263,63 +244,60 @@ const range = (xs: number[], digits = 0) => {
   return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
 };
 
-/** The runtimes side by side, their cold starts and the package per choice, when the record has them. */
-function runtimesSection(r: { runtimes?: RuntimeComparison[]; runtimeCold?: RuntimeColdResult; packageChoices?: PackageChoice[] }): string[] {
+/** The runtime at each thread setting side by side, its cold starts and the package with and without it, when the record has them. */
+function runtimeSection(r: { runtimeThreads?: RuntimeThreads; runtimeCold?: RuntimeColdResult; packageChoices?: PackageChoice[] }): string[] {
   const out: string[] = [];
-  if (r.runtimes?.length) {
-    const rounds = r.runtimes[0].roundRatios?.length ?? 0;
+  const t = r.runtimeThreads;
+  if (t?.byThreads.length) {
+    const rounds = t.byThreads[0].rounds.length;
+    const spread = (x: (typeof t.byThreads)[number], f: (m: (typeof x.rounds)[number]) => number) => (rounds > 1 ? ` (${range(x.rounds.map(f))})` : '');
+    const within = (k: 'segmentation' | 'prediction' | 'transfer' | 'segTransfer') => (t.roundRatios.length ? ` (${range(t.roundRatios.map((x) => x[k]), 2)})` : '');
+    const [a, b] = t.byThreads;
     out.push(
-      `## Runtimes side by side (same offscreen document, ${r.runtimes[0].transferModel} transfer, ${rounds || 'alternating'} alternating rounds)`,
+      `## Runtime: ${t.runtime} at each thread setting (same offscreen document, ${t.transferModel} transfer, ${rounds} alternating rounds)`,
       '',
-      'Medians of raw model runs at fixed inputs, ms, over all rounds, and in brackets the range of the rounds\' medians; ' +
-        'ratio = the second runtime ÷ the first (> 1: the first is faster), over all rounds and, in brackets, within each round.',
+      'Medians of raw model runs at fixed inputs, ms, over all rounds, and in brackets the range of the rounds\' medians' +
+        (b ? `; ratio = ${b.threads || 'auto'} ÷ ${a.threads || 'auto'} thread(s), over all rounds and, in brackets, within each round.` : '.'),
       '',
-      table(['threads', 'runtime', 'plan', 'segmentation', 'prediction', 'transfer', 'seg + transfer'],
-        r.runtimes.flatMap((c) => {
-          const within = (k: 'segmentation' | 'prediction' | 'transfer' | 'segTransfer') => (c.roundRatios?.length ? ` (${range(c.roundRatios.map((x) => x[k]), 2)})` : '');
-          const spread = (t: RuntimeComparison['byRuntime'][number], k: 'segmentation' | 'prediction' | 'transfer') =>
-            (t.rounds?.length > 1 ? ` (${range(t.rounds.map((x) => x[k]))})` : '');
-          const [a, b] = c.byRuntime;
-          return [
-            ...c.byRuntime.map((t) => [c.threads || 'auto', t.runtime, JSON.stringify(t.plan), n(t.median.segmentation) + spread(t, 'segmentation'),
-              n(t.median.prediction) + spread(t, 'prediction'), n(t.median.transfer) + spread(t, 'transfer'),
-              n(t.median.segmentation + t.median.transfer) + (t.rounds?.length > 1 ? ` (${range(t.rounds.map((x) => x.segmentation + x.transfer))})` : '')]),
-            [c.threads || 'auto', '**ratio**', '', c.ratio.segmentation.toFixed(2) + within('segmentation'), c.ratio.prediction.toFixed(2) + within('prediction'),
-              c.ratio.transfer.toFixed(2) + within('transfer'),
-              ((b.median.segmentation + b.median.transfer) / (a.median.segmentation + a.median.transfer)).toFixed(2) + within('segTransfer')],
-          ];
-        })),
+      table(['threads', 'plan', 'segmentation', 'prediction', 'transfer', 'seg + transfer'], [
+        ...t.byThreads.map((x) => [x.threads || 'auto', JSON.stringify(x.plan), n(x.median.segmentation) + spread(x, (m) => m.segmentation),
+          n(x.median.prediction) + spread(x, (m) => m.prediction), n(x.median.transfer) + spread(x, (m) => m.transfer),
+          n(x.median.segmentation + x.median.transfer) + spread(x, (m) => m.segmentation + m.transfer)]),
+        ...(b ? [['**ratio**', '', t.ratio.segmentation.toFixed(2) + within('segmentation'), t.ratio.prediction.toFixed(2) + within('prediction'),
+          t.ratio.transfer.toFixed(2) + within('transfer'),
+          ((b.median.segmentation + b.median.transfer) / (a.median.segmentation + a.median.transfer)).toFixed(2) + within('segTransfer')]] : []),
+      ]),
       '',
-      `Load average (1 min) as the rounds began: ${r.runtimes.map((c) => `${c.threads || 'auto'} thr ${c.loadAverage?.length ? range(c.loadAverage, 2) : '?'}`).join(', ')}.`,
+      `Load average (1 min) as the rounds began: ${range(t.loadAverage, 2)}.`,
       '',
     );
   }
-  if (r.runtimeCold?.byRuntime.length) {
-    const rows = r.runtimeCold.byRuntime.map((c) => {
-      const part = (f: (x: (typeof c.samples)[number]) => number) => `${n(median(c.samples.map(f)))} (${range(c.samples.map(f))})`;
-      const each = (k: 'compile' | 'firstRun' | 'secondRun') => ['segmentation', 'transfer', 'prediction'].map((m) => n(median(c.samples.map((x) => x[k][m])))).join(' / ');
-      return [c.runtime, c.samples[0] ? `${c.samples[0].accelerator}, ${c.samples[0].maxThreads} thr, ${JSON.stringify(c.samples[0].plan)}` : '',
-        part((x) => x.start), each('compile'), each('firstRun'), each('secondRun'), `**${part((x) => x.toFirstImage)}**`];
-    });
+  const c = r.runtimeCold;
+  if (c?.samples.length) {
+    const part = (f: (x: RuntimeColdStart) => number) => `${n(median(c.samples.map(f)))} (${range(c.samples.map(f))})`;
+    const each = (k: 'compile' | 'firstRun' | 'secondRun') => ['segmentation', 'transfer', 'prediction'].map((m) => n(median(c.samples.map((x) => x[k][m])))).join(' / ');
+    const first = c.samples[0];
     out.push(
-      `## Runtime cold start (${r.runtimeCold.byRuntime[0].samples.length} fresh browsers per runtime, alternating)`,
+      `## Runtime cold start (${c.samples.length} fresh browser${c.samples.length > 1 ? 's' : ''})`,
       '',
-      'Medians in ms, (range). `start`: the runtime loaded (glue, wasm compiled and instantiated, threads); then each model ' +
+      `${first.runtime} (${first.litertBuilds.join(', ')}; ${first.accelerator}, up to ${first.maxThreads} threads, plan ${JSON.stringify(first.plan)}). ` +
+        'Medians in ms, (range). `start`: the runtime loaded (glue, wasm compiled and instantiated, thread pool); then each model ' +
         'loaded and compiled, run once (set-up included) and again (segmentation / transfer / prediction); ' +
         '`to a first image`: start + compile + first run of segmentation and transfer (prediction runs once per style).',
       '',
-      table(['runtime', 'build', 'start', 'compile', 'first run', 'second run', 'to a first image'], rows),
+      table(['start', 'compile', 'first run', 'second run', 'to a first image'],
+        [[part((x) => x.start), each('compile'), each('firstRun'), each('secondRun'), `**${part((x) => x.toFirstImage)}**`]]),
       '',
     );
   }
   if (r.packageChoices?.length) {
-    const base = r.packageChoices.find((c) => !c.without.length) ?? r.packageChoices[0];
+    const base = r.packageChoices.find((x) => !x.without.length) ?? r.packageChoices[0];
     out.push(
-      '## Package per choice of runtimes and builds (the production build, zipped with `zip -9`)',
+      '## Package with and without the runtime (the production build, zipped with `zip -9`)',
       '',
-      table(['choice', 'zipped', 'unpacked', 'zipped vs as built'], r.packageChoices.map((c) => [
-        c.label + (c.without.length ? ` (without ${c.without.map((w) => `\`${w}\``).join(', ')})` : ''),
-        mib(c.zipBytes), mib(c.unpackedBytes), c === base ? '' : `${((c.zipBytes - base.zipBytes) / 2 ** 20).toFixed(2)} MiB`,
+      table(['choice', 'zipped', 'unpacked', 'zipped vs as built'], r.packageChoices.map((x) => [
+        x.label + (x.without.length ? ` (without ${x.without.map((w) => `\`${w}\``).join(', ')})` : ''),
+        mib(x.zipBytes), mib(x.unpackedBytes), x === base ? '' : `${((x.zipBytes - base.zipBytes) / 2 ** 20).toFixed(2)} MiB`,
       ])),
       '',
     );
@@ -327,18 +305,18 @@ function runtimesSection(r: { runtimes?: RuntimeComparison[]; runtimeCold?: Runt
   return out;
 }
 
-/** `npm run bench -- --only runtimes`: the runtimes section alone. */
-export function runtimesMarkdown(r: RuntimesRecord): string {
+/** `npm run bench -- --only runtime`: the runtime section alone. */
+export function runtimeMarkdown(r: RuntimeRecord): string {
   const s = r.stamp;
   return [
-    `# Backdrop benchmark (${s.mode}, runtimes only)`,
+    `# Backdrop benchmark (${s.mode}, runtime only)`,
     '',
     `${s.date} · commit ${s.commit.slice(0, 10)} · ${s.browser} · ${s.cpuModel} · ${s.cores} cores (hardwareConcurrency ${s.hardwareConcurrency}) · ` +
       `crossOriginIsolated ${s.crossOriginIsolated} · load average ${s.loadAverage.start.toFixed(2)} → ${s.loadAverage.end.toFixed(2)}`,
     '',
     'Other processes on the machine make absolute times noisy: compare ratios within one run.',
     '',
-    ...runtimesSection(r),
+    ...runtimeSection(r),
     table(['zipped', 'unpacked', 'wasm files'], [[mib(r.package.zipBytes), mib(r.package.unpackedBytes), r.package.wasm.map((w) => `${w.file} (${mib(w.bytes)})`).join('<br>')]]),
     '',
   ].join('\n');

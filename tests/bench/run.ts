@@ -1,16 +1,16 @@
 /**
  * The benchmark as a vitest run (for TypeScript and the test support code), started by
- * scripts/bench.mjs with BACKDROP_BENCH=full|smoke, BACKDROP_BENCH_ONLY=all|runtimes and
+ * scripts/bench.mjs with BACKDROP_BENCH=full|smoke, BACKDROP_BENCH_ONLY=all|runtime and
  * BACKDROP_BENCH_ROUNDS. It asserts nothing about timings: the targets are read from the results it writes.
  */
 import { test } from 'vitest';
-import { runBenchmark, runRuntimesBenchmark } from './bench';
+import { runBenchmark, runRuntimeBenchmark } from './bench';
 
 const mode = process.env.BACKDROP_BENCH === 'smoke' ? 'smoke' : 'full';
-const only = process.env.BACKDROP_BENCH_ONLY === 'runtimes' ? 'runtimes' : 'all';
+const only = process.env.BACKDROP_BENCH_ONLY === 'runtime' ? 'runtime' : 'all';
 const rounds = Number(process.env.BACKDROP_BENCH_ROUNDS) || undefined;
 
 test(`benchmark (${mode}${only === 'all' ? '' : `, ${only} only`})`, async () => {
-  if (only === 'runtimes') await runRuntimesBenchmark(mode, rounds);
+  if (only === 'runtime') await runRuntimeBenchmark(mode, rounds);
   else await runBenchmark(mode, undefined, rounds);
 }, mode === 'smoke' ? 600_000 : 3_600_000);

@@ -1,12 +1,17 @@
 /**
- * The second runtime (@tensorflow/tfjs-tflite, patched for MV3 by scripts/patch-tflite.mjs) in the real
- * extension: its bundled code runs in the offscreen document under the extension's CSP, agrees with
- * LiteRT.js, and carries a whole stylization through the right-click handler when chosen in settings.
+ * The runtime, LiteRT.js, in the real extension: the one wasm build Chrome's package ships is the one it
+ * loads (threaded, on any number of cores), and every use of the models (a stylization, the popup's
+ * "Add a style") runs on that runtime. Its outputs are checked against the official references in
+ * golden.test.ts.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension } from '../support/browser';
 import { useOffscreenSuite } from '../support/offscreen-suite';
 import { callDebug, type BackdropDebug } from '../support/debug';
-import { decodeLabels } from '../support/pixels';
+import { EXTENSION_DIR, PRODUCTION_DIR, SHARED } from '../support/paths';
 
 const suite = useOffscreenSuite(async (path) => (path === '/one.html'
   ? { type: 'text/html; charset=utf-8', body: '<!doctype html><img id="photo" src="/fixtures/pexels-jansel-ferma-3949761.jpg" style="width: 480px" alt="dancer">' }
@@ -14,63 +19,61 @@ const suite = useOffscreenSuite(async (path) => (path === '/one.html'
 
 const debug = <K extends keyof BackdropDebug>(name: K, ...args: Parameters<BackdropDebug[K]>) => callDebug(suite.offscreen, name, ...args);
 
-test('DeepLab on tfjs-tflite agrees with LiteRT.js on ≥ 99.9 % of pixels, and the outputs match numerically', async () => {
-  const url = `${suite.server.origin}/fixtures/tfexamples_segmentation_input_image.jpg`;
-  const lite = decodeLabels(await debug('segmentLabels', url, 0, 'litert'));
-  const tflite = decodeLabels(await debug('segmentLabels', url, 0, 'tfjs-tflite'));
-  const info = await debug('info');
-  expect(info.runtime).toBe('tfjs-tflite');
-  expect(info.runtimesLoaded.sort()).toEqual(['litert', 'tfjs-tflite']);
-  expect(tflite.length).toBe(257 * 257);
-  expect(lite.length).toBe(tflite.length);
-  let agree = 0;
-  for (let i = 0; i < lite.length; i++) if (lite[i] === tflite[i]) agree++;
-  const share = agree / lite.length;
-  // Not a trivial agreement: the image has a person and a horse on a background.
-  expect(new Set(tflite)).toEqual(new Set([0, 13, 15]));
-  console.log(`tfjs-tflite (${info.accelerator}, up to ${info.maxThreads} threads) vs LiteRT.js: ${(share * 100).toFixed(3)} % of labels agree`);
-  expect(share).toBeGreaterThanOrEqual(0.999);
+/** Opens the test page and stylizes its photo through the right-click handler. */
+async function stylizeOnePage(ext = suite.ext, tag = 'one') {
+  const page = await ext.browser.newPage();
+  onTestFinished(() => page.close());
+  await page.goto(`${suite.server.origin}/one.html?${tag}`, { waitUntil: 'load' });
+  const src = await page.$eval('#photo', (el) => (el as HTMLImageElement).currentSrc);
+  expect(await ext.click('stylize-background', page, src)).toEqual({ ok: true });
+  expect(await page.$eval('#photo', (el) => el.hasAttribute('data-backdrop-stylized'))).toBe(true);
+  return page;
+}
 
-  const diff = await debug(
-    'compareRuntimes', url, `${suite.server.origin}/styles/style24.jpg`);
-  console.log(`largest differences, LiteRT.js vs tfjs-tflite: ${JSON.stringify(diff)}`);
-  expect(diff.lengths).toEqual([257 * 257 * 21, 384 * 384 * 3]);
-  expect(diff.logits).toBeLessThan(1e-4);
-  expect(diff.bottleneck).toBeLessThan(1e-4);
-  expect(diff.int8).toBeLessThan(1e-4);
-  expect(diff.fp16).toBeLessThan(1e-3);
+// First in the file: the offscreen document is fresh, no runtime loaded yet. (It failed when the popup's
+// "Add a style" loaded LiteRT.js while the runtime setting chose tfjs-tflite, as it did by default.)
+test('the popup\'s "Add a style" predicts on the runtime the stylizations use, and loads no other', async () => {
+  const popup = await suite.ext.browser.newPage();
+  onTestFinished(() => popup.close());
+  await popup.goto(`chrome-extension://${suite.ext.extensionId}/popup.html`);
+  const input = await popup.waitForSelector('input[name="style-file"]');
+  await input!.uploadFile(join(SHARED, 'styles/style24.jpg'));
+  await popup.waitForFunction(() => /Added “style24”/.test(document.body.textContent ?? ''), { timeout: 60_000 });
+  const added = await debug('info');
+  expect(added.modelRuns.prediction).toBe(1);
 
-  // Runs leave no models behind (compareRuntimes disposed tfjs-tflite's models at the end).
-  expect(await debug('tfliteMemory')).toEqual({ liveModels: 0 });
-  await debug('timeModels', 2, 0, 'int8', 'tfjs-tflite', true);
-  expect(await debug('tfliteMemory')).toEqual({ liveModels: 3 });
-  await debug('segmentLabels', url, 0, 'litert');
-  expect(await debug('tfliteMemory')).toEqual({ liveModels: 0 });
+  await stylizeOnePage(suite.ext, 'add-style');
+  const stylized = await debug('info');
+  expect(added.runtimesLoaded).toEqual([stylized.runtime]);
+  expect(stylized.runtimesLoaded).toEqual([stylized.runtime]);
 });
 
-test.each(['litert', 'tfjs-tflite'])('a whole stylization through the right-click handler with runtime %s', async (runtime) => {
-  const w = await suite.ext.worker();
-  const changed = await w.evaluate(async (runtime) => {
-    const storage = globalThis.chrome.storage.local;
-    const { settings } = await storage.get('settings');
-    await storage.set({ settings: { ...settings, runtime, transferModel: 'int8' } });
-    return settings?.runtime !== runtime;
-  }, runtime);
-  // Changing the runtime closes the offscreen document: the job starts a fresh one.
-  for (let i = 0; changed && i < 100 && suite.ext.browser.targets().some((t) => t.url().endsWith('/offscreen.html')); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const page = await suite.ext.browser.newPage();
-  onTestFinished(() => page.close());
-  await page.goto(`${suite.server.origin}/one.html?${runtime}`, { waitUntil: 'load' });
-  const src = await page.$eval('#photo', (el) => (el as HTMLImageElement).currentSrc);
-  const outcome = await suite.ext.click('stylize-background', page, src);
-  expect(outcome).toEqual({ ok: true });
-  suite.offscreen = await suite.ext.offscreen();
+test('Chrome\'s package ships one LiteRT.js build, the threaded one, and that is the build the offscreen document loads', async () => {
+  const litert = (dir: string) => readdirSync(join(dir, 'litert')).sort();
+  const threaded = ['litert_wasm_threaded_internal.js', 'litert_wasm_threaded_internal.wasm'];
+  expect(litert(PRODUCTION_DIR)).toEqual(threaded);
+  expect(litert(EXTENSION_DIR)).toEqual(threaded);
+  expect(readdirSync(PRODUCTION_DIR)).not.toContain('tflite');
+
   const info = await debug('info');
-  expect(info.runtime).toBe(runtime);
-  const shown = await page.$eval('#photo', (el) => ({ stylized: el.hasAttribute('data-backdrop-stylized'), src: el.getAttribute('src') ?? '' }));
-  expect(shown.stylized).toBe(true);
-  expect(shown.src).not.toBe(src);
-  console.log(`${runtime} stylization stages: ${JSON.stringify(await debug('lastTimings'), (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  expect(info).toMatchObject({ runtime: 'litert', accelerator: 'wasm', crossOriginIsolated: true, litertBuilds: ['litert_wasm_threaded_internal'] });
+  const cores = await suite.offscreen.evaluate(() => navigator.hardwareConcurrency);
+  expect(info.maxThreads).toBe(cores);
+});
+
+test('on one core, the same threaded build runs every model on one thread', async () => {
+  const ext = await launchWithExtension();
+  onTestFinished(() => ext.close());
+  const offscreen: Page = await ext.startOffscreen();
+  // Before the runtime loads: its pool takes navigator.hardwareConcurrency workers.
+  const cdp = await offscreen.createCDPSession();
+  await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 1 });
+  expect(await offscreen.evaluate(() => navigator.hardwareConcurrency)).toBe(1);
+
+  await stylizeOnePage(ext, 'one-core');
+  const info = await callDebug(offscreen, 'info');
+  expect(info).toMatchObject({
+    runtime: 'litert', maxThreads: 1, plan: { segmentation: 1, transfer: 1, prediction: 1 }, litertBuilds: ['litert_wasm_threaded_internal'],
+  });
+  expect(info.modelRuns).toMatchObject({ segmentation: 1, transfer: 1 });
 });

@@ -17,7 +17,7 @@ let page: Page;
 const PHOTO = '/fixtures/pexels-jansel-ferma-3949761.jpg';
 /** The options of the jobs these tests send from the service worker. */
 const JOB_OPTIONS: StylizeOptions = {
-  styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0, runtime: 'tfjs-tflite',
+  styleId: DEFAULT_STYLE_ID, mixRatio: 0.5, strength: 1, subject: [...ALL_OBJECTS], invert: false, transferModel: 'fp16', threads: 0,
 };
 
 beforeAll(async () => {

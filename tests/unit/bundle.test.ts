@@ -17,8 +17,8 @@ import { EXTENSION_DIR, PRODUCTION_DIR, withOut } from '../support/paths';
  * LiteRT.js field debug.ts reads: LiteRT.js's own code uses it.)
  */
 const DEBUG_MARKERS = [
-  'backdropDebug', 'maskGridCheck', 'stylizeOfficial', 'compareRuntimes', 'timeModels',
-  'runtimeMemory', 'tfliteMemory', 'tfliteModels', 'openResultPorts', 'modelRuns', 'warmUpRuns', 'deliveries', 'readAheadLast',
+  'backdropDebug', 'maskGridCheck', 'stylizeOfficial', 'coldStart', 'timeModels',
+  'runtimeMemory', 'openResultPorts', 'modelRuns', 'warmUpRuns', 'deliveries', 'readAheadLast',
   'lastTimings',
 ];
 /** The service worker's seam the tests drive the production path through: in every build. */

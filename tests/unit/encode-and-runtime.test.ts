@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { bmpHeader, BMP_HEADER_SIZE, bmpStride, encodeBmp } from '../../src/inference/encode';
-import { threadPlan, withFallback, type Runtime } from '../../src/inference/runtime';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { threadPlan, type Runtime } from '../../src/inference/runtime';
+import { BROWSER_FEATURES, litertBuild, shippedLitertBuilds } from '../../src/inference/litert-builds';
+import { ROOT } from '../support/paths';
 import { ModelSet } from '../../src/inference/models';
 import { sniffImageType } from '../../src/inference/decode';
 
@@ -103,25 +107,23 @@ describe('image sniffing', () => {
   });
 });
 
-describe('runtime fallback', () => {
-  test('the preferred runtime when it loads', async () => {
-    const fell: unknown[] = [];
-    const r = await withFallback('tfjs-tflite', 'litert', async (n) => `${n}!`, (e) => fell.push(e));
-    expect(r).toEqual({ name: 'tfjs-tflite', value: 'tfjs-tflite!' });
-    expect(fell).toEqual([]);
+describe('LiteRT.js builds', () => {
+  test('the build LiteRT.js picks: compat without relaxed SIMD, threaded where memory can be shared, plain elsewhere', () => {
+    expect(litertBuild({ relaxedSimd: false, sharedMemory: true })).toBe('litert_wasm_compat_internal');
+    expect(litertBuild({ relaxedSimd: false, sharedMemory: false })).toBe('litert_wasm_compat_internal');
+    expect(litertBuild({ relaxedSimd: true, sharedMemory: true })).toBe('litert_wasm_threaded_internal');
+    expect(litertBuild({ relaxedSimd: true, sharedMemory: false })).toBe('litert_wasm_internal');
   });
-  test('LiteRT.js when the preferred one cannot load, saying why', async () => {
-    const fell: unknown[] = [];
-    const r = await withFallback('tfjs-tflite', 'litert', async (n) => {
-      if (n === 'tfjs-tflite') throw new Error('no SIMD');
-      return 'lite';
-    }, (e) => fell.push((e as Error).message));
-    expect(r).toEqual({ name: 'litert', value: 'lite' });
-    expect(fell).toEqual(['no SIMD']);
+  test('each browser\'s package ships the one build it loads, and no browser the compat build', () => {
+    expect(shippedLitertBuilds('chrome')).toEqual(['litert_wasm_threaded_internal']);
+    expect(shippedLitertBuilds('firefox')).toEqual(['litert_wasm_internal']);
+    expect(shippedLitertBuilds('edge')).toEqual(shippedLitertBuilds('chrome'));
+    for (const [browser, features] of Object.entries(BROWSER_FEATURES)) expect(shippedLitertBuilds(browser)).toEqual([litertBuild(features)]);
   });
-  test('a failing fallback is an error, not a loop', async () => {
-    await expect(withFallback('litert', 'litert', async () => { throw new Error('broken'); }, () => {})).rejects.toThrow('broken');
-    await expect(withFallback('tfjs-tflite', 'litert', async () => { throw new Error('both'); }, () => {})).rejects.toThrow('both');
+  test('the build names are files of @litertjs/core, with a JavaScript glue beside each wasm', () => {
+    for (const build of ['litert_wasm_threaded_internal', 'litert_wasm_internal', 'litert_wasm_compat_internal']) {
+      for (const ext of ['js', 'wasm']) expect(existsSync(join(ROOT, 'node_modules/@litertjs/core/wasm', `${build}.${ext}`)), `${build}.${ext}`).toBe(true);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { probe } from '../../src/test-hooks/probe';
 import type { BackgroundToOffscreen, StylizeOptions } from '../../src/messaging/protocol';
 
 const options: StylizeOptions = {
-  styleId: 'builtin:style0', mixRatio: 0.5, strength: 1, subject: [15], invert: false, transferModel: 'fp16', threads: 0, runtime: 'litert',
+  styleId: 'builtin:style0', mixRatio: 0.5, strength: 1, subject: [15], invert: false, transferModel: 'fp16', threads: 0,
 };
 
 /** A host whose models only count their runs; `duringRun` is called inside each run. */

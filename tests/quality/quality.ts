@@ -38,7 +38,7 @@ export const FIXTURE_PHOTOS = [
  * and gives the overall figures without them too.
  */
 export const DOUBTFUL_REFERENCES: Record<string, string> = {
-  tfexamples_segmentation_input_image: 'ISNet takes the two girls alone and leaves out the horse they ride (and the girl in front of it), which DeepLab keeps (horse, person: VOC classes)',
+  tfexamples_segmentation_input_image: 'ISNet takes the children and leaves out the horse they sit on, which DeepLab keeps (a VOC class)',
   tfexamples_style_transfer_input_image: "ISNet puts the lower half of the tiger's head (the ruff and the whiskers) under 0.5, though the head fills the frame",
 };
 

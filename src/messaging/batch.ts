@@ -3,7 +3,7 @@
  * a tab's progress), its port, and the validators for what a content script sends. Its messages
  * are in ./contract.ts with every other.
  */
-import type { Message, MessageOf } from './contract';
+import type { Message } from './contract';
 import { isObject } from './guards';
 
 /** Where an image of a batch is: waiting, being painted, shown, or failed with its message. */
@@ -34,9 +34,6 @@ export interface BatchStatus {
 
 /** What the service worker tells a content script about its batch. */
 export type BatchToContent = Extract<Message<'backgroundToContent'>, { type: `batch-${string}` }>;
-
-/** Images added to the page while batch mode is on (MutationObserver, lazy loads). */
-export type BatchFoundMessage = MessageOf<'contentToBackground', 'batch-found'>;
 
 /** The port a content script in batch mode holds open: when the worker stops, it reconnects (and so wakes it). */
 export const BATCH_PORT = 'backdrop-batch';

@@ -116,7 +116,3 @@ export const MAX_SIDE = 4096;
  * 1600² rather than 2048² are in docs/benchmark.md, "Figures behind the design".
  */
 export const MAX_PIXELS = 1600 * 1600;
-
-// The message unions, for modules that still import them from here.
-export type { BackgroundToContent, BackgroundToOffscreen, PopupToBackground } from './contract';
-export type WarmHint = import('./contract').MessageOf<'contentToBackground', 'warm'>;

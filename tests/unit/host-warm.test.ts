@@ -7,7 +7,8 @@ import { InferenceHost } from '../../src/offscreen/host';
 import { ModelSet } from '../../src/inference/models';
 import type { Runtime } from '../../src/inference/runtime';
 import { probe } from '../../src/test-hooks/probe';
-import type { BackgroundToOffscreen, StylizeOptions } from '../../src/messaging/protocol';
+import type { BackgroundToOffscreen } from '../../src/messaging/contract';
+import type { StylizeOptions } from '../../src/messaging/protocol';
 
 const options: StylizeOptions = {
   styleId: 'builtin:style0', mixRatio: 0.5, strength: 1, subject: [15], invert: false, transferModel: 'fp16', threads: 0,

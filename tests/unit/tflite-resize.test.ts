@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MODEL_FILES } from '../../src/inference/models';
+import { changedShapes, resizeSizes, resizeTransferModel, tensorShapes } from '../../src/inference/tflite-resize';
+
+const read = (file: string) => new Uint8Array(readFileSync(resolve(__dirname, '../../public/models', file)));
+const models = { fp16: read(MODEL_FILES.transfer.fp16), int8: read(MODEL_FILES.transfer.int8) };
+/** Tensor shapes the rewrite changes at 768² (recorded in ../shared/NOTES.md by an earlier rewrite). */
+const CHANGED_AT_768 = { fp16: 81, int8: 139 };
+
+/** How many bytes differ between two files of one length. */
+function differingBytes(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+describe.each(['fp16', 'int8'] as const)('resizeTransferModel (%s, the official file)', (kind) => {
+  const model = models[kind];
+
+  it('reproduces the official file byte for byte at its own size, 384²', () => {
+    const same = resizeTransferModel(model, 384, 384);
+    expect(same).not.toBe(model);
+    expect(same.length).toBe(model.length);
+    expect(differingBytes(same, model)).toBe(0);
+  });
+
+  it.each([[768, 768], [576, 768], [384, 512], [960, 1280]])('at %d×%d gives the input and output the new size, layout unchanged', (h, w) => {
+    const resized = resizeTransferModel(model, h, w);
+    expect(resized.length).toBe(model.length);
+    const { shapes, inputs, outputs } = tensorShapes(resized);
+    const content = inputs.filter((i) => shapes[i][3] === 3);
+    expect(content.map((i) => shapes[i])).toEqual([[1, h, w, 3]]);
+    expect(inputs.filter((i) => shapes[i][3] !== 3).map((i) => shapes[i])).toEqual([[1, 1, 1, 100]]);
+    expect(outputs.map((i) => shapes[i])).toEqual([[1, h, w, 3]]);
+    // Every activation's spatial size is the old one scaled by the same ratio (plus the fixed
+    // mirror-pad margins): no tensor is left at a 384-based size.
+    const original = tensorShapes(model).shapes;
+    shapes.forEach((s, i) => {
+      expect(s.length).toBe(original[i].length);
+      const near = (o: number) => [1, 2, 4].find((f) => Math.abs(o - 384 / f) <= 10);
+      if (s.length === 4 && near(original[i][1]) && near(original[i][2])) {
+        // An activation at 384/k + pad is at h/k + pad (k = 1, 2, 4; the mirror-pad margins fixed).
+        for (const [d, scaled] of [[1, h], [2, w]] as const) {
+          const o = original[i][d];
+          const k = near(o)!;
+          expect(s[d] - scaled / k, `tensor ${i} dim ${d}: ${o} → ${s[d]}`).toBe(o - 384 / k);
+        }
+        expect(s[3]).toBe(original[i][3]); // channels never change
+        expect(s[0]).toBe(original[i][0]);
+      } else {
+        expect(s).toEqual(original[i]);
+      }
+    });
+  });
+
+  it(`changes ${CHANGED_AT_768[kind]} tensor shapes at 768²`, () => {
+    expect(changedShapes(model, resizeTransferModel(model, 768, 768))).toBe(CHANGED_AT_768[kind]);
+  });
+
+  it('rewrites the three resize constants to the new sizes', () => {
+    expect(resizeSizes(model)).toEqual([[192, 192], [384, 384], [384, 384]]);
+    expect(resizeSizes(resizeTransferModel(model, 768, 768))).toEqual([[384, 384], [768, 768], [768, 768]]);
+    expect(resizeSizes(resizeTransferModel(model, 576, 768))).toEqual([[288, 384], [576, 768], [576, 768]]);
+  });
+
+  it('refuses a size that is not a multiple of 4', () => {
+    expect(() => resizeTransferModel(model, 766, 768)).toThrow(/multiple of 4/);
+    expect(() => resizeTransferModel(model, 768, 770)).toThrow(/multiple of 4/);
+    expect(() => resizeTransferModel(model, 0, 768)).toThrow(/multiple of 4/);
+  });
+});
+
+describe('resizeTransferModel refuses what it does not know', () => {
+  it('throws on an unknown operator', () => {
+    // In a copy of the official file's opcode table, CONV_2D (stored in the table's first, byte
+    // field) becomes PAD (34), an op the rewrite does not know.
+    const model = new Uint8Array(models.fp16);
+    const view = new DataView(model.buffer);
+    const root = view.getUint32(0, true);
+    const vt = root - view.getInt32(root, true);
+    const codesField = root + view.getUint16(vt + 4 + 2 * 1, true);
+    const codes = codesField + view.getUint32(codesField, true);
+    let changed = 0;
+    for (let k = 0; k < view.getUint32(codes, true); k++) {
+      const at = codes + 4 + 4 * k;
+      const table = at + view.getUint32(at, true);
+      const tvt = table - view.getInt32(table, true);
+      const o = view.getUint16(tvt, true) > 4 ? view.getUint16(tvt + 4, true) : 0;
+      if (o && view.getInt8(table + o) === 3) { view.setInt8(table + o, 34); changed++; }
+    }
+    expect(changed).toBe(1);
+    expect(() => resizeTransferModel(model, 768, 768)).toThrow(/unsupported operator/);
+  });
+
+  it('throws on bytes that are not a transfer model', () => {
+    const prediction = read(MODEL_FILES.prediction);
+    expect(() => resizeTransferModel(prediction, 768, 768)).toThrow(/tflite-resize/);
+  });
+});

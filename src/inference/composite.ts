@@ -1,59 +1,69 @@
 /**
  * Compositing at the image's own resolution, done by the browser's canvas (native code, GPU where
  * there is one) rather than a per-pixel JavaScript loop: the subject comes from the original
- * untouched, the background from the stylized image upscaled, the low-resolution mask upscaled
- * bilinearly and feathered so the edge is soft without a halo.
+ * untouched, the background from the stylized image upscaled, masked at full resolution by the
+ * keep-mask refined with the photo as the guide (refine.ts), upscaled bilinearly.
  */
+import { fitWithin, pixelsAt } from './preprocess';
+import { refineKeep, type RefineOptions } from './refine';
 
-/** Feather radius in mask pixels: about 0.8 px at 257, i.e. a few px at full resolution. */
-export const FEATHER_MASK_PX = 0.8;
+/** The long side the keep-mask is refined at (the fast guided filter's subsampling); the canvas upscales it. */
+export const REFINE_SIDE = 400;
 
 export interface CompositeInput {
   original: ImageBitmap;
   /** The stylized image at the model's resolution (e.g. 384²), covering the whole original. */
   stylized: OffscreenCanvas | ImageBitmap;
-  /** Keep-alpha at the mask's resolution: 255 where the original is kept. */
-  keep: ImageData;
+  /** Keep-alpha (255 where the original is kept), at any resolution: it is stretched over the whole image. */
+  keep: OffscreenCanvas | ImageBitmap;
   /** Whether the original can hold transparency (PNG, WebP, GIF…): then its alpha is kept too. */
   keepTransparency: boolean;
 }
 
-export function maskCanvas(keep: ImageData, feather = FEATHER_MASK_PX): OffscreenCanvas {
+/** A canvas holding a keep-alpha ImageData. */
+export function maskCanvas(keep: ImageData): OffscreenCanvas {
   const raw = new OffscreenCanvas(keep.width, keep.height);
   raw.getContext('2d')!.putImageData(keep, 0, 0);
-  if (feather <= 0) return raw;
-  const soft = new OffscreenCanvas(keep.width, keep.height);
-  const ctx = soft.getContext('2d')!;
-  ctx.filter = `blur(${feather}px)`;
-  ctx.drawImage(raw, 0, 0);
-  return soft;
+  return raw;
 }
 
 /**
- * The mask is applied at the model's resolution, where it is cheap: the stylized image becomes the
- * painted background, transparent over the subject. Full resolution then takes two draws: the
- * original as it is, and the background upscaled over it. Where the background is fully
- * transparent the original's pixels stay exactly as they were; the upscaled alpha is the soft edge.
+ * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
+ * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side,
+ * and refined there with the photo, scaled to the same size, as the guide.
+ */
+export function refinedKeep(original: ImageBitmap, keep: ImageData, options?: RefineOptions): OffscreenCanvas {
+  const { width: w, height: h } = fitWithin(original.width, original.height, REFINE_SIDE);
+  const guide = pixelsAt(original, w, h);
+  const coarse = pixelsAt(maskCanvas(keep), w, h, undefined, 'low');
+  const out = new OffscreenCanvas(w, h);
+  out.getContext('2d')!.putImageData(new ImageData(refineKeep(guide, coarse, w, h, options), w, h), 0, 0);
+  return out;
+}
+
+/**
+ * The background is the stylized image upscaled to full resolution, made transparent over the
+ * subject by the keep-mask upscaled likewise; it is drawn over the original as it is. Where the
+ * background is fully transparent the original's pixels stay exactly as they were; the mask's
+ * ramp is the soft edge.
  */
 export function composite({ original, stylized, keep, keepTransparency }: CompositeInput): OffscreenCanvas {
   const { width, height } = original;
 
-  const background = new OffscreenCanvas(stylized.width, stylized.height);
+  const background = new OffscreenCanvas(width, height);
   const b = background.getContext('2d')!;
-  b.drawImage(stylized, 0, 0);
-  b.globalCompositeOperation = 'destination-out';
+  // Bilinear: on a painted texture the bicubic filter ('high') is hard to tell apart, and costs
+  // ~6 ms more at 1280×960 here.
   b.imageSmoothingEnabled = true;
-  b.imageSmoothingQuality = 'low'; // bilinear: a smooth ramp between mask pixels
-  b.drawImage(maskCanvas(keep), 0, 0, background.width, background.height);
+  b.imageSmoothingQuality = 'low';
+  b.drawImage(stylized, 0, 0, width, height);
+  b.globalCompositeOperation = 'destination-out';
+  b.drawImage(keep, 0, 0, width, height);
 
   const out = new OffscreenCanvas(width, height);
   const o = out.getContext('2d')!;
   o.drawImage(original, 0, 0);
-  o.imageSmoothingEnabled = true;
-  // Bilinear: on a painted texture the bicubic filter ('high') is hard to tell apart, and costs
-  // ~6 ms more at 1280×960 here.
-  o.imageSmoothingQuality = 'low';
-  o.drawImage(background, 0, 0, width, height);
+  o.drawImage(background, 0, 0);
   if (keepTransparency) {
     o.globalCompositeOperation = 'destination-in';
     o.drawImage(original, 0, 0);

@@ -1,5 +1,5 @@
 import type { ImageSource, MaskOptions, StylizeOptions, StylizeResult } from '../messaging/protocol';
-import { composite } from './composite';
+import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
 import { subjectKeepAlpha } from './mask';
@@ -33,6 +33,8 @@ export function toCanvas(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: num
 export interface KeepMask {
   key: string;
   alpha: ImageData;
+  /** The mask refined at the working resolution with the photo as the guide (made on first need: refinedKeep). */
+  edge?: OffscreenCanvas;
 }
 
 const maskKey = ({ subject, invert }: MaskOptions) => `${invert ? 'invert' : 'keep'}:${subject.join(',')}`;
@@ -127,6 +129,11 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   const cached = p.keep;
   const keep = (p.keep = keepMask(p.logits, options, cached)).alpha;
   if (p.keep !== cached) sw.lap('mask');
+  if (!p.keep.edge) {
+    p.keep.edge = refinedKeep(p.bitmap, keep);
+    sw.lap('refine');
+  }
+  const edge = p.keep.edge;
   const style = await deps.bottleneck(options.styleId);
   const mix = options.mixStyleId ? await deps.bottleneck(options.mixStyleId) : undefined;
   if (options.strength < 1 && !p.contentBottleneck) {
@@ -137,7 +144,7 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   const styled = await deps.models.transfer(options.transferModel, p.content, bottleneck);
   sw.lap('transfer');
   const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
-  const out = composite({ original: p.bitmap, stylized, keep, keepTransparency: mayHaveAlpha(p.type) });
+  const out = composite({ original: p.bitmap, stylized, keep: edge, keepTransparency: mayHaveAlpha(p.type) });
   sw.lap('composite');
   const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
   sw.lap('encode');

@@ -1,0 +1,72 @@
+/**
+ * The subject's edges (issue 18), end to end: real Chromium, the test build, the real models, driven
+ * through the service worker's context-menu handler. Reference regions are boxes picked by hand on
+ * the fixture photos (ISNet is not available to `npm test`): pixels that are the subject and must be
+ * kept (every channel within 3/255 of the original), and background that must be painted.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { readImagePixels, type Rgba } from '../support/pixels';
+import { startServer, type TestServer } from '../support/server';
+
+let ext: ExtensionBrowser;
+let site: TestServer;
+let page: Page;
+
+const HORSE = '/fixtures/tfexamples_segmentation_input_image.jpg';
+
+const pageHtml = `<!doctype html><meta charset="utf-8"><title>edges</title>
+<style>body { margin: 0 } img { display: block; margin: 8px }</style>
+<img id="horse" src="${HORSE}" alt="children on a horse">`;
+
+beforeAll(async () => {
+  site = await startServer(undefined, async (path) => (path === '/edges.html' ? { type: 'text/html; charset=utf-8', body: pageHtml } : undefined));
+  ext = await launchWithExtension();
+  page = await ext.browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${site.origin}/edges.html`, { waitUntil: 'load' });
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await site?.close();
+});
+
+interface Box { x: number; y: number; w: number; h: number }
+
+/** The pixels of `box` whose largest channel difference from the original exceeds `tolerance`. */
+function changed(a: Rgba, b: Rgba, box: Box, tolerance = 3): number {
+  let n = 0;
+  for (let y = box.y; y < box.y + box.h; y++) {
+    for (let x = box.x; x < box.x + box.w; x++) {
+      const k = (y * a.width + x) * 4;
+      if (Math.max(Math.abs(a.data[k] - b.data[k]), Math.abs(a.data[k + 1] - b.data[k + 1]), Math.abs(a.data[k + 2] - b.data[k + 2])) > tolerance) n++;
+    }
+  }
+  return n;
+}
+
+async function stylized(sel: string, url: string): Promise<{ result: Rgba; original: Rgba }> {
+  const outcome = await ext.click('stylize-background', page, `${site.origin}${url}`) as { ok: boolean };
+  expect(outcome).toEqual({ ok: true });
+  await page.waitForFunction((s: string) => document.querySelector(s)?.hasAttribute('data-backdrop-stylized'), {}, sel);
+  const result = await readImagePixels(page, { selector: sel });
+  const original = await readImagePixels(page, { url });
+  expect([result.width, result.height]).toEqual([original.width, original.height]);
+  return { result, original };
+}
+
+describe('edges', () => {
+  test('a subject touching the frame keeps its pixels along the frame (no painted strip)', async () => {
+    const { result, original } = await stylized('#horse', HORSE);
+    // 257×257. The girl in front (the teal shirt) stands on the bottom edge, the horse's head on the right one.
+    const shirtAtBottom: Box = { x: 90, y: 249, w: 40, h: 8 };
+    const horseAtRight: Box = { x: 249, y: 200, w: 8, h: 30 };
+    // The hedge at the top left, away from every subject, is painted.
+    const hedge: Box = { x: 150, y: 5, w: 40, h: 30 };
+    expect(changed(result, original, shirtAtBottom)).toBe(0);
+    expect(changed(result, original, horseAtRight)).toBe(0);
+    expect(changed(result, original, hedge)).toBeGreaterThan(0.9 * hedge.w * hedge.h);
+  });
+});

@@ -31,9 +31,9 @@ export const loadLiteRtRuntime = onceRetrying(async (opts: LiteRtRuntimeOptions)
       name: 'litert',
       accelerator: 'wasm',
       maxThreads: threaded ? pool : 1,
-      async load(url, { threads, name }) {
+      async load(source, { threads, name }) {
         // Always name the accelerator: LiteRT.js would pick WebGPU (even a software one) by itself.
-        const model = await loadAndCompile(url, {
+        const model = await loadAndCompile(source, {
           accelerator: 'wasm',
           cpuOptions: { numThreads: threaded ? threads : 1 },
         });

@@ -1,6 +1,7 @@
 import type { LoadedModel, Runtime } from './runtime';
 import { threadPlan } from './runtime';
 import { probe } from '../test-hooks/probe';
+import { resizeTransferModel } from './tflite-resize';
 
 export const SEG_SIZE = 257;
 /**
@@ -27,20 +28,71 @@ export type TransferKind = keyof typeof MODEL_FILES.transfer;
 /** sha256 of the installed prediction model (pinned by provisioning): stamps every cached bottleneck. */
 export const PREDICTION_SHA256 = 'af6ad4b2e7aeba0675f32636082ab915ced5375229a3f8aff7e714c6213f5ed2';
 
-const transferInputs = (content: Float32Array, bottleneck: Float32Array) => [
-  { data: content, shape: [1, CONTENT_SIZE, CONTENT_SIZE, 3] },
+/** The size the transfer model runs at (its content input and its output): multiples of 4. */
+export interface TransferSize {
+  height: number;
+  width: number;
+}
+
+/** The official files' own size. */
+export const OFFICIAL_TRANSFER_SIZE: TransferSize = { height: CONTENT_SIZE, width: CONTENT_SIZE };
+
+/** How finely the background is painted: the transfer model's input size (README, "Detail"). */
+export type Detail = 'standard' | 'high' | 'full';
+
+/** High: the long side, in pixels. */
+export const HIGH_LONG_SIDE = 768;
+/**
+ * Full: the photo's own size, its long side capped here. 1280 covers the 1280×960 photos most pages
+ * show at their own size; its fp16 run takes ~8× Standard's time and LiteRT's arena ~0.6 GB
+ * (docs/benchmark.md, "Detail"), which is about what a tab can spare.
+ */
+export const FULL_LONG_SIDE = 1280;
+
+const down4 = (v: number) => Math.max(4, Math.floor(v / 4) * 4);
+
+/**
+ * The transfer model's size for a photo of width×height at `detail`, at the photo's aspect ratio
+ * (both sides multiples of 4). Standard costs what the square 384² did (the same pixel count);
+ * High puts 768 on the long side, Full the photo's own size up to FULL_LONG_SIDE; neither goes
+ * below Standard, and High never exceeds Full.
+ */
+export function transferSize(width: number, height: number, detail: Detail = 'standard'): TransferSize {
+  const at = (scale: number): TransferSize => ({ height: down4(height * scale), width: down4(width * scale) });
+  const standard = Math.sqrt((CONTENT_SIZE * CONTENT_SIZE) / (width * height));
+  const long = Math.max(width, height);
+  const full = Math.min(1, FULL_LONG_SIDE / long);
+  const scale = detail === 'standard' ? standard
+    : detail === 'high' ? Math.max(standard, Math.min(full, HIGH_LONG_SIDE / long))
+    : Math.max(standard, full);
+  return at(scale);
+}
+
+const transferInputs = (content: Float32Array, bottleneck: Float32Array, size: TransferSize) => [
+  { data: content, shape: [1, size.height, size.width, 3] },
   { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
 ];
 
+/** A transfer model's name: its kind, and its size when not the official file's. */
+const transferKey = (kind: TransferKind, { height, width }: TransferSize) =>
+  height === CONTENT_SIZE && width === CONTENT_SIZE ? `transfer-${kind}` : `transfer-${kind}-${height}x${width}`;
+
 /**
  * The three models, loaded lazily and kept alive (compiling is not free). At most one transfer
- * model is live at a time, so the live models never hold more pool workers than exist.
+ * model (one kind at one size) is live at a time, so the live models never hold more pool workers
+ * than exist (threadPlan: with two cores, segmentation and one transfer model take the whole pool,
+ * and a second live transfer model would deadlock the page). A size other than the file's own is
+ * the official file rewritten (tflite-resize.ts): its bytes are fetched once per kind and each
+ * size is rewritten in a few ms and compiled in tens of ms, so switching sizes is cheap.
  */
 export class ModelSet {
   private seg?: Promise<LoadedModel>;
   private pred?: Promise<LoadedModel>;
-  private transferKind?: TransferKind;
+  /** The live transfer model's key (kind and size). */
+  private transferKind?: string;
   private trans?: Promise<LoadedModel>;
+  /** The official transfer files' bytes, fetched once per kind (rewritten for each size). */
+  private transferBytes = new Map<TransferKind, Promise<Uint8Array>>();
   /** The models that have run at least once (the first run pays the set-up): warmUp skips them. */
   private ran = new Set<string>();
   readonly plan: ReturnType<typeof threadPlan>;
@@ -54,8 +106,10 @@ export class ModelSet {
   }
 
   /** Loads a model; a failed load is forgotten so that the next job tries again. */
-  private load(file: string, threads: number, name: string): Promise<LoadedModel> {
-    const p = this.runtime.load(this.modelDir + file, { threads, name });
+  private load(file: string | Promise<Uint8Array>, threads: number, name: string): Promise<LoadedModel> {
+    const p = typeof file === 'string'
+      ? this.runtime.load(this.modelDir + file, { threads, name })
+      : file.then((bytes) => this.runtime.load(bytes, { threads, name }));
     p.catch(() => {
       if (this.seg === p) this.seg = undefined;
       if (this.pred === p) this.pred = undefined;
@@ -83,22 +137,58 @@ export class ModelSet {
     return this.seg;
   }
 
-  /** The transfer model of `kind`; at most one kind is live (switching deletes the other). */
-  private async transferModel(kind: TransferKind): Promise<LoadedModel> {
-    if (this.transferKind !== kind) {
+  /** The official bytes of a transfer file (a failed fetch is forgotten). */
+  private officialTransfer(kind: TransferKind): Promise<Uint8Array> {
+    let p = this.transferBytes.get(kind);
+    if (!p) {
+      p = fetch(this.modelDir + MODEL_FILES.transfer[kind])
+        .then((r) => {
+          if (!r.ok) throw new Error(`model ${MODEL_FILES.transfer[kind]}: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        })
+        .then((b) => new Uint8Array(b));
+      p.catch(() => this.transferBytes.delete(kind));
+      this.transferBytes.set(kind, p);
+    }
+    return p;
+  }
+
+  /**
+   * The transfer model of `kind` at `size`; at most one is live (switching kind or size deletes
+   * the other first, so the pool never has to serve two).
+   */
+  private async transferModel(kind: TransferKind, size: TransferSize = OFFICIAL_TRANSFER_SIZE): Promise<LoadedModel> {
+    const key = transferKey(kind, size);
+    if (this.transferKind !== key) {
       const old = this.trans;
       this.trans = undefined;
-      if (this.transferKind) this.ran.delete(`transfer-${this.transferKind}`);
-      if (old) (await old.catch(() => undefined))?.delete();
-      this.transferKind = kind;
-      this.trans = this.load(MODEL_FILES.transfer[kind], this.plan.transfer, `transfer-${kind}`);
+      if (this.transferKind) this.ran.delete(this.transferKind);
+      this.transferKind = key;
+      const official = size.height === CONTENT_SIZE && size.width === CONTENT_SIZE;
+      const source = official
+        ? MODEL_FILES.transfer[kind]
+        : this.officialTransfer(kind).then((bytes) => resizeTransferModel(bytes, size.height, size.width));
+      const loading = (async () => {
+        if (old) (await old.catch(() => undefined))?.delete();
+        return this.load(source, this.plan.transfer, key);
+      })();
+      loading.catch(() => {
+        if (this.trans === loading) { this.trans = undefined; this.transferKind = undefined; }
+      });
+      this.trans = loading;
     }
     return this.trans!;
   }
 
-  async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array): Promise<Float32Array> {
-    const [stylized] = await (await this.transferModel(kind)).run(transferInputs(content, bottleneck));
-    this.ran.add(`transfer-${kind}`);
+  /** Whether the transfer model of `kind` at `size` is compiled and has run (a warm job at that size). */
+  transferReady(kind: TransferKind, size: TransferSize = OFFICIAL_TRANSFER_SIZE): boolean {
+    return this.ran.has(transferKey(kind, size));
+  }
+
+  async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array, size: TransferSize = OFFICIAL_TRANSFER_SIZE): Promise<Float32Array> {
+    const key = transferKey(kind, size);
+    const [stylized] = await (await this.transferModel(kind, size)).run(transferInputs(content, bottleneck, size));
+    this.ran.add(key);
     if (import.meta.env.MODE === 'test') probe.modelRuns.transfer++;
     return stylized;
   }
@@ -107,9 +197,9 @@ export class ModelSet {
    * Starts loading the models a stylization needs without waiting for them: a cold job fetches and
    * decodes its image meanwhile.
    */
-  preload(kind: TransferKind): void {
+  preload(kind: TransferKind, size: TransferSize = OFFICIAL_TRANSFER_SIZE): void {
     this.segmentation().catch(() => {});
-    this.transferModel(kind).catch(() => {});
+    this.transferModel(kind, size).catch(() => {});
   }
 
   /**
@@ -118,7 +208,7 @@ export class ModelSet {
    * has run already is not run again. Not counted in probe.modelRuns. Stops before a trial run when
    * `stop()` says so (a real job's first runs do the same set-up).
    */
-  async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false): Promise<void> {
+  async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false, size: TransferSize = OFFICIAL_TRANSFER_SIZE): Promise<void> {
     if (!this.ran.has('segmentation')) {
       const seg = await this.segmentation();
       if (await stop()) return;
@@ -126,11 +216,11 @@ export class ModelSet {
       this.ran.add('segmentation');
       if (import.meta.env.MODE === 'test') probe.warmUpRuns.segmentation++;
     }
-    const transfer = `transfer-${kind}`;
-    const model = await this.transferModel(kind);
+    const transfer = transferKey(kind, size);
+    const model = await this.transferModel(kind, size);
     if (!this.ran.has(transfer)) {
       if (await stop()) return;
-      await model.run(transferInputs(new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3), new Float32Array(BOTTLENECK)));
+      await model.run(transferInputs(new Float32Array(size.height * size.width * 3), new Float32Array(BOTTLENECK), size));
       this.ran.add(transfer);
       if (import.meta.env.MODE === 'test') probe.warmUpRuns.transfer++;
     }

@@ -22,7 +22,8 @@ export interface Runtime {
   readonly accelerator: string;
   /** Threads the runtime's pool can give a model (1 when unthreaded). */
   readonly maxThreads: number;
-  load(url: string, opts: { threads: number; name: string }): Promise<LoadedModel>;
+  /** Loads a model from its URL or from its bytes (e.g. a rewritten file, tflite-resize.ts). */
+  load(source: string | Uint8Array, opts: { threads: number; name: string }): Promise<LoadedModel>;
 }
 
 /**

@@ -14,6 +14,7 @@ import { toBase64 } from '../messaging/bytes';
 import { decodeImage, fetchImage } from '../inference/decode';
 import { contentInput, segmentationInput } from '../inference/pipeline';
 import { probe } from '../test-hooks/probe';
+import { DEFAULT_STYLE_ID } from '../styles/builtins';
 import type { InferenceHost } from './host';
 import { openResultPorts } from './delivery';
 
@@ -179,6 +180,35 @@ export function debugApi(host: InferenceHost) {
         }
         const info = await hostInfo(host);
         return { ...times, runtime: info.runtime, plan: info.plan };
+      });
+    },
+    /**
+     * The transfer model at height×width (the official file rewritten, tflite-resize.ts): `n` timed
+     * runs after one untimed, on `imageUrl` stretched to that size (or flat grey), with a style's
+     * bottleneck. Returns the times in ms and the output's range (the graph ends in a sigmoid).
+     */
+    timeTransferAt(kind: TransferKind, height: number, width: number, n: number, imageUrl?: string, styleId = DEFAULT_STYLE_ID, threads = 0) {
+      return host.serial(async () => {
+        const models = await host.getModels(threads);
+        const size = { height, width };
+        let content: Float32Array = new Float32Array(height * width * 3).fill(0.5);
+        if (imageUrl) {
+          const { bitmap } = await decodeImage((await fetchImage({ kind: 'url', url: imageUrl })).blob);
+          content = contentInput(bitmap, size);
+          bitmap.close();
+        }
+        const bottleneck = await host.styles.bottleneck(models, styleId);
+        const times: number[] = [];
+        let min = Infinity, max = -Infinity;
+        for (let i = 0; i <= n; i++) {
+          const t0 = performance.now();
+          const out = await models.transfer(kind, content, bottleneck, size);
+          const ms = performance.now() - t0;
+          if (out.length !== height * width * 3) throw new Error(`output of ${out.length} values at ${height}×${width}`);
+          for (const v of out) { if (v < min) min = v; if (v > max) max = v; }
+          if (i > 0) times.push(ms);
+        }
+        return { times, min, max };
       });
     },
     /**

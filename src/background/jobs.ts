@@ -19,6 +19,7 @@ export async function resolveOptions(styleId?: string): Promise<StylizeOptions> 
     subject: subjectClasses(s),
     invert: s.invert,
     transferModel: s.transferModel,
+    detail: s.detail,
     threads: s.threads,
   };
 }

@@ -3,7 +3,7 @@ import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
 import { subjectKeepAlpha } from './mask';
-import { CONTENT_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, type ModelSet } from './models';
+import { OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type ModelSet, type TransferSize } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
 import { paintBottleneck } from './style';
 
@@ -20,8 +20,14 @@ export class Stopwatch {
 
 /** Segmentation input: the whole image stretched to 257², RGB in [-1, 1]. */
 export const segmentationInput = (image: CanvasImageSource) => rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
-/** Transfer input: the whole image stretched to 384², RGB in [0, 1] (it is stretched back after). */
-export const contentInput = (image: CanvasImageSource) => rgbaToFloat(pixelsAt(image, CONTENT_SIZE, CONTENT_SIZE), 0, 255);
+/**
+ * Transfer input: the whole image at the transfer model's size (the photo's aspect ratio, see
+ * transferSize; the official 384² by default), RGB in [0, 1]. The result is scaled back after.
+ */
+export const contentInput = (image: CanvasImageSource, size: TransferSize = OFFICIAL_TRANSFER_SIZE) =>
+  rgbaToFloat(pixelsAt(image, size.width, size.height), 0, 255);
+
+const sameSize = (a: TransferSize, b: TransferSize) => a.width === b.width && a.height === b.height;
 
 export function toCanvas(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: number): OffscreenCanvas {
   const c = new OffscreenCanvas(w, h);
@@ -55,7 +61,9 @@ export interface Loaded {
   type: string;
   downscaledFrom?: { width: number; height: number };
   segmentationInput: Float32Array;
+  /** The transfer input, made at Standard detail's size (paint remakes it for another Detail). */
   content: Float32Array;
+  contentSize: TransferSize;
   /** DeepLab's output, when it ran ahead of the job (on a right-clicked image, while the menu is open). */
   logits?: Float32Array;
   /** The keep-mask made from those logits ahead of the job. */
@@ -69,7 +77,9 @@ export interface Prepared {
   type: string;
   downscaledFrom?: { width: number; height: number };
   logits: Float32Array;
+  /** The transfer input at `contentSize` (the last Detail painted: a restyle at the same Detail reuses it). */
   content: Float32Array;
+  contentSize: TransferSize;
   /** The content image's own bottleneck, for strength < 1 (computed on first need). */
   contentBottleneck?: Float32Array;
   /** The last keep-mask made (a restyle with the same subject settings reuses it). */
@@ -84,9 +94,10 @@ export async function load(source: ImageSource, sw = new Stopwatch()): Promise<L
   sw.lap('decode');
   try {
     const segIn = segmentationInput(bitmap);
-    const content = contentInput(bitmap);
+    const contentSize = transferSize(bitmap.width, bitmap.height);
+    const content = contentInput(bitmap, contentSize);
     sw.lap('preprocess');
-    return { bitmap, fetched, type, downscaledFrom, segmentationInput: segIn, content };
+    return { bitmap, fetched, type, downscaledFrom, segmentationInput: segIn, content, contentSize };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -98,14 +109,14 @@ export async function load(source: ImageSource, sw = new Stopwatch()): Promise<L
  * the bitmap is closed.
  */
 export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
-  const { bitmap, fetched, type, downscaledFrom, content } = loaded;
+  const { bitmap, fetched, type, downscaledFrom, content, contentSize } = loaded;
   try {
     let logits = loaded.logits;
     if (!logits) {
       logits = await models.segment(loaded.segmentationInput);
       sw.lap('segmentation');
     }
-    return { bitmap, fetched, type, downscaledFrom, logits, content, keep: loaded.logits && loaded.keep };
+    return { bitmap, fetched, type, downscaledFrom, logits, content, contentSize, keep: loaded.logits && loaded.keep };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -141,9 +152,16 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   }
   const bottleneck = paintBottleneck(style, { mix, mixRatio: options.mixRatio, strength: options.strength, content: p.contentBottleneck });
   sw.lap('style');
-  const styled = await deps.models.transfer(options.transferModel, p.content, bottleneck);
+  // The transfer runs at the photo's aspect ratio, at the size the Detail setting asks for.
+  const size = transferSize(p.bitmap.width, p.bitmap.height, options.detail);
+  if (!sameSize(p.contentSize, size)) {
+    p.content = contentInput(p.bitmap, size);
+    p.contentSize = size;
+    sw.lap('preprocess');
+  }
+  const styled = await deps.models.transfer(options.transferModel, p.content, bottleneck, size);
   sw.lap('transfer');
-  const stylized = toCanvas(floatToRgba(styled, CONTENT_SIZE * CONTENT_SIZE), CONTENT_SIZE, CONTENT_SIZE);
+  const stylized = toCanvas(floatToRgba(styled, size.width * size.height), size.width, size.height);
   const out = composite({ original: p.bitmap, stylized, keep: edge, keepTransparency: mayHaveAlpha(p.type) });
   sw.lap('composite');
   const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));

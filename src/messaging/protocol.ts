@@ -33,6 +33,8 @@ export interface StylizeOptions {
   /** Stylize the subject and keep the background instead. */
   invert: boolean;
   transferModel: 'fp16' | 'int8';
+  /** How finely the background is painted (the transfer model's size); 'standard' when absent. */
+  detail?: 'standard' | 'high' | 'full';
   /** 0 = let the runtime decide from the cores available. */
   threads: number;
 }

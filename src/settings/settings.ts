@@ -20,6 +20,8 @@ export interface Settings {
   recentStyleIds: string[];
   /** fp16 transfer is the default; int8 is the second choice. */
   transferModel: 'fp16' | 'int8';
+  /** How finely the background is painted: the transfer model's size (Standard costs what 384² did). */
+  detail: 'standard' | 'high' | 'full';
   /** 0 = auto (decided from the cores), else the threads per heavy model. */
   threads: number;
 }
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   invert: false,
   recentStyleIds: [],
   transferModel: 'fp16',
+  detail: 'standard',
   threads: 0,
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MODEL_FILES } from '../../src/inference/models';
+import { MODEL_FILES, transferSize } from '../../src/inference/models';
 import { changedShapes, resizeSizes, resizeTransferModel, tensorShapes } from '../../src/inference/tflite-resize';
 
 const read = (file: string) => new Uint8Array(readFileSync(resolve(__dirname, '../../public/models', file)));
@@ -97,5 +97,30 @@ describe('resizeTransferModel refuses what it does not know', () => {
   it('throws on bytes that are not a transfer model', () => {
     const prediction = read(MODEL_FILES.prediction);
     expect(() => resizeTransferModel(prediction, 768, 768)).toThrow(/tflite-resize/);
+  });
+});
+
+describe('transferSize: the transfer model\'s size for a photo and a Detail', () => {
+  it('Standard keeps 384²\'s pixel count at the photo\'s aspect ratio, in multiples of 4', () => {
+    expect(transferSize(1280, 1280)).toEqual({ width: 384, height: 384 });
+    const s = transferSize(1280, 960);
+    expect(s).toEqual({ width: 440, height: 332 });
+    expect(s.width * s.height).toBeLessThanOrEqual(384 * 384);
+    expect(s.width * s.height).toBeGreaterThan(0.97 * 384 * 384);
+    expect(transferSize(200, 150)).toEqual(transferSize(1280, 960, 'standard')); // small photos too
+  });
+
+  it('High puts 768 on the long side, never above the photo\'s own size nor below Standard', () => {
+    expect(transferSize(1280, 960, 'high')).toEqual({ width: 768, height: 576 });
+    expect(transferSize(4000, 3000, 'high')).toEqual({ width: 768, height: 576 });
+    expect(transferSize(512, 512, 'high')).toEqual({ width: 512, height: 512 });
+    expect(transferSize(300, 200, 'high')).toEqual(transferSize(300, 200, 'standard'));
+  });
+
+  it('Full is the photo\'s own size, its long side capped at 1280', () => {
+    expect(transferSize(1280, 960, 'full')).toEqual({ width: 1280, height: 960 });
+    expect(transferSize(2048, 2048, 'full')).toEqual({ width: 1280, height: 1280 });
+    expect(transferSize(4000, 3000, 'full')).toEqual({ width: 1280, height: 960 });
+    expect(transferSize(1001, 755, 'full')).toEqual({ width: 1000, height: 752 });
   });
 });

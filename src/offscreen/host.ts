@@ -12,6 +12,7 @@ import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
 import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
+import { refinedKeep } from '../inference/composite';
 import type { Runtime } from '../inference/runtime';
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
@@ -200,6 +201,8 @@ export class InferenceHost {
       if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded, variant)) return;
       const logits = await this.models.segment(loaded.segmentationInput);
       loaded.keep = mask && keepMask(logits, mask);
+      // The edge refined with the photo too: the job then starts at its transfer.
+      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha);
       loaded.logits = logits;
     })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries
     return { ok: true };

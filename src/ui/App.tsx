@@ -123,6 +123,15 @@ export function App() {
               onChange={(e) => change({ mixRatio: Number((e.target as HTMLInputElement).value) })} />
           )}
         </div>
+        <div class="row">
+          <label for="detail">Detail</label>
+          {/* The painting model's time per level, measured on 2 cores (docs/benchmark.md, "Detail"). */}
+          <select id="detail" value={settings.detail} onChange={(e) => change({ detail: (e.target as HTMLSelectElement).value as Settings['detail'] })}>
+            <option value="standard">Standard: fastest (~0.3 s)</option>
+            <option value="high">High: 768 px, ~3× the time</option>
+            <option value="full">Full: photo's size to 1280 px, up to ~9×</option>
+          </select>
+        </div>
       </section>
 
       <SubjectPicker settings={settings} onChange={change} />

@@ -49,6 +49,9 @@ export const HIGH_LONG_SIDE = 768;
  */
 export const FULL_LONG_SIDE = 1280;
 
+/** The time above which an fp16 run counts as one of the rare slow ones (ModelSet.transfer). */
+const SLOW_FLOOR = (expectedMs: number) => Math.max(ModelSet.SLOW_FLOOR_MS, ModelSet.SLOW_FACTOR * expectedMs);
+
 const down4 = (v: number) => Math.max(4, Math.floor(v / 4) * 4);
 
 /**
@@ -185,9 +188,41 @@ export class ModelSet {
     return this.ran.has(transferKey(kind, size));
   }
 
+  /**
+   * The guard against the rare multi-second fp16 runs (../shared/NOTES.md: 7–8 s at 384² now and then,
+   * 30 s at 768² once). A wasm run cannot be interrupted, so a time budget cannot cut one short; and
+   * on 2 cores here int8 ran High's sizes as fast as fp16 (768²: 0.94–1.15 s against 1.06–1.31 s;
+   * 576×768: 0.71–0.84 against 0.83–0.93), so the fallback costs no time. So: once an fp16 run
+   * above 384²'s pixel count takes more than SLOW_FACTOR × what its pixel count predicts from the
+   * fastest run seen (and over SLOW_FLOOR_MS), High and Full use int8 for the rest of this
+   * document's life (it closes after 5 idle minutes). Standard keeps the person's choice.
+   */
+  private fp16Slow = false;
+  /** The fastest transfer run seen, in ms per pixel. */
+  private msPerPixel = Infinity;
+  static readonly SLOW_FACTOR = 3;
+  static readonly SLOW_FLOOR_MS = 3000;
+
+  /** Whether High and Full have fallen back to int8 (see fp16Slow). */
+  get transferFallback(): boolean {
+    return this.fp16Slow;
+  }
+
   async transfer(kind: TransferKind, content: Float32Array, bottleneck: Float32Array, size: TransferSize = OFFICIAL_TRANSFER_SIZE): Promise<Float32Array> {
+    const pixels = size.height * size.width;
+    const large = pixels > CONTENT_SIZE * CONTENT_SIZE;
+    if (kind === 'fp16' && large && this.fp16Slow) kind = 'int8';
     const key = transferKey(kind, size);
-    const [stylized] = await (await this.transferModel(kind, size)).run(transferInputs(content, bottleneck, size));
+    const model = await this.transferModel(kind, size);
+    const t0 = performance.now();
+    const [stylized] = await model.run(transferInputs(content, bottleneck, size));
+    const ms = performance.now() - t0;
+    // A first run at a size pays its set-up (weight packing): only later runs teach the rate.
+    if (this.ran.has(key)) {
+      const expected = this.msPerPixel * pixels;
+      if (kind === 'fp16' && large && ms > SLOW_FLOOR(expected)) this.fp16Slow = true;
+      this.msPerPixel = Math.min(this.msPerPixel, ms / pixels);
+    }
     this.ran.add(key);
     if (import.meta.env.MODE === 'test') probe.modelRuns.transfer++;
     return stylized;

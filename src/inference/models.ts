@@ -93,6 +93,8 @@ export class ModelSet {
   private pred?: Promise<LoadedModel>;
   /** The live transfer model's key (kind and size). */
   private transferKind?: string;
+  /** The live transfer model's kind and size: warmUp and preload, which know no photo, keep them. */
+  private live?: { kind: TransferKind; size: TransferSize };
   private trans?: Promise<LoadedModel>;
   /** The official transfer files' bytes, fetched once per kind (rewritten for each size). */
   private transferBytes = new Map<TransferKind, Promise<Uint8Array>>();
@@ -167,6 +169,7 @@ export class ModelSet {
       this.trans = undefined;
       if (this.transferKind) this.ran.delete(this.transferKind);
       this.transferKind = key;
+      this.live = { kind, size };
       const official = size.height === CONTENT_SIZE && size.width === CONTENT_SIZE;
       const source = official
         ? MODEL_FILES.transfer[kind]
@@ -232,9 +235,18 @@ export class ModelSet {
    * Starts loading the models a stylization needs without waiting for them: a cold job fetches and
    * decodes its image meanwhile.
    */
-  preload(kind: TransferKind, size: TransferSize = OFFICIAL_TRANSFER_SIZE): void {
+  preload(kind: TransferKind, size?: TransferSize): void {
     this.segmentation().catch(() => {});
-    this.transferModel(kind, size).catch(() => {});
+    this.transferModel(kind, this.sizeFor(kind, size)).catch(() => {});
+  }
+
+  /**
+   * `size`, or when none is given the live model's size if it is of `kind` (a job at the photo's
+   * aspect compiled it: warming or preloading at 384² would replace it, and the next job would
+   * compile it again), else the official 384².
+   */
+  private sizeFor(kind: TransferKind, size?: TransferSize): TransferSize {
+    return size ?? (this.live?.kind === kind ? this.live.size : OFFICIAL_TRANSFER_SIZE);
   }
 
   /**
@@ -243,7 +255,8 @@ export class ModelSet {
    * has run already is not run again. Not counted in probe.modelRuns. Stops before a trial run when
    * `stop()` says so (a real job's first runs do the same set-up).
    */
-  async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false, size: TransferSize = OFFICIAL_TRANSFER_SIZE): Promise<void> {
+  async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false, wanted?: TransferSize): Promise<void> {
+    const size = this.sizeFor(kind, wanted);
     if (!this.ran.has('segmentation')) {
       const seg = await this.segmentation();
       if (await stop()) return;
@@ -265,6 +278,7 @@ export class ModelSet {
     for (const m of [this.seg, this.pred, this.trans]) (await m?.catch(() => undefined))?.delete();
     this.seg = this.pred = this.trans = undefined;
     this.transferKind = undefined;
+    this.live = undefined;
     this.ran.clear();
   }
 }

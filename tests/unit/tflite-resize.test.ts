@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { MODEL_FILES, transferSize } from '../../src/inference/models';
+import { describe, expect, it, test, vi } from 'vitest';
+import { MODEL_FILES, ModelSet, transferSize } from '../../src/inference/models';
+import type { Runtime } from '../../src/inference/runtime';
 import { changedShapes, resizeSizes, resizeTransferModel, tensorShapes } from '../../src/inference/tflite-resize';
 
 const read = (file: string) => new Uint8Array(readFileSync(resolve(__dirname, '../../public/models', file)));
@@ -122,5 +123,34 @@ describe('transferSize: the transfer model\'s size for a photo and a Detail', ()
     expect(transferSize(2048, 2048, 'full')).toEqual({ width: 1280, height: 1280 });
     expect(transferSize(4000, 3000, 'full')).toEqual({ width: 1280, height: 960 });
     expect(transferSize(1001, 755, 'full')).toEqual({ width: 1000, height: 752 });
+  });
+});
+
+describe('ModelSet keeps the transfer model a job compiled at the photo\'s size', () => {
+  test('warming and preloading without a size reuse the live size of that kind; another kind or size replaces it', async () => {
+    const loads: string[] = [], deleted: string[] = [];
+    const runtime: Runtime = {
+      name: 'counting', accelerator: 'none', maxThreads: 2,
+      async load(source, { name }) {
+        loads.push(`${name}:${typeof source === 'string' ? 'url' : 'bytes'}`);
+        return { name, async run() { return [new Float32Array(1)]; }, delete() { deleted.push(name); } };
+      },
+    };
+    const official = models.fp16;
+    vi.stubGlobal('fetch', async () => new Response(official.slice()));
+    try {
+      const set = new ModelSet(runtime, '/models/', 0);
+      const size = transferSize(1280, 960);
+      await set.transfer('fp16', new Float32Array(1), new Float32Array(1), size);
+      await set.warmUp('fp16');
+      set.preload('fp16');
+      await set.transfer('fp16', new Float32Array(1), new Float32Array(1), size);
+      expect(loads).toEqual(['transfer-fp16-332x440:bytes', 'segmentation:url']);
+      await set.warmUp('int8');
+      expect(loads.at(-1)).toBe('transfer-int8:url');
+      expect(deleted).toEqual(['transfer-fp16-332x440']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -6,7 +6,9 @@
  */
 import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
-import { BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, SEG_GRID, SEG_SIZE, STYLE_SIZE, type TransferKind } from '../inference/models';
+import {
+  BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type Detail, type TransferKind, type TransferSize,
+} from '../inference/models';
 import type { LoadedModel } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
 import { predictBottleneck } from '../inference/style';
@@ -147,17 +149,20 @@ export function debugApi(host: InferenceHost) {
      * slower here). Returns the times in ms.
      */
     timeModels(n: number, threads = 0, kind: TransferKind = 'fp16', withPrediction = false,
-      photo?: { imageUrl: string; styleId: string }, pauseMs = 0) {
+      photo?: { imageUrl: string; styleId: string; detail?: Detail }, pauseMs = 0) {
       return host.serial(async () => {
         const models = await host.getModels(threads);
         let seg: Float32Array = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
         const style = new Float32Array(STYLE_SIZE * STYLE_SIZE * 3).fill(0.5);
         let content: Float32Array = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
         let bottleneck: Float32Array = new Float32Array(BOTTLENECK).fill(0.1);
+        let size: TransferSize = OFFICIAL_TRANSFER_SIZE;
         if (photo) {
           const { bitmap } = await decodeImage((await fetchImage({ kind: 'url', url: photo.imageUrl })).blob);
           seg = segmentationInput(bitmap);
-          content = contentInput(bitmap);
+          // The size a Standard job paints this photo at (its aspect ratio), so the job's model stays compiled.
+          size = transferSize(bitmap.width, bitmap.height, photo.detail);
+          content = contentInput(bitmap, size);
           bitmap.close();
           bottleneck = await host.styles.bottleneck(models, photo.styleId);
         }
@@ -171,7 +176,7 @@ export function debugApi(host: InferenceHost) {
           // Idle first, as a job after a person's pause starts (pauseMs 0: back to back).
           if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
           const s = await timed(() => models.segment(seg));
-          const t = await timed(() => models.transfer(kind, content, bottleneck));
+          const t = await timed(() => models.transfer(kind, content, bottleneck, size));
           const p = withPrediction ? await timed(() => models.predict(style)) : NaN;
           if (i === 0) continue;
           times.segmentation.push(s);

@@ -10,7 +10,7 @@ import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage, measurePackageChoices } from './package-size';
 import {
-  measureCold, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
+  measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
 } from './phases';
 import type { BenchRecord, RuntimeRecord, Stamp } from './record';
 import { markdown, runtimeMarkdown } from './report';
@@ -52,6 +52,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       if (!info.runtime || !info.accelerator || info.maxThreads === undefined || !info.plan) throw new Error(`no runtime after the jobs: ${JSON.stringify(info)}`);
       const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
       const gallery = await measureGallery(config, d, hasBatchMenu());
+      const detail = await measureDetail(config, d, site.origin);
       const threads = await measureThreads(config, d);
       const memory = await measureMemory(config, d);
       const runtimeThreads = await measureRuntimeThreads(config, d);
@@ -70,6 +71,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
         // What users install: the production build, not the test build the benchmark drives.
         package: measurePackage(PRODUCTION_DIR),
         packageChoices: measurePackageChoices(PRODUCTION_DIR),
+        detail: detail.detail, detailBaselineMs: detail.baselineMs,
         maxPageLongTask: [...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks].sort((a, b) => b.ms - a.ms)[0],
       };
       mkdirSync(outDir, { recursive: true });

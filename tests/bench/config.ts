@@ -42,6 +42,8 @@ export interface BenchConfig {
   menuPairs: number;
   /** The time from the right-click to choosing "Stylize background" (a brisk pick). */
   menuMs: number;
+  /** Raw transfer runs per size and Detail (High, Full), and warm stylizations per served size. */
+  detailRuns: number;
 }
 
 /** V8 switches that leave JavaScript to the interpreter (wasm is compiled as usual): the memory check's second browser. */
@@ -50,7 +52,7 @@ export const NO_JIT_FLAGS = '--js-flags=--no-opt --no-maglev --no-sparkplug';
 const PHOTOS = ['pexels-jansel-ferma-3949761.jpg', 'pexels-elly-fairytale-3822220.jpg', 'pytorchhub_dog.jpg', 'pytorchhub_deeplab1_person_sheep.png'];
 export const galleryFixture = (i: number) => PHOTOS[i % PHOTOS.length];
 
-const SIZES: SizeSpec[] = [
+export const SIZES: SizeSpec[] = [
   { label: '512²', width: 512, height: 512, fixture: PHOTOS[0] },
   { label: '1280×960', width: 1280, height: 960, fixture: PHOTOS[1] },
   { label: '2048²', width: 2048, height: 2048, fixture: PHOTOS[2] },
@@ -75,10 +77,10 @@ function baseConfig(mode: BenchMode): BenchConfig {
   return mode === 'full'
     ? {
       ...common, sizes: SIZES, repeats: 5, tracedRuns: 5, coldBrowsers: 3, galleryCount: 24, galleryRounds: 2, memoryRuns: 200, modelRuns: 10, threads: [1, 2],
-      runtimeThreads: [1, 2], runtimeRounds: 4, runtimeRunsPerRound: 5, runtimeColdBrowsers: 3, menuPairs: 12,
+      runtimeThreads: [1, 2], runtimeRounds: 4, runtimeRunsPerRound: 5, runtimeColdBrowsers: 3, menuPairs: 12, detailRuns: 5,
     }
     : {
       ...common, sizes: SIZES.slice(0, 2), repeats: 2, tracedRuns: 1, coldBrowsers: 1, galleryCount: 4, galleryRounds: 1, memoryRuns: 5, modelRuns: 3, threads: [],
-      runtimeThreads: [0], runtimeRounds: 1, runtimeRunsPerRound: 3, runtimeColdBrowsers: 1, menuPairs: 1,
+      runtimeThreads: [0], runtimeRounds: 1, runtimeRunsPerRound: 3, runtimeColdBrowsers: 1, menuPairs: 1, detailRuns: 2,
     };
 }

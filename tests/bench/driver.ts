@@ -150,6 +150,16 @@ export class Driver {
     return previous;
   }
 
+  /** Sets `detail` in the stored settings, keeping the rest. */
+  async setDetail(detail: 'standard' | 'high' | 'full'): Promise<void> {
+    const worker = await this.ext.worker();
+    await worker.evaluate(async (detail) => {
+      const storage = globalThis.chrome.storage.local;
+      const { settings } = await storage.get('settings');
+      await storage.set({ settings: { ...settings, detail } });
+    }, detail);
+  }
+
   /** The offscreen document's JS heap (CDP Runtime.getHeapUsage, after a GC when asked) and wasm memory. */
   async memory(run: number, gc: boolean): Promise<MemoryPoint> {
     const page = await this.offscreen(); // first: it drops a session of a replaced document

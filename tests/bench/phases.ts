@@ -1,9 +1,10 @@
 /** The benchmark's measurements, each through the same paths users take. */
-import { NO_JIT_FLAGS, type BenchConfig } from './config';
+import { NO_JIT_FLAGS, SIZES, type BenchConfig } from './config';
+import { transferSize } from '../../src/inference/models';
 import { Driver } from './driver';
 import { loadavg } from 'node:os';
 import type {
-  ColdResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeModelTimes,
+  ColdResult, DetailResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeModelTimes,
   RuntimeThreads, Sample, SizeResult, ThreadsResult,
 } from './record';
 import { galleryImage, sizeImage } from './site';
@@ -375,4 +376,48 @@ export async function measureRuntimeCold(config: BenchConfig, origin: string): P
       toFirstImage: median(samples.map((x) => x.toFirstImage)),
     },
   };
+}
+
+/**
+ * High and Full Detail per image size (all four, whatever the mode): the fp16 transfer model's time
+ * at the size that Detail gives (debug timeTransferAt, on the size's photo), and for the sizes this
+ * run serves, warm right-click stylizations at that Detail. Standard's transfer at the reference
+ * size is timed in the same run, as the baseline. Leaves the setting at Standard.
+ */
+export async function measureDetail(config: BenchConfig, d: Driver, origin: string): Promise<{ detail: DetailResult[]; baselineMs: number }> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const photo = (fixture: string) => `${origin}/fixtures/${fixture}`;
+  const ref = SIZES.find((z) => z.label === config.reference)!;
+  const std = transferSize(ref.width, ref.height, 'standard');
+  const base = await d.debug('timeTransferAt', 'fp16', std.height, std.width, config.detailRuns, photo(ref.fixture));
+  const results: DetailResult[] = [];
+  try {
+    for (const detail of ['high', 'full'] as const) {
+      await d.setDetail(detail);
+      for (const size of SIZES) {
+        const t = transferSize(size.width, size.height, detail);
+        const m = await d.debug('timeTransferAt', 'fp16', t.height, t.width, config.detailRuns, photo(size.fixture));
+        const e2e: number[] = [], transfer: number[] = [];
+        if (config.sizes.some((z) => z.label === size.label)) {
+          const id = sizeImage(size.label);
+          await timed(d, id); // the model at this size compiles and sets up
+          for (let i = 0; i < config.detailRuns; i++) {
+            const s = await timed(d, id);
+            e2e.push(s.e2e);
+            transfer.push(s.stages.transfer ?? NaN);
+          }
+        }
+        const { label, width, height } = size;
+        results.push({
+          detail, label, width, height, transfer: t, modelMs: m.times, modelMedian: median(m.times),
+          e2e, e2eMedian: e2e.length ? median(e2e) : undefined, transferStageMedian: transfer.length ? median(transfer) : undefined,
+        });
+        log(`detail ${detail} ${label} (transfer ${t.width}×${t.height}): model ${median(m.times).toFixed(0)} ms` +
+          (e2e.length ? `, warm e2e ${median(e2e).toFixed(0)} ms` : ''));
+      }
+    }
+  } finally {
+    await d.setDetail('standard');
+  }
+  return { detail: results, baselineMs: median(base.times) };
 }

@@ -231,6 +231,27 @@ export interface BenchRecord {
   packageChoices?: PackageChoice[];
   /** The longest of the pages' long tasks, or undefined when there was none over 50 ms. */
   maxPageLongTask?: PageTask;
+  /** High and Full Detail per image size (Standard is `sizes`). */
+  detail?: DetailResult[];
+  /** Standard's transfer model time at the reference image's size (the baseline of `detail`). */
+  detailBaselineMs?: number;
+}
+
+/** One image size at High or Full Detail: the transfer model's size and time, and the warm end to end. */
+export interface DetailResult {
+  detail: 'high' | 'full';
+  label: string;
+  width: number;
+  height: number;
+  /** The transfer model's input size at this Detail (transferSize). */
+  transfer: { width: number; height: number };
+  /** Raw transfer runs (fp16, after one untimed) at that size, in ms. */
+  modelMs: number[];
+  modelMedian: number;
+  /** Warm right-click stylizations at this Detail (sizes the run serves only), in ms. */
+  e2e: number[];
+  e2eMedian?: number;
+  transferStageMedian?: number;
 }
 
 /** `npm run bench -- --only runtime`: the runtime section alone, in browsers of its own. */

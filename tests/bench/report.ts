@@ -150,6 +150,7 @@ export function markdown(r: BenchRecord): string {
     ]),
     '',
     ...menuPathSection(r),
+    ...detailSection(r),
     `## Cold start (${c.image}, ${c.cold.length} fresh browser${c.cold.length > 1 ? 's' : ''})`,
     '',
     table(['', 'end-to-end', 'message/swap (incl. the offscreen document\'s start)'], [
@@ -213,6 +214,21 @@ const segmentedAhead = (m: BenchRecord['menuPath']) => `${m.segmentedAhead ?? '?
 const afterClickRatio = (m: BenchRecord['menuPath']) => `${(m.rightClickMedian.e2e / median(m.models.transfer)).toFixed(2)}×`;
 
 /** The path users take (right-click, then the menu item) beside the same pause without the right-click. */
+/** High and Full Detail per size: the transfer model's size and time (× Standard's), and the warm end to end. */
+function detailSection(r: BenchRecord): string[] {
+  if (!r.detail?.length || !r.detailBaselineMs) return [];
+  const base = r.detailBaselineMs;
+  return [
+    `## Detail (fp16 transfer; Standard at ${r.cold.image}: ${n(base)} ms)`,
+    '',
+    table(['Detail', 'image', 'transfer size', 'model', '× Standard', 'transfer stage', 'end-to-end'], r.detail.map((x) => [
+      x.detail, x.label, `${x.transfer.width}×${x.transfer.height}`, n(x.modelMedian), (x.modelMedian / base).toFixed(1),
+      x.transferStageMedian === undefined ? '–' : n(x.transferStageMedian), x.e2eMedian === undefined ? '–' : n(x.e2eMedian),
+    ])),
+    '',
+  ];
+}
+
 function menuPathSection(r: BenchRecord): string[] {
   const m = r.menuPath;
   const stages = stagesIn([m.aloneMedian.stages, m.rightClickMedian.stages]);

@@ -43,10 +43,14 @@ export type Detail = 'standard' | 'high' | 'full';
 /** High: the long side, in pixels. */
 export const HIGH_LONG_SIDE = 768;
 /**
- * Full: the photo's own size, its long side capped here. 1280 covers the 1280×960 photos most pages
- * show at their own size; its fp16 run takes ~8× Standard's time and LiteRT's arena ~0.6 GB
- * (docs/benchmark.md, "Detail"), which is about what a tab can spare.
+ * Full: the photo's own size, capped at 1024×768's pixel count (and 1280 on the long side). Measured
+ * (tests/e2e/detail.test.ts, docs/benchmark.md "Detail"): the wasm heap, which never shrinks while
+ * the offscreen document lives, grows with the largest run: 176 MB at Standard, ~600 MB up to 768²,
+ * 851 MB at 768×1024, 1228 MB at 960×1280, 1656 MB at 1280²; the fp16 run takes ~1 s at 768×1024
+ * (~5× Standard) and 1.6–2.5 s above. Past 1024×768 each step costs another ~0.4 GB for little
+ * visible gain over a photo shown at most ~1600 px wide.
  */
+export const FULL_MAX_PIXELS = 1024 * 768;
 export const FULL_LONG_SIDE = 1280;
 
 /** The time above which an fp16 run counts as one of the rare slow ones (ModelSet.transfer). */
@@ -57,14 +61,14 @@ const down4 = (v: number) => Math.max(4, Math.floor(v / 4) * 4);
 /**
  * The transfer model's size for a photo of width×height at `detail`, at the photo's aspect ratio
  * (both sides multiples of 4). Standard costs what the square 384² did (the same pixel count);
- * High puts 768 on the long side, Full the photo's own size up to FULL_LONG_SIDE; neither goes
+ * High puts 768 on the long side, Full the photo's own size up to FULL_MAX_PIXELS; neither goes
  * below Standard, and High never exceeds Full.
  */
 export function transferSize(width: number, height: number, detail: Detail = 'standard'): TransferSize {
   const at = (scale: number): TransferSize => ({ height: down4(height * scale), width: down4(width * scale) });
   const standard = Math.sqrt((CONTENT_SIZE * CONTENT_SIZE) / (width * height));
   const long = Math.max(width, height);
-  const full = Math.min(1, FULL_LONG_SIDE / long);
+  const full = Math.min(1, FULL_LONG_SIDE / long, Math.sqrt(FULL_MAX_PIXELS / (width * height)));
   const scale = detail === 'standard' ? standard
     : detail === 'high' ? Math.max(standard, Math.min(full, HIGH_LONG_SIDE / long))
     : Math.max(standard, full);
@@ -123,10 +127,14 @@ export class ModelSet {
     return p;
   }
 
-  async segment(input: Float32Array): Promise<Float32Array> {
+  /** DeepLab on a 257² input: the whole photo, or a close-up of part of it (counted apart in the test build). */
+  async segment(input: Float32Array, closeUp = false): Promise<Float32Array> {
     const [logits] = await (await this.segmentation()).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
     this.ran.add('segmentation');
-    if (import.meta.env.MODE === 'test') probe.modelRuns.segmentation++;
+    if (import.meta.env.MODE === 'test') {
+      if (closeUp) probe.closeUpRuns++;
+      else probe.modelRuns.segmentation++;
+    }
     return logits;
   }
 

@@ -128,8 +128,8 @@ export function App() {
           {/* The painting model's time per level, measured on 2 cores (docs/benchmark.md, "Detail"). */}
           <select id="detail" value={settings.detail} onChange={(e) => change({ detail: (e.target as HTMLSelectElement).value as Settings['detail'] })}>
             <option value="standard">Standard: fastest (~0.3 s)</option>
-            <option value="high">High: 768 px, ~3× the time</option>
-            <option value="full">Full: photo's size to 1280 px, up to ~9×</option>
+            <option value="high">High: 768 px, ~3–4× the time, 0.6 GB</option>
+            <option value="full">Full: photo's size to 1024×768, ~5×, 0.9 GB</option>
           </select>
         </div>
       </section>

@@ -89,6 +89,17 @@ describe('Detail', () => {
     }
   });
 
+  test('what each size costs in wasm memory (logged: the heap grows to the largest run and stays)', async () => {
+    const off = await ext.offscreen();
+    const url = `${site.origin}${PHOTO}`;
+    for (const [h, w] of [[384, 384], [576, 768], [768, 768], [768, 1024], [960, 1280], [1280, 1280]]) {
+      const r = await off.evaluate((h, w, url) => globalThis.backdropDebug.timeTransferAt('fp16', h, w, 1, url), h, w, url);
+      const mem = await off.evaluate(() => globalThis.backdropDebug.runtimeMemory());
+      console.log(`fp16 ${h}×${w}: ${r.times[0].toFixed(0)} ms; wasm memory ${((mem?.wasmBytes ?? 0) / 2 ** 20).toFixed(0)} MB`);
+      expect(r.max).toBeLessThanOrEqual(1);
+    }
+  });
+
   test('High (768 on the long side) through the right-click flow paints finer brushwork than Standard', async () => {
     const standard = await stylizeAt('standard');
     const high = await stylizeAt('high');

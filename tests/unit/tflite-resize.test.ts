@@ -118,11 +118,13 @@ describe('transferSize: the transfer model\'s size for a photo and a Detail', ()
     expect(transferSize(300, 200, 'high')).toEqual(transferSize(300, 200, 'standard'));
   });
 
-  it('Full is the photo\'s own size, its long side capped at 1280', () => {
-    expect(transferSize(1280, 960, 'full')).toEqual({ width: 1280, height: 960 });
-    expect(transferSize(2048, 2048, 'full')).toEqual({ width: 1280, height: 1280 });
-    expect(transferSize(4000, 3000, 'full')).toEqual({ width: 1280, height: 960 });
-    expect(transferSize(1001, 755, 'full')).toEqual({ width: 1000, height: 752 });
+  it('Full is the photo\'s own size up to 1024×768\'s pixel count', () => {
+    expect(transferSize(1024, 768, 'full')).toEqual({ width: 1024, height: 768 });
+    expect(transferSize(1280, 960, 'full')).toEqual({ width: 1024, height: 768 });
+    expect(transferSize(4000, 3000, 'full')).toEqual({ width: 1024, height: 768 });
+    expect(transferSize(2048, 2048, 'full')).toEqual({ width: 884, height: 884 });
+    expect(transferSize(801, 601, 'full')).toEqual({ width: 800, height: 600 });
+    expect(transferSize(4000, 500, 'full')).toEqual({ width: 1280, height: 160 });
   });
 });
 

@@ -4,7 +4,7 @@
  * untouched, the background from the stylized image upscaled, masked at full resolution by the
  * keep-mask refined with the photo as the guide (refine.ts), upscaled bilinearly.
  */
-import { fitWithin, pixelsAt } from './preprocess';
+import { fitWithin, pixelsAt, type Rect } from './preprocess';
 import { refineKeep, type RefineOptions } from './refine';
 
 /** The long side the keep-mask is refined at (the fast guided filter's subsampling); the canvas upscales it. */
@@ -29,13 +29,21 @@ export function maskCanvas(keep: ImageData): OffscreenCanvas {
 
 /**
  * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
- * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side,
- * and refined there with the photo, scaled to the same size, as the guide.
+ * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, with
+ * the close-ups' masks (pipeline.ts closeUps) drawn over their rectangles, and refined there with the
+ * photo, scaled to the same size, as the guide.
  */
-export function refinedKeep(original: ImageBitmap, keep: ImageData, options?: RefineOptions): OffscreenCanvas {
+export function refinedKeep(original: ImageBitmap, keep: ImageData, closeUps: { rect: Rect; alpha: ImageData }[] = [], options?: RefineOptions): OffscreenCanvas {
   const { width: w, height: h } = fitWithin(original.width, original.height, REFINE_SIDE);
   const guide = pixelsAt(original, w, h);
-  const coarse = pixelsAt(maskCanvas(keep), w, h, undefined, 'low');
+  const mask = new OffscreenCanvas(w, h);
+  const m = mask.getContext('2d')!;
+  m.imageSmoothingQuality = 'low';
+  m.drawImage(maskCanvas(keep), 0, 0, w, h);
+  // The close-ups add what they find (a union: where the whole view was sure of the subject, it stays).
+  const sx = w / original.width, sy = h / original.height;
+  for (const d of closeUps) m.drawImage(maskCanvas(d.alpha), d.rect.x * sx, d.rect.y * sy, d.rect.width * sx, d.rect.height * sy);
+  const coarse = m.getImageData(0, 0, w, h).data;
   const out = new OffscreenCanvas(w, h);
   out.getContext('2d')!.putImageData(new ImageData(refineKeep(guide, coarse, w, h, options), w, h), 0, 0);
   return out;

@@ -2,9 +2,9 @@ import type { ImageSource, MaskOptions, StylizeOptions, StylizeResult } from '..
 import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
-import { subjectKeepAlpha } from './mask';
+import { argmaxLabels, subjectKeepAlpha } from './mask';
 import { OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type ModelSet, type TransferSize } from './models';
-import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
+import { floatToRgba, pixelsAt, rgbaToFloat, type Rect } from './preprocess';
 import { paintBottleneck } from './style';
 
 /** Records how long each stage takes, in ms. */
@@ -41,16 +41,64 @@ export interface KeepMask {
   alpha: ImageData;
   /** The mask refined at the working resolution with the photo as the guide (made on first need: refinedKeep). */
   edge?: OffscreenCanvas;
+  /** The close-ups' keep-masks, each over its rectangle of the image. */
+  closeUps?: { rect: Rect; alpha: ImageData }[];
 }
+
+/** A second look at part of the image: DeepLab's logits for `rect`, stretched to 257². */
+export interface CloseUp {
+  rect: Rect;
+  logits: Float32Array;
+}
+
+/**
+ * DeepLab sees the whole photo at 257²: thin parts (a raised arm) are a few of its pixels. A subject
+ * taller (or wider) than it is wide is seen again in two overlapping halves of its box, each at its
+ * own aspect, with twice the detail along the long side.
+ */
+export async function closeUps(models: ModelSet, bitmap: ImageBitmap, logits: Float32Array): Promise<CloseUp[]> {
+  const labels = argmaxLabels(logits);
+  let x0 = SEG_SIZE, y0 = SEG_SIZE, x1 = -1, y1 = -1;
+  for (let y = 0; y < SEG_SIZE; y++) for (let x = 0; x < SEG_SIZE; x++) {
+    if (labels[y * SEG_SIZE + x]) {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x1 < 0) return [];
+  const W = bitmap.width, H = bitmap.height, sx = W / SEG_SIZE, sy = H / SEG_SIZE;
+  const mx = (x1 - x0 + 1) * sx * CLOSE_UP_MARGIN, my = (y1 - y0 + 1) * sy * CLOSE_UP_MARGIN;
+  const bx0 = Math.max(0, Math.floor(x0 * sx - mx)), by0 = Math.max(0, Math.floor(y0 * sy - my));
+  const bx1 = Math.min(W, Math.ceil((x1 + 1) * sx + mx)), by1 = Math.min(H, Math.ceil((y1 + 1) * sy + my));
+  const bw = bx1 - bx0, bh = by1 - by0;
+  const rects: Rect[] = [];
+  if (bh >= bw) {
+    const h = Math.ceil(bh * (0.5 + CLOSE_UP_OVERLAP / 2));
+    rects.push({ x: bx0, y: by0, width: bw, height: h }, { x: bx0, y: by1 - h, width: bw, height: h });
+  } else {
+    const w = Math.ceil(bw * (0.5 + CLOSE_UP_OVERLAP / 2));
+    rects.push({ x: bx0, y: by0, width: w, height: bh }, { x: bx1 - w, y: by0, width: w, height: bh });
+  }
+  const out: CloseUp[] = [];
+  for (const rect of rects) {
+    out.push({ rect, logits: await models.segment(rgbaToFloat(pixelsAt(bitmap, SEG_SIZE, SEG_SIZE, rect), 127.5, 127.5), true) });
+  }
+  return out;
+}
+
+const CLOSE_UP_MARGIN = 0.06, CLOSE_UP_OVERLAP = 0.2;
 
 const maskKey = ({ subject, invert }: MaskOptions) => `${invert ? 'invert' : 'keep'}:${subject.join(',')}`;
 
 /** The keep-mask for `options`: `cached` when it was made for the same settings, else made from the logits. */
-export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask): KeepMask {
+export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask, passes?: CloseUp[]): KeepMask {
   const key = maskKey(options);
   if (cached?.key === key) return cached;
-  const alpha = new ImageData(subjectKeepAlpha(logits, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
-  return { key, alpha };
+  const alphaOf = (l: Float32Array) => new ImageData(subjectKeepAlpha(l, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
+  const closeUps = options.invert ? undefined : passes?.map(({ rect, logits: l }) => ({ rect, alpha: alphaOf(l) }));
+  return { key, alpha: alphaOf(logits), closeUps };
 }
 
 /** An image read and made into the models' inputs: everything before the first model run. */
@@ -66,6 +114,8 @@ export interface Loaded {
   contentSize: TransferSize;
   /** DeepLab's output, when it ran ahead of the job (on a right-clicked image, while the menu is open). */
   logits?: Float32Array;
+  /** The close-ups segmented ahead with them. */
+  closeUps?: CloseUp[];
   /** The keep-mask made from those logits ahead of the job. */
   keep?: KeepMask;
 }
@@ -77,6 +127,8 @@ export interface Prepared {
   type: string;
   downscaledFrom?: { width: number; height: number };
   logits: Float32Array;
+  /** Segmentation's second look (closeUps). */
+  closeUps?: CloseUp[];
   /** The transfer input at `contentSize` (the last Detail painted: a restyle at the same Detail reuses it). */
   content: Float32Array;
   contentSize: TransferSize;
@@ -116,7 +168,12 @@ export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwat
       logits = await models.segment(loaded.segmentationInput);
       sw.lap('segmentation');
     }
-    return { bitmap, fetched, type, downscaledFrom, logits, content, contentSize, keep: loaded.logits && loaded.keep };
+    let looks = loaded.closeUps;
+    if (!looks) {
+      looks = await closeUps(models, bitmap, logits);
+      sw.lap('segmentation'); // DeepLab's time, its close-ups included
+    }
+    return { bitmap, fetched, type, downscaledFrom, logits, closeUps: looks, content, contentSize, keep: loaded.logits && loaded.keep };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -138,10 +195,10 @@ export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
 /** Paints a prepared image with the given options: mask (unless made already), bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
   const cached = p.keep;
-  const keep = (p.keep = keepMask(p.logits, options, cached)).alpha;
+  const keep = (p.keep = keepMask(p.logits, options, cached, p.closeUps)).alpha;
   if (p.keep !== cached) sw.lap('mask');
   if (!p.keep.edge) {
-    p.keep.edge = refinedKeep(p.bitmap, keep);
+    p.keep.edge = refinedKeep(p.bitmap, keep, p.keep.closeUps);
     sw.lap('refine');
   }
   const edge = p.keep.edge;

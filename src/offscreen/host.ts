@@ -11,7 +11,7 @@ import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
-import { keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
+import { closeUps, keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { refinedKeep } from '../inference/composite';
 import type { Runtime } from '../inference/runtime';
 import { StyleService } from './styles';
@@ -200,9 +200,11 @@ export class InferenceHost {
     reading.then((loaded) => this.serial(async () => {
       if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded, variant)) return;
       const logits = await this.models.segment(loaded.segmentationInput);
-      loaded.keep = mask && keepMask(logits, mask);
+      const looks = await closeUps(this.models, loaded.bitmap, logits);
+      loaded.keep = mask && keepMask(logits, mask, undefined, looks);
       // The edge refined with the photo too: the job then starts at its transfer.
-      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha);
+      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha, loaded.keep.closeUps);
+      loaded.closeUps = looks;
       loaded.logits = logits;
     })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries
     return { ok: true };

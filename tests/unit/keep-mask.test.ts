@@ -35,3 +35,13 @@ test('a keep-mask made for the same subject settings is reused; other settings m
   expect(inverted).not.toBe(people);
   expect(same(inverted.alpha.data, subjectKeepAlpha(l, { subject: [PERSON], invert: true, grid: SEG_GRID }))).toBe(true);
 });
+
+test("the close-ups' keep-masks are made with the same settings, each for its rectangle; none when the background is kept", () => {
+  const l = logits();
+  const rect = { x: 10, y: 20, width: 300, height: 200 };
+  const mask = keepMask(l, { subject: [PERSON], invert: false }, undefined, [{ rect, logits: l }]);
+  expect(mask.closeUps).toHaveLength(1);
+  expect(mask.closeUps![0].rect).toBe(rect);
+  expect(same(mask.closeUps![0].alpha.data, subjectKeepAlpha(l, { subject: [PERSON], grid: SEG_GRID }))).toBe(true);
+  expect(keepMask(l, { subject: [PERSON], invert: true }, undefined, [{ rect, logits: l }]).closeUps).toBeUndefined();
+});

@@ -6,7 +6,7 @@ import { median } from './stats';
 import { NO_JIT_FLAGS } from './config';
 
 /** Pipeline stages in the order they run; stages the record has beyond these are shown after them. */
-export const STAGE_ORDER = ['read-ahead', 'fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'style', 'transfer', 'composite', 'encode', 'deliver'];
+export const STAGE_ORDER = ['read-ahead', 'fetch', 'decode', 'preprocess', 'segmentation', 'mask', 'refine', 'style', 'transfer', 'composite', 'encode', 'deliver'];
 
 /** The stages these timings have, in pipeline order. */
 export function stagesIn(timings: Record<string, number>[]): string[] {

@@ -16,7 +16,7 @@
  * (./result-channel.ts) and the view frame's window messages (./view.ts).
  */
 import type {
-  AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, StylizedInfo, StylizeOptions,
+  AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, PickPoint, StylizedInfo, StylizeOptions,
   StylizeReply, StylizeResult, StyleOriginWire, ToPngReply,
 } from './protocol';
 import type { BatchStatus, FoundImage } from './batch';
@@ -55,7 +55,7 @@ export interface Contract {
      * A person right-clicked an image and the menu is open: start the engine, and read `srcUrl`
      * ahead when the page shows it from the network.
      */
-    warm: Request<{ srcUrl?: string }, void>;
+    warm: Request<{ srcUrl?: string; point?: PickPoint }, void>;
     /** Images added to the page while batch mode is on (top frame only); → how many were queued. */
     'batch-found': Request<{ images: FoundImage[] }, number>;
   };

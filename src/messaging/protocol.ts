@@ -32,6 +32,12 @@ export interface StylizeOptions {
   subject: number[];
   /** Stylize the subject and keep the background instead. */
   invert: boolean;
+  /**
+   * "What I right-click on": only the object under this point is the subject (the connected region
+   * of its class). null: that mode, but where the person clicked is not known. Absent: every object
+   * of the `subject` classes.
+   */
+  pick?: PickPoint | null;
   transferModel: 'fp16' | 'int8';
   /** How finely the background is painted (the transfer model's size); 'standard' when absent. */
   detail?: 'standard' | 'high' | 'full';
@@ -39,8 +45,11 @@ export interface StylizeOptions {
   threads: number;
 }
 
+/** A point on an image, as fractions of its width and height (0…1 each). */
+export interface PickPoint { x: number; y: number }
+
 /** What the keep-mask depends on besides the image. */
-export type MaskOptions = Pick<StylizeOptions, 'subject' | 'invert'>;
+export type MaskOptions = Pick<StylizeOptions, 'subject' | 'invert' | 'pick'>;
 
 /**
  * The page an image is shown in, as the browser (never the page) told the background: the frame's
@@ -68,6 +77,11 @@ export interface StylizeResult {
   height: number;
   /** Set when the image was larger than the cap and was processed downscaled. */
   downscaledFrom?: { width: number; height: number };
+  /**
+   * With `pick`: 'object' when the object under the point was kept; 'every-object' when there was
+   * none there (or no point), so every object was kept instead.
+   */
+  picked?: 'object' | 'every-object';
   timings: StageTimings;
 }
 
@@ -98,6 +112,8 @@ export type JobBeginReply =
     dataUrl?: string;
     /** The original's URL when the image is already stylized (a restyle starts from the original). */
     sourceUrl?: string;
+    /** Where the person right-clicked on the image (for "What I right-click on"), when known. */
+    point?: PickPoint;
   }
   | { ok: false; error: JobError };
 

@@ -4,7 +4,7 @@
  * worker. Each returns the contract's type (./contract.ts) or undefined / a safe stand-in.
  */
 import type { ContentToBackground, MessageOf, OffscreenToBackground, PopupToBackground, ReplyParsers } from './contract';
-import type { ErrorCode, JobBeginReply, JobError, StylizedInfo } from './protocol';
+import type { ErrorCode, JobBeginReply, JobError, PickPoint, StylizedInfo } from './protocol';
 import { parseFoundImages } from './batch';
 import { isObject } from './guards';
 
@@ -25,13 +25,16 @@ export function isJobError(v: unknown): v is JobError {
 /** Validates the content script's answer to `job-begin`; anything else becomes an internal error. */
 export function parseJobBeginReply(v: unknown): JobBeginReply {
   if (isObject(v) && v.ok === true) {
+    // Where the person clicked: a malformed point is dropped (every object is kept then), not the job.
+    const point = parsePickPoint(v.point);
+    const at = point ? { point } : {};
     if (v.sourceUrl !== undefined) {
       return typeof v.sourceUrl === 'string' && isFetchableUrl(v.sourceUrl) && v.dataUrl === undefined
-        ? { ok: true, sourceUrl: v.sourceUrl } : invalid;
+        ? { ok: true, sourceUrl: v.sourceUrl, ...at } : invalid;
     }
-    if (v.dataUrl === undefined) return { ok: true };
+    if (v.dataUrl === undefined) return { ok: true, ...at };
     if (typeof v.dataUrl === 'string' && v.dataUrl.length <= MAX_DATA_URL && /^data:[\w.+-]+\/[\w.+-]+[;,]/.test(v.dataUrl)) {
-      return { ok: true, dataUrl: v.dataUrl };
+      return { ok: true, dataUrl: v.dataUrl, ...at };
     }
   } else if (isObject(v) && v.ok === false && isJobError(v.error)) {
     return { ok: false, error: { code: v.error.code, message: v.error.message } };
@@ -64,9 +67,20 @@ export const MAX_READ_AHEAD_URL = 8192;
 export function parseWarmHint(v: unknown, fromTab: boolean): MessageOf<'contentToBackground', 'warm'> | undefined {
   if (!fromTab || !isObject(v) || v.to !== 'background' || v.type !== 'warm') return undefined;
   const { srcUrl } = v;
-  return typeof srcUrl === 'string' && srcUrl.length <= MAX_READ_AHEAD_URL && isFetchableUrl(srcUrl)
-    ? { to: 'background', type: 'warm', srcUrl }
-    : { to: 'background', type: 'warm' };
+  const point = parsePickPoint(v.point);
+  return {
+    to: 'background', type: 'warm',
+    ...(typeof srcUrl === 'string' && srcUrl.length <= MAX_READ_AHEAD_URL && isFetchableUrl(srcUrl) ? { srcUrl } : {}),
+    ...(point ? { point } : {}),
+  };
+}
+
+/** A point on an image from the page ("What I right-click on"): two finite fractions in 0…1, else nothing. */
+export function parsePickPoint(v: unknown): PickPoint | undefined {
+  if (!isObject(v)) return undefined;
+  const { x, y } = v;
+  const fraction = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1;
+  return fraction(x) && fraction(y) ? { x, y } : undefined;
 }
 
 /** True for URLs whose bytes only the page itself can read. */

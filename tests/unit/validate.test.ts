@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isFetchableUrl, isPageLocalUrl, MAX_READ_AHEAD_URL, parseJobBeginReply, parseWarmHint } from '../../src/messaging/validate';
+import { isFetchableUrl, isPageLocalUrl, MAX_READ_AHEAD_URL, parseJobBeginReply, parsePickPoint, parseWarmHint } from '../../src/messaging/validate';
 
 describe('validating the content script’s answers (page-facing)', () => {
   test('accepts the two good shapes', () => {
@@ -55,5 +55,22 @@ describe('validating the right-click hint (page-facing)', () => {
     for (const v of [undefined, null, 'warm', [], { to: 'offscreen', type: 'warm' }, { to: 'background', type: 'stylize' }]) {
       expect(parseWarmHint(v, true)).toBeUndefined();
     }
+  });
+});
+
+describe('where the person right-clicked, as the page reports it', () => {
+  test('two fractions in 0…1 pass; anything else is dropped, not the message', () => {
+    expect(parsePickPoint({ x: 0, y: 1 })).toEqual({ x: 0, y: 1 });
+    expect(parsePickPoint({ x: 0.5, y: 0.25, extra: '<b>' })).toEqual({ x: 0.5, y: 0.25 });
+    for (const bad of [null, 'x', [0.5, 0.5], { x: -0.1, y: 0.5 }, { x: 0.5, y: 1.5 }, { x: NaN, y: 0 }, { x: '0.5', y: 0.5 }, { x: Infinity, y: 0 }]) {
+      expect(parsePickPoint(bad)).toBeUndefined();
+    }
+    expect(parseJobBeginReply({ ok: true, point: { x: 0.2, y: 0.3 } })).toEqual({ ok: true, point: { x: 0.2, y: 0.3 } });
+    expect(parseJobBeginReply({ ok: true, point: { x: 7, y: 0.3 } })).toEqual({ ok: true });
+    expect(parseJobBeginReply({ ok: true, sourceUrl: 'https://a.example/p.jpg', point: { x: 0.2, y: 0.3 } }))
+      .toEqual({ ok: true, sourceUrl: 'https://a.example/p.jpg', point: { x: 0.2, y: 0.3 } });
+    expect(parseWarmHint({ to: 'background', type: 'warm', srcUrl: 'https://a.example/p.jpg', point: { x: 0.2, y: 0.3 } }, true))
+      .toEqual({ to: 'background', type: 'warm', srcUrl: 'https://a.example/p.jpg', point: { x: 0.2, y: 0.3 } });
+    expect(parseWarmHint({ to: 'background', type: 'warm', point: { x: 0.2 } }, true)).toEqual({ to: 'background', type: 'warm' });
   });
 });

@@ -5,6 +5,7 @@
  * keep-mask refined with the photo as the guide (refine.ts), upscaled bilinearly.
  */
 import { fitWithin, pixelsAt, type Rect } from './preprocess';
+import { keepRegion, type KeepRegion } from './pick';
 import { refineKeep, type RefineOptions } from './refine';
 
 /** The long side the keep-mask is refined at (the fast guided filter's subsampling); the canvas upscales it. */
@@ -31,9 +32,12 @@ export function maskCanvas(keep: ImageData): OffscreenCanvas {
  * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
  * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, with
  * the close-ups' masks (pipeline.ts closeUps) drawn over their rectangles, and refined there with the
- * photo, scaled to the same size, as the guide.
+ * photo, scaled to the same size, as the guide. With `region`, only the object holding its point
+ * stays (cut here, where the close-ups' finer parts have joined it), or, inverted, all but it.
  */
-export function refinedKeep(original: ImageBitmap, keep: ImageData, closeUps: { rect: Rect; alpha: ImageData }[] = [], options?: RefineOptions): OffscreenCanvas {
+export function refinedKeep(
+  original: ImageBitmap, keep: ImageData, closeUps: { rect: Rect; alpha: ImageData }[] = [], options?: RefineOptions, region?: KeepRegion,
+): OffscreenCanvas {
   const { width: w, height: h } = fitWithin(original.width, original.height, REFINE_SIDE);
   const guide = pixelsAt(original, w, h);
   const mask = new OffscreenCanvas(w, h);
@@ -44,6 +48,10 @@ export function refinedKeep(original: ImageBitmap, keep: ImageData, closeUps: { 
   const sx = w / original.width, sy = h / original.height;
   for (const d of closeUps) m.drawImage(maskCanvas(d.alpha), d.rect.x * sx, d.rect.y * sy, d.rect.width * sx, d.rect.height * sy);
   const coarse = m.getImageData(0, 0, w, h).data;
+  if (region) {
+    keepRegion(coarse, w, h, region.point);
+    if (region.invert) for (let i = 3; i < coarse.length; i += 4) coarse[i] = 255 - coarse[i];
+  }
   const out = new OffscreenCanvas(w, h);
   out.getContext('2d')!.putImageData(new ImageData(refineKeep(guide, coarse, w, h, options), w, h), 0, 0);
   return out;

@@ -1,8 +1,9 @@
-import type { ImageSource, MaskOptions, StylizeOptions, StylizeResult } from '../messaging/protocol';
+import type { ImageSource, MaskOptions, PickPoint, StylizeOptions, StylizeResult } from '../messaging/protocol';
 import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
 import { argmaxLabels, subjectKeepAlpha } from './mask';
+import { pickSeed, type KeepRegion } from './pick';
 import { OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type ModelSet, type TransferSize } from './models';
 import { floatToRgba, pixelsAt, rgbaToFloat, type Rect } from './preprocess';
 import { paintBottleneck } from './style';
@@ -43,6 +44,10 @@ export interface KeepMask {
   edge?: OffscreenCanvas;
   /** The close-ups' keep-masks, each over its rectangle of the image. */
   closeUps?: { rect: Rect; alpha: ImageData }[];
+  /** "What I right-click on": the object's region is cut out of the joined masks (refinedKeep). */
+  region?: KeepRegion;
+  /** With a pick: whether the object under the point was found ('object') or every object kept. */
+  picked?: 'object' | 'every-object';
 }
 
 /** A second look at part of the image: DeepLab's logits for `rect`, stretched to 257². */
@@ -90,15 +95,54 @@ export async function closeUps(models: ModelSet, bitmap: ImageBitmap, logits: Fl
 
 const CLOSE_UP_MARGIN = 0.06, CLOSE_UP_OVERLAP = 0.2;
 
-const maskKey = ({ subject, invert }: MaskOptions) => `${invert ? 'invert' : 'keep'}:${subject.join(',')}`;
+const maskKey = ({ subject, invert, pick }: MaskOptions) =>
+  `${invert ? 'invert' : 'keep'}:${subject.join(',')}${pick === undefined ? '' : `:pick=${pick ? `${pick.x},${pick.y}` : '?'}`}`;
 
-/** The keep-mask for `options`: `cached` when it was made for the same settings, else made from the logits. */
-export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask, passes?: CloseUp[]): KeepMask {
+/**
+ * The keep-mask for `options`: `cached` when it was made for the same settings, else made from the
+ * logits. With a pick, the subject is the class under the point (its nearest pixel, PICK_REACH, in
+ * the whole view or else in a close-up of `size`d image), and the region holding it is cut out once
+ * the close-ups have joined in; with no object there, every object of the subject classes is kept,
+ * and the result says so.
+ */
+export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask, passes?: CloseUp[], size?: { width: number; height: number }): KeepMask {
   const key = maskKey(options);
   if (cached?.key === key) return cached;
-  const alphaOf = (l: Float32Array) => new ImageData(subjectKeepAlpha(l, { subject: options.subject, invert: options.invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
-  const closeUps = options.invert ? undefined : passes?.map(({ rect, logits: l }) => ({ rect, alpha: alphaOf(l) }));
-  return { key, alpha: alphaOf(logits), closeUps };
+  let { subject, invert } = options;
+  let region: KeepRegion | undefined, picked: KeepMask['picked'];
+  if (options.pick !== undefined) {
+    const seed = options.pick ? findPicked(logits, options.pick, subject, passes, size) : undefined;
+    picked = seed ? 'object' : 'every-object';
+    if (seed) {
+      subject = [seed.cls];
+      region = { point: seed.point, invert };
+      invert = false; // inverted after the cut
+    }
+  }
+  const alphaOf = (l: Float32Array) => new ImageData(subjectKeepAlpha(l, { subject, invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
+  const closeUps = invert ? undefined : passes?.map(({ rect, logits: l }) => ({ rect, alpha: alphaOf(l) }));
+  return { key, alpha: alphaOf(logits), closeUps, region, picked };
+}
+
+/**
+ * The object nearest the click: its class, and a point on it (its nearest pixel's centre, which is
+ * on the object even where the click was just beside it). The whole view first; a thin part it
+ * missed may be in a close-up.
+ */
+function findPicked(logits: Float32Array, point: PickPoint, subject: readonly number[], passes: CloseUp[] = [], size?: { width: number; height: number }) {
+  const centre = (s: { x: number; y: number }) => ({ x: (s.x + 0.5) / SEG_SIZE, y: (s.y + 0.5) / SEG_SIZE });
+  const whole = pickSeed(argmaxLabels(logits), SEG_SIZE, SEG_SIZE, point, subject);
+  if (whole) return { cls: whole.cls, point: centre(whole) };
+  if (!size) return undefined;
+  for (const { rect, logits: l } of passes) {
+    const local = { x: (point.x * size.width - rect.x) / rect.width, y: (point.y * size.height - rect.y) / rect.height };
+    if (local.x < 0 || local.x > 1 || local.y < 0 || local.y > 1) continue;
+    const seed = pickSeed(argmaxLabels(l), SEG_SIZE, SEG_SIZE, local, subject);
+    if (!seed) continue;
+    const c = centre(seed);
+    return { cls: seed.cls, point: { x: (rect.x + c.x * rect.width) / size.width, y: (rect.y + c.y * rect.height) / size.height } };
+  }
+  return undefined;
 }
 
 /** An image read and made into the models' inputs: everything before the first model run. */
@@ -195,10 +239,10 @@ export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
 /** Paints a prepared image with the given options: mask (unless made already), bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
   const cached = p.keep;
-  const keep = (p.keep = keepMask(p.logits, options, cached, p.closeUps)).alpha;
+  const keep = (p.keep = keepMask(p.logits, options, cached, p.closeUps, p.bitmap)).alpha;
   if (p.keep !== cached) sw.lap('mask');
   if (!p.keep.edge) {
-    p.keep.edge = refinedKeep(p.bitmap, keep, p.keep.closeUps);
+    p.keep.edge = refinedKeep(p.bitmap, keep, p.keep.closeUps, undefined, p.keep.region);
     sw.lap('refine');
   }
   const edge = p.keep.edge;
@@ -223,7 +267,10 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   sw.lap('composite');
   const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
   sw.lap('encode');
-  return { file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom, timings: sw.timings };
+  return {
+    file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom,
+    picked: p.keep.picked, timings: sw.timings,
+  };
 }
 
 /** A small LRU of prepared images, closing bitmaps as they fall out. */

@@ -201,9 +201,9 @@ export class InferenceHost {
       if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded, variant)) return;
       const logits = await this.models.segment(loaded.segmentationInput);
       const looks = await closeUps(this.models, loaded.bitmap, logits);
-      loaded.keep = mask && keepMask(logits, mask, undefined, looks);
+      loaded.keep = mask && keepMask(logits, mask, undefined, looks, loaded.bitmap);
       // The edge refined with the photo too: the job then starts at its transfer.
-      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha, loaded.keep.closeUps);
+      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha, loaded.keep.closeUps, undefined, loaded.keep.region);
       loaded.closeUps = looks;
       loaded.logits = logits;
     })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries

@@ -45,3 +45,28 @@ test("the close-ups' keep-masks are made with the same settings, each for its re
   expect(same(mask.closeUps![0].alpha.data, subjectKeepAlpha(l, { subject: [PERSON], grid: SEG_GRID }))).toBe(true);
   expect(keepMask(l, { subject: [PERSON], invert: true }, undefined, [{ rect, logits: l }]).closeUps).toBeUndefined();
 });
+
+test('a pick keeps the class under the point (the nearest within reach), and says when there was none', () => {
+  const l = logits();
+  const dog = keepMask(l, { subject: [...ALL_OBJECTS], invert: false, pick: { x: 0.9, y: 0.9 } });
+  expect(dog.picked).toBe('object');
+  expect(same(dog.alpha.data, subjectKeepAlpha(l, { subject: [12], grid: SEG_GRID }))).toBe(true);
+  expect(dog.region?.invert).toBe(false);
+  // Just above the subject's top edge (row 64 of 257): the person under it is picked.
+  const beside = keepMask(l, { subject: [...ALL_OBJECTS], invert: false, pick: { x: 0.1, y: 60 / SEG_SIZE } });
+  expect(beside.picked).toBe('object');
+  expect(same(beside.alpha.data, subjectKeepAlpha(l, { subject: [PERSON], grid: SEG_GRID }))).toBe(true);
+  expect(beside.region!.point.y).toBeGreaterThan(64 / SEG_SIZE);
+  // Far up in the background, or no point: every object, flagged.
+  for (const pick of [{ x: 0.5, y: 0.01 }, null]) {
+    const none = keepMask(l, { subject: [...ALL_OBJECTS], invert: false, pick });
+    expect(none.picked).toBe('every-object');
+    expect(none.region).toBeUndefined();
+    expect(same(none.alpha.data, subjectKeepAlpha(l, { subject: ALL_OBJECTS, grid: SEG_GRID }))).toBe(true);
+  }
+  // Another point is another mask; inverted, the object is cut first and inverted after.
+  expect(keepMask(l, { subject: [...ALL_OBJECTS], invert: false, pick: { x: 0.1, y: 0.9 } }, dog)).not.toBe(dog);
+  const inverted = keepMask(l, { subject: [...ALL_OBJECTS], invert: true, pick: { x: 0.9, y: 0.9 } });
+  expect(inverted.region?.invert).toBe(true);
+  expect(same(inverted.alpha.data, dog.alpha.data)).toBe(true);
+});

@@ -2,6 +2,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import { rightClickHandlers } from '../src/content/controller';
 import { batchHandlers } from '../src/content/batch';
+import { trackClickPoints } from '../src/content/click-point';
 import { trackContextMenu } from '../src/content/targets';
 import { warmOnContextMenu } from '../src/content/warm-up';
 import { dispatch, isMessageTo, type Handlers } from '../src/messaging/contract';
@@ -13,6 +14,7 @@ export default defineContentScript({
   runAt: 'document_idle',
   main() {
     trackContextMenu();
+    trackClickPoints();
     warmOnContextMenu();
     // Every message the service worker sends a content script, one handler each.
     const handlers = { ...rightClickHandlers, ...batchHandlers } satisfies Handlers<'backgroundToContent'>;

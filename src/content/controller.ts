@@ -6,6 +6,7 @@
 import type { Handlers, MessageOf } from '../messaging/contract';
 import type { JobBeginReply, StylizedInfo } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
+import { clickPointOf } from './click-point';
 import { clearOverlay, overlayFor } from './overlay';
 import { findImage, imageMatches } from './targets';
 import { expectResult, type Delivered, type PendingResult } from './result-channel';
@@ -14,6 +15,13 @@ import {
   dropResult, elementsShowing, originalOf, prepareResult, replacedBy, restoreAll, restoreElement, resultFile,
   setStyleName, showResult, styleNameOf,
 } from './results';
+
+/**
+ * "What I right-click on" found no object under the click: every object is kept rather than none,
+ * since a person who asked to stylize the background wants the subject kept, and a click beside
+ * it is the likelier mistake than a wish to paint the whole picture.
+ */
+const NOTHING_PICKED = 'No object under the pointer, so every object found was kept. Right-click on the subject to keep only it.';
 
 const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Try again, or reload the page.';
 
@@ -66,11 +74,14 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   });
   jobs.set(jobId, { img, pending, swapped });
   overlayFor(img).show({ kind: 'working' });
-  // Restyling a stylized image starts again from its original.
+  // Restyling a stylized image starts again from its original; where it was last right-clicked
+  // picks the object for "What I right-click on".
   const source = originalOf(img) ?? srcUrl;
-  if (!isPageLocalUrl(source)) return source === srcUrl ? { ok: true } : { ok: true, sourceUrl: source };
+  const point = clickPointOf(img);
+  const at = point ? { point } : {};
+  if (!isPageLocalUrl(source)) return source === srcUrl ? { ok: true, ...at } : { ok: true, sourceUrl: source, ...at };
   try {
-    return { ok: true, dataUrl: await readPageLocal(source) };
+    return { ok: true, dataUrl: await readPageLocal(source), ...at };
   } catch {
     const error = { code: 'blocked' as const, message: 'The page does not let Backdrop read this image.' };
     overlayFor(img).show({ kind: 'error', text: error.message });
@@ -111,7 +122,11 @@ async function jobDone(msg: MessageOf<'backgroundToContent', 'job-done'>): Promi
     return false;
   }
   const from = msg.result.downscaledFrom;
-  if (from) overlayFor(img).show({ kind: 'note', text: `Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).` });
+  const notes = [
+    ...(msg.result.picked === 'every-object' ? [NOTHING_PICKED] : []),
+    ...(from ? [`Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).`] : []),
+  ];
+  if (notes.length) overlayFor(img).show({ kind: 'note', text: notes.join(' ') });
   return true;
 }
 

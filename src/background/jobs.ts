@@ -1,6 +1,6 @@
 /** Routing jobs: content script (target, progress, swap) ⇄ offscreen document (pipeline). */
 import { browser } from 'wxt/browser';
-import type { ImageSource, JobError, PageContext, StylizeOptions } from '../messaging/protocol';
+import type { ImageSource, JobError, PageContext, PickPoint, StylizeOptions } from '../messaging/protocol';
 import { isEngineLost } from '../messaging/protocol';
 import { isFetchableUrl } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
@@ -8,10 +8,15 @@ import { styleName } from '../styles/names';
 import { ensureOffscreen } from './offscreen';
 import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
-/** The painting options from the settings, with `styleId` overriding the active style when given. */
-export async function resolveOptions(styleId?: string): Promise<StylizeOptions> {
+/**
+ * The painting options from the settings, with `styleId` overriding the active style when given.
+ * `click`: for a right-clicked image, where the click was (when known), which "What I right-click
+ * on" needs; without it (a batch) every object is the subject.
+ */
+export async function resolveOptions(styleId?: string, click?: { point?: PickPoint }): Promise<StylizeOptions> {
   const s = await getSettings();
   return {
+    ...(click && s.subject === 'clicked' ? { pick: click.point ?? null } : {}),
     styleId: styleId ?? s.styleId,
     mixStyleId: styleId ? undefined : s.mixStyleId,
     mixRatio: s.mixRatio,
@@ -53,7 +58,7 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   // The offscreen document must be listening before the page opens the job's result port. The
   // options and the style's name are looked up meanwhile.
   const offscreenReady = ensureOffscreen();
-  const optionsReady = resolveOptions(styleId);
+  const optionsReady = resolveOptions(styleId, {});
   const nameReady = optionsReady.then((o) => styleName(o.styleId)).catch(() => 'style');
   await offscreenReady.catch(() => {});
   const beginReply = sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl });
@@ -62,7 +67,9 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   // An address the offscreen document can fetch is the image's source already (a stylized or
   // page-local image has a blob: or data: one, which the page must answer for), so that job starts
   // while the page gets ready, and is cancelled if the page says no.
-  const early = isFetchableUrl(srcUrl) ? stylize({ kind: 'url', url: srcUrl, page }) : undefined;
+  // "What I right-click on" waits for the page to say where the click was (the image itself has
+  // been read and segmented ahead while the menu was open).
+  const early = isFetchableUrl(srcUrl) && options.pick === undefined ? stylize({ kind: 'url', url: srcUrl, page }) : undefined;
   const cancelEarly = () => early && void sendToOffscreen({ to: 'offscreen', type: 'cancel', jobId }).catch(() => {});
   let begin;
   try {
@@ -75,11 +82,13 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
     cancelEarly();
     return fail(begin.error);
   }
+  if (options.pick === null && begin.point) options.pick = begin.point;
 
   let reply;
   if (early) reply = await early;
   else if (begin.dataUrl) reply = await stylize({ kind: 'data', dataUrl: begin.dataUrl });
   else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl, page });
+  else if (!begin.sourceUrl && isFetchableUrl(srcUrl)) reply = await stylize({ kind: 'url', url: srcUrl, page });
   else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
   // Not retried yet: the page keeps its veil, and the next attempt's job-begin takes the image over.
   if (!reply.ok && isEngineLost(reply.error) && !last) return { ok: false, error: reply.error, lost: true };

@@ -33,9 +33,9 @@ const popup = {
 const content = {
   // A right-click over an image: start the engine, and read the image, while the menu is open. The
   // page's context comes from the browser (the sender's frame and tab), never from the message.
-  warm: ({ srcUrl }, sender) => {
+  warm: ({ srcUrl, point }, sender) => {
     void warmUp(srcUrl, sender.url && sender.tab.url
-      ? { frameUrl: sender.url, topUrl: sender.tab.url, framed: sender.frameId !== 0 } : undefined);
+      ? { frameUrl: sender.url, topUrl: sender.tab.url, framed: sender.frameId !== 0 } : undefined, point);
   },
   // Batch mode covers the top page: only its content script reports images (the parser checks the
   // frame), for its own tab.

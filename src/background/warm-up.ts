@@ -2,7 +2,7 @@
 import { ensureOffscreen } from './offscreen';
 import { resolveOptions } from './jobs';
 import { sendToOffscreen } from './send';
-import type { PageContext } from '../messaging/protocol';
+import type { PageContext, PickPoint } from '../messaging/protocol';
 
 let warming: Promise<unknown> | undefined;
 
@@ -11,13 +11,14 @@ let warming: Promise<unknown> | undefined;
  * is warm). With `srcUrl`, the right-clicked image is fetched, decoded and made into the models'
  * inputs first, then segmented and masked for the current settings, while the person reads the
  * menu, with no more authority than `page` (the sender's frame and tab, as the browser reports them)
- * gives. Never throws.
+ * gives; `point`, where the click was on the image, picks the object for "What I right-click on".
+ * Never throws.
  */
-export function warmUp(srcUrl?: string, page?: PageContext): Promise<unknown> {
+export function warmUp(srcUrl?: string, page?: PageContext, point?: PickPoint): Promise<unknown> {
   const started = ensureOffscreen();
   const readAhead = srcUrl
-    ? Promise.all([started, resolveOptions()]).then(([, { subject, invert }]) =>
-      sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl, mask: { subject, invert }, page })).catch(() => undefined)
+    ? Promise.all([started, resolveOptions(undefined, { point })]).then(([, { subject, invert, pick }]) =>
+      sendToOffscreen({ to: 'offscreen', type: 'read-ahead', url: srcUrl, mask: { subject, invert, pick }, page })).catch(() => undefined)
     : undefined;
   warming ??= (async () => {
     await started;

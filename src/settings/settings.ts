@@ -3,7 +3,8 @@ import { storage } from 'wxt/utils/storage';
 import { ALL_OBJECTS, PERSON } from '../inference/mask';
 import { DEFAULT_STYLE_ID } from '../styles/builtins';
 
-export type SubjectChoice = 'all' | 'people' | 'custom';
+/** 'clicked': the object under the right-click (every object in a batch, which has no click). */
+export type SubjectChoice = 'all' | 'people' | 'custom' | 'clicked';
 
 export interface Settings {
   styleId: string;

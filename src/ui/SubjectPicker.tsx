@@ -1,7 +1,7 @@
 import { VOC_LABELS } from '../inference/mask';
 import type { Settings, SubjectChoice } from '../settings/settings';
 
-/** What stays untouched: every object, people only, or a chosen set of classes; and invert. */
+/** What stays untouched: every object, people only, a chosen set of classes, or the object right-clicked; and invert. */
 export function SubjectPicker({ settings, onChange }: { settings: Settings; onChange: (p: Partial<Settings>) => void }) {
   const choice = (value: SubjectChoice, text: string) => (
     <label>
@@ -18,6 +18,8 @@ export function SubjectPicker({ settings, onChange }: { settings: Settings; onCh
     <fieldset>
       <h2>Subject (kept untouched)</h2>
       <div class="row">{choice('all', 'Every object')}{choice('people', 'People only')}{choice('custom', 'Chosen…')}</div>
+      <div class="row">{choice('clicked', 'What I right-click on')}</div>
+      {settings.subject === 'clicked' && <p class="hint">Only the object under the pointer stays; Stylize every image keeps every object.</p>}
       {settings.subject === 'custom' && (
         <div class="classes">
           {VOC_LABELS.map((name, c) => c === 0 ? null : (

@@ -10,6 +10,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Browser } from 'wxt/browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
 import { MAX_RETRIES, type TabBatch } from '../../src/background/batch-queue';
+import { updateSettings } from '../../src/settings/settings';
 import {
   deferred, fakeContent, fakeEvent, fakeOffscreen, fakeTab, settled, SENDERS, sourceUrl, stylized, whenStored,
 } from '../support/worker';
@@ -176,6 +177,15 @@ describe('a batch runs', () => {
     await runner.startBatch(tabId);
     await whenStored(key(tabId), allFinished);
     expect(offscreen.calls('stylize').map((c) => c.msg.source)).toEqual([{ kind: 'data', dataUrl: blobData }]);
+  });
+
+  test('with "What I right-click on" chosen, a batch (no click) keeps every object, even if a page names a point', async () => {
+    await updateSettings({ subject: 'clicked' });
+    page([], () => ({ ok: true, point: { x: 0.5, y: 0.5 } })).handlers['batch-scan'] = () => [{ url: img('a'), visible: true }];
+    const offscreen = fakeOffscreen((msg) => (msg.type === 'stylize' ? stylized() : undefined));
+    await runner.startBatch(tabId);
+    await whenStored(key(tabId), allFinished);
+    expect(offscreen.calls('stylize')[0].msg.options).not.toHaveProperty('pick');
   });
 
   test('an image gone from the page leaves the batch, with no error', async () => {

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
 import { builtinStyle, DEFAULT_STYLE_ID } from '../../src/styles/builtins';
-import { getSettings } from '../../src/settings/settings';
+import { getSettings, updateSettings } from '../../src/settings/settings';
 import { deferred, fakeContent, fakeOffscreen, settled, stylized } from '../support/worker';
 
 const { ensureOffscreen } = vi.hoisted(() => ({ ensureOffscreen: vi.fn(async () => {}) }));
@@ -149,6 +149,36 @@ describe('a right-click on an image', () => {
     const offscreen = engine();
     await handleContextMenuClick(click(`${MENU.stylizeWith}:builtin:style3`), { id: TAB });
     expect(offscreen.calls('stylize')[0].msg.options).toMatchObject({ styleId: 'builtin:style3', mixStyleId: undefined });
+  });
+
+  test('"What I right-click on": the job waits for where the page says the click was, and paints only that object', async () => {
+    await updateSettings({ subject: 'clicked' });
+    const point = { x: 0.25, y: 0.5 };
+    const answer = deferred<unknown>();
+    const content = page(() => answer.promise);
+    const offscreen = engine();
+    const done = handleContextMenuClick(click(MENU.stylize), { id: TAB });
+    await content.log.until((log) => log.some((e) => e.msg.type === 'job-begin'));
+    await settled();
+    expect(offscreen.calls('stylize')).toEqual([]); // no early start: the point is not known yet
+    answer.resolve({ ok: true, point });
+    expect(await done).toEqual({ ok: true });
+    expect(offscreen.calls('stylize').map((c) => c.msg.options)).toEqual([expect.objectContaining({ pick: point })]);
+  });
+
+  test('"What I right-click on" with no point from the page (or a malformed one): the engine is told the point is unknown', async () => {
+    await updateSettings({ subject: 'clicked' });
+    page(() => ({ ok: true, point: { x: 2, y: 'top' } }));
+    const offscreen = engine();
+    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: true });
+    expect(offscreen.calls('stylize').map((c) => c.msg.options)).toEqual([expect.objectContaining({ pick: null })]);
+  });
+
+  test('in the other subject modes a point from the page changes nothing', async () => {
+    page(() => ({ ok: true, point: { x: 0.5, y: 0.5 } }));
+    const offscreen = engine();
+    await handleContextMenuClick(click(MENU.stylize), { id: TAB });
+    expect(offscreen.calls('stylize')[0].msg.options).not.toHaveProperty('pick');
   });
 
   test('"Restore original" goes to the clicked frame', async () => {

@@ -7,8 +7,15 @@
 import { fitWithin, pixelsAt, type Rect } from './preprocess';
 import { keepRegion, type KeepRegion } from './pick';
 import { refineKeep, type RefineOptions } from './refine';
+import { gpuFailed, gpuRefiner, type RefinePath } from './refine-path';
+import { probe } from '../test-hooks/probe';
 
-/** The long side the keep-mask is refined at (the fast guided filter's subsampling); the canvas upscales it. */
+/**
+ * The long side the keep-mask is refined at (the fast guided filter's subsampling); the canvas upscales
+ * it. The same on both paths, GPU or CPU: a larger working size did not improve the mask's measured
+ * quality (docs/benchmark.md, "After part 1"), and one size means a user's mask does not depend on
+ * whether their browser has a GPU.
+ */
 export const REFINE_SIDE = 400;
 
 export interface CompositeInput {
@@ -28,33 +35,68 @@ export function maskCanvas(keep: ImageData): OffscreenCanvas {
   return raw;
 }
 
+/** Which path and working size a refinement uses; by default, the path refine-path.ts chose and REFINE_SIDE. */
+export interface RefineHow {
+  path?: RefinePath;
+  /** The working size's long side. */
+  side?: number;
+}
+
 /**
  * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
  * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, with
  * the close-ups' masks (pipeline.ts closeUps) drawn over their rectangles, and refined there with the
- * photo, scaled to the same size, as the guide. With `region`, only the object holding its point
- * stays (cut here, where the close-ups' finer parts have joined it), or, inverted, all but it.
+ * photo, scaled to the same size, as the guide: on the GPU where this document has one (refine-gl.ts),
+ * else on the CPU (refine.ts). A GPU that fails hands this refinement, and every later one, to the CPU.
+ * With `region`, only the object holding its point stays (cut here, where the close-ups' finer parts
+ * have joined it), or, inverted, all but it.
  */
 export function refinedKeep(
   original: ImageBitmap, keep: ImageData, closeUps: { rect: Rect; alpha: ImageData }[] = [], options?: RefineOptions, region?: KeepRegion,
+  how: RefineHow = {},
 ): OffscreenCanvas {
-  const { width: w, height: h } = fitWithin(original.width, original.height, REFINE_SIDE);
-  const guide = pixelsAt(original, w, h);
+  const gl = how.path === 'cpu' ? undefined : gpuRefiner();
+  if (how.path === 'gpu' && !gl) throw new Error('no GPU path in this document');
+  const side = Math.min(how.side ?? REFINE_SIDE, gl?.maxSide ?? Infinity);
+  const { width: w, height: h } = fitWithin(original.width, original.height, side);
   const mask = new OffscreenCanvas(w, h);
-  const m = mask.getContext('2d')!;
+  const m = mask.getContext('2d', { willReadFrequently: !gl })!;
   m.imageSmoothingQuality = 'low';
   m.drawImage(maskCanvas(keep), 0, 0, w, h);
   // The close-ups add what they find (a union: where the whole view was sure of the subject, it stays).
   const sx = w / original.width, sy = h / original.height;
   for (const d of closeUps) m.drawImage(maskCanvas(d.alpha), d.rect.x * sx, d.rect.y * sy, d.rect.width * sx, d.rect.height * sy);
-  const coarse = m.getImageData(0, 0, w, h).data;
-  if (region) {
-    keepRegion(coarse, w, h, region.point);
-    if (region.invert) for (let i = 3; i < coarse.length; i += 4) coarse[i] = 255 - coarse[i];
+  // The CPU filters the mask's bytes; the GPU reads the canvas itself, and needs the bytes only for the cut.
+  const coarse = !gl || region ? m.getImageData(0, 0, w, h) : undefined;
+  if (region && coarse) {
+    keepRegion(coarse.data, w, h, region.point);
+    if (region.invert) for (let i = 3; i < coarse.data.length; i += 4) coarse.data[i] = 255 - coarse.data[i];
+    if (gl) m.putImageData(coarse, 0, 0);
+  }
+  if (gl) {
+    try {
+      const out = gl.refine(drawnAt(original, w, h), mask, w, h, options);
+      if (import.meta.env.MODE === 'test') probe.refine.last = { path: 'gpu', width: w, height: h };
+      return out;
+    } catch (e) {
+      gpuFailed(e);
+      if (how.path === 'gpu') throw e;
+      return refinedKeep(original, keep, closeUps, options, region, { ...how, path: 'cpu' });
+    }
   }
   const out = new OffscreenCanvas(w, h);
-  out.getContext('2d')!.putImageData(new ImageData(refineKeep(guide, coarse, w, h, options), w, h), 0, 0);
+  out.getContext('2d')!.putImageData(new ImageData(refineKeep(pixelsAt(original, w, h), coarse!.data, w, h, options), w, h), 0, 0);
+  if (import.meta.env.MODE === 'test') probe.refine.last = { path: 'cpu', width: w, height: h };
   return out;
+}
+
+/** The photo drawn at w×h as pixelsAt draws the CPU path's guide (the same smoothing), kept as a canvas for upload. */
+function drawnAt(image: CanvasImageSource, w: number, h: number): OffscreenCanvas {
+  const c = new OffscreenCanvas(w, h);
+  const ctx = c.getContext('2d')!;
+  ctx.imageSmoothingQuality = 'medium';
+  ctx.drawImage(image, 0, 0, w, h);
+  return c;
 }
 
 /**

@@ -31,6 +31,19 @@ export const probe = {
   readAheadMs: undefined as number | undefined,
   /** The last image a read-ahead started on (kept, taken or dropped since). */
   readAheadLast: undefined as string | undefined,
+  /** The keep-mask's refinement (src/inference/refine-path.ts): the path chosen, and the last one run. */
+  refine: {
+    /** Set by a test to force a path (the GPU one even on a software renderer); undefined: probe as users get. */
+    force: undefined as 'gpu' | 'cpu' | undefined,
+    /** The path this document chose, the WebGL renderer it saw, and why not the GPU. */
+    path: undefined as 'gpu' | 'cpu' | undefined,
+    renderer: undefined as string | undefined,
+    reason: undefined as string | undefined,
+    /** Times the GPU path failed and the CPU took over. */
+    fallbacks: 0,
+    /** The last refinement: its path and working size. */
+    last: undefined as { path: 'gpu' | 'cpu'; width: number; height: number } | undefined,
+  },
   /** Stage timings of the last successful job (ms). */
   lastTimings: {} as Record<string, number>,
 };

@@ -13,6 +13,7 @@ import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
 import { closeUps, keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
 import { refinedKeep } from '../inference/composite';
+import { gpuRefiner } from '../inference/refine-path';
 import type { Runtime } from '../inference/runtime';
 import { StyleService } from './styles';
 import { ReadAhead } from './read-ahead';
@@ -236,7 +237,8 @@ export class InferenceHost {
   }
 
   /**
-   * Loads the runtime and compiles the models (one untimed run each), and the style's bottleneck.
+   * Loads the runtime and compiles the models (one untimed run each), the style's bottleneck, and
+   * chooses the keep-mask refinement's path (src/inference/refine-path.ts).
    * When a job is chosen meanwhile, the warm-up stops at its next step and the job does the rest:
    * its own first runs set the models up as the trial runs would, so it never waits behind them.
    */
@@ -252,6 +254,8 @@ export class InferenceHost {
       const models = await this.getModels(options.threads);
       await models.warmUp(options.transferModel, jobWaiting);
       if (!(await jobWaiting())) await this.styles.bottleneck(models, options.styleId);
+      // The refinement's path chosen now rather than in the first job: on a GPU, a WebGL context and its shaders.
+      if (!(await jobWaiting())) gpuRefiner();
       return {};
     }));
   }

@@ -14,7 +14,10 @@ import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/p
 import { predictBottleneck } from '../inference/style';
 import { toBase64 } from '../messaging/bytes';
 import { decodeImage, fetchImage } from '../inference/decode';
-import { contentInput, segmentationInput } from '../inference/pipeline';
+import { contentInput, segmentationInput, type Prepared } from '../inference/pipeline';
+import { refinedKeep } from '../inference/composite';
+import type { KeepRegion } from '../inference/pick';
+import { gpuRefiner, rechooseRefinePath } from '../inference/refine-path';
 import { probe } from '../test-hooks/probe';
 import { DEFAULT_STYLE_ID } from '../styles/builtins';
 import type { InferenceHost } from './host';
@@ -268,6 +271,70 @@ export function debugApi(host: InferenceHost) {
       } catch {
         return undefined;
       }
+    },
+    /** The keep-mask's refinement: which path runs, forcing one, and both paths on a prepared image (refine-gl.ts). */
+    ...refineApi(host),
+  };
+}
+
+/**
+ * The refinement's paths on a real photo and its real keep-mask: those of an image the host prepared
+ * (stylize it first), the most recent one whose cache key holds `url`.
+ */
+function refineApi(host: InferenceHost) {
+  const prepared = (url: string) => {
+    const map = host['prepared']['map'] as Map<string, Prepared>;
+    const p = [...map.entries()].reverse().find(([key, p]) => key.includes(url) && p.keep)?.[1];
+    if (!p?.keep) throw new Error(`no prepared image with a keep-mask for ${url}`);
+    return { bitmap: p.bitmap, keep: p.keep };
+  };
+  const alphaOf = (c: OffscreenCanvas) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const a = new Uint8Array(d.length >> 2);
+    for (let i = 0; i < a.length; i++) a[i] = d[(i << 2) + 3];
+    return a;
+  };
+  return {
+    refineInfo: () => ({ ...probe.refine }),
+    /** Forces a path (undefined: probe as users get it); the next refinement probes again. */
+    refineForce(path?: 'gpu' | 'cpu') {
+      probe.refine.force = path;
+      rechooseRefinePath();
+    },
+    /** Loses the GPU path's WebGL context, as a GPU reset would (false if this document refines on the CPU). */
+    refineLoseContext() {
+      const gl = gpuRefiner();
+      gl?.loseContext();
+      return Boolean(gl);
+    },
+    /** Both paths at the same working size on a prepared image (cut to `region` if given): how far their keep-alphas are apart. */
+    refineCompare(url: string, side: number, region?: KeepRegion) {
+      const { bitmap, keep } = prepared(url);
+      const cpu = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, region, { path: 'cpu', side });
+      const gpu = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, region, { path: 'gpu', side });
+      const a = alphaOf(cpu), b = alphaOf(gpu);
+      let maxDiff = 0, differing = 0, edge = 0, kept = 0;
+      for (let i = 0; i < a.length; i++) {
+        const d = Math.abs(a[i] - b[i]);
+        if (d > maxDiff) maxDiff = d;
+        if (d) differing++;
+        if (a[i] !== 0 && a[i] !== 255) edge++;
+        if (a[i] === 255) kept++;
+      }
+      return { width: cpu.width, height: cpu.height, gpuSize: [gpu.width, gpu.height], maxDiff, differing, edge, kept, pixels: a.length };
+    },
+    /** Milliseconds of each of n refinements (what the `refine` lap holds) on a prepared image; no path: the chosen one. */
+    refineTime(url: string, path: 'gpu' | 'cpu' | undefined, side: number, n: number) {
+      const { bitmap, keep } = prepared(url);
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const c = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, undefined, { path, side });
+        // The result read, so that the GPU's queued work is in the time.
+        c.getContext('2d')!.getImageData(0, 0, 1, 1);
+        ms.push(performance.now() - t0);
+      }
+      return ms;
     },
   };
 }

@@ -51,6 +51,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const info = await d.debug('info');
       if (!info.runtime || !info.accelerator || info.maxThreads === undefined || !info.plan) throw new Error(`no runtime after the jobs: ${JSON.stringify(info)}`);
       const hardwareConcurrency = await (await d.offscreen()).evaluate(() => navigator.hardwareConcurrency);
+      const refine = await d.debug('refineInfo');
       const gallery = await measureGallery(config, d, hasBatchMenu());
       const detail = await measureDetail(config, d, site.origin);
       const threads = await measureThreads(config, d);
@@ -64,6 +65,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
         cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, hardwareConcurrency,
         runtime: info.runtime, accelerator: info.accelerator, maxThreads: info.maxThreads, threadPlan: info.plan,
         crossOriginIsolated: info.crossOriginIsolated, node: process.version, loadAverage: { start: loadStart, end: loadavg()[0] },
+        refinePath: refine.path && `${refine.path}${refine.reason ? ` (${refine.reason})` : ''}`,
       };
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,

@@ -17,6 +17,8 @@ export interface Stamp {
   /** Threads per model as the host planned them for the default setting. */
   threadPlan: Record<string, number>;
   crossOriginIsolated: boolean;
+  /** Where the jobs refined the keep-mask (src/inference/refine-path.ts), and why not on the GPU; absent if none ran. */
+  refinePath?: string;
   node: string;
   /** 1-minute load average at start and end: other processes on the machine skew absolute times. */
   loadAverage: { start: number; end: number };

@@ -127,7 +127,8 @@ export function markdown(r: BenchRecord): string {
     '',
     `${s.date} · commit ${s.commit.slice(0, 10)} · ${s.browser} · ${s.cpuModel} · ${s.cores} cores (hardwareConcurrency ${s.hardwareConcurrency}) · ` +
       `runtime ${s.runtime}, accelerator ${s.accelerator}, up to ${s.maxThreads} threads, plan ${JSON.stringify(s.threadPlan)} · ` +
-      `crossOriginIsolated ${s.crossOriginIsolated} · load average ${s.loadAverage.start.toFixed(2)} → ${s.loadAverage.end.toFixed(2)}`,
+      `crossOriginIsolated ${s.crossOriginIsolated} · ${s.refinePath ? `keep-mask refined on ${s.refinePath} · ` : ''}` +
+      `load average ${s.loadAverage.start.toFixed(2)} → ${s.loadAverage.end.toFixed(2)}`,
     '',
     'Times are medians in ms. Other processes on the machine make absolute times noisy: compare ratios within one run.',
     '',

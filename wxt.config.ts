@@ -7,33 +7,51 @@ export default defineConfig({
   entrypointsDir: 'entrypoints',
   // BACKDROP_OUT lets parallel builds (e.g. two developers' test runs) use separate folders.
   outDir: process.env.BACKDROP_OUT ?? '.output',
-  manifest: ({ browser }) => ({
-    name: 'Backdrop',
-    description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
-    permissions: ['contextMenus', 'offscreen', 'storage', 'downloads'],
-    // Reading the bytes of images from any site (cross-origin) needs host access.
-    host_permissions: ['<all_urls>'],
-    content_security_policy: {
-      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
-    },
-    // The frame a result of an image the page could not read is shown in (src/content/view.ts): pages
-    // may embed it, but never read it. It holds no pixels of its own.
-    web_accessible_resources: [{ resources: ['view.html'], matches: ['<all_urls>'] }],
-    // Cross-origin isolation for extension pages: the threaded wasm build shares memory with its workers.
-    cross_origin_embedder_policy: { value: 'require-corp' },
-    cross_origin_opener_policy: { value: 'same-origin' },
-    browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid' } },
-    // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
-    action: { default_title: 'Backdrop' },
-    commands: {
-      'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
-    },
-    // Chrome 148+: extension messages are structured clones, as in Firefox (which needs no key), so a
-    // result crosses to the page as a Blob instead of base64 text (src/messaging/result-channel.ts).
-    // Older Chrome ignores the key and keeps JSON; the result channel detects which it got.
-    ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
-  }),
+  // MV3 in both browsers (WXT would build MV2 for Firefox).
+  manifestVersion: 3,
+  manifest: ({ browser }) => {
+    const firefox = browser === 'firefox';
+    return {
+      name: 'Backdrop',
+      description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
+      // Firefox has no offscreen documents: its engine runs in a frame of the background's event page.
+      permissions: ['contextMenus', 'storage', 'downloads', ...(firefox ? [] : ['offscreen'])],
+      // Reading the bytes of images from any site (cross-origin) needs host access. Firefox lists it
+      // as optional for MV3 add-ons: the person grants it (the popup asks when it is missing).
+      host_permissions: ['<all_urls>'],
+      content_security_policy: {
+        extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+      },
+      // The frame a result of an image the page could not read is shown in (src/content/view.ts): pages
+      // may embed it, but never read it. It holds no pixels of its own.
+      web_accessible_resources: [{ resources: ['view.html'], matches: ['<all_urls>'] }],
+      // Chrome: cross-origin isolation for extension pages, so the threaded wasm build can share memory
+      // with its workers. Firefox has no such keys; its engine runs the single-threaded build.
+      ...(firefox ? {} : {
+        cross_origin_embedder_policy: { value: 'require-corp' },
+        cross_origin_opener_policy: { value: 'same-origin' },
+      }),
+      // Firefox needs a stable add-on id for storage and messaging; 128 is its first ESR with the MV3
+      // APIs used here (event pages with wasm, storage.session, scripting of all frames).
+      browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid', strict_min_version: '128.0' } },
+      // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
+      action: { default_title: 'Backdrop' },
+      commands: {
+        'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
+      },
+      // Chrome 148+: extension messages are structured clones, as in Firefox (which needs no key), so a
+      // result crosses to the page as a Blob instead of base64 text (src/messaging/result-channel.ts).
+      // Older Chrome ignores the key and keeps JSON; the result channel detects which it got.
+      ...(firefox ? {} : { message_serialization: 'structured_clone' }),
+    };
+  },
   hooks: {
+    // The Firefox e2e harness's bridge page (entrypoints/test-bridge) exists in the test build only.
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.mode === 'test') return;
+      const bridge = entrypoints.findIndex((e) => e.name === 'test-bridge');
+      if (bridge >= 0) entrypoints.splice(bridge, 1);
+    },
     // LiteRT.js's wasm, under /litert/: only the build this browser loads (src/inference/litert-builds.ts),
     // threaded for Chrome, plain for Firefox; none of the other three (~9 MiB each) can ever load there.
     'build:publicAssets': (wxt, files) => {

@@ -3,15 +3,18 @@
  * before it reads the message: the browser fills `sender` in (a page cannot forge it), while the
  * message itself is whatever the sending context chose to write.
  *
- * - The service worker: no tab, its script's URL (`/background.js`).
+ * - The background: no tab, its URL (Chrome: the service worker's script; Firefox: its event page;
+ *   src/platform/browser.ts).
  * - The popup: the extension's `/popup.html` (with a tab when opened as a page).
  * - The offscreen document: `/offscreen.html`, never in a tab.
  * - A content script: a tab, and the URL of the web page (or frame) it runs in — never an
  *   extension page (the view frame Backdrop puts in pages is one, and is not a content script).
  *
- * Firefox fills in the same fields (its background is an event page: no offscreen document there).
+ * Firefox fills in the same fields. Its offscreen document is a frame of the background's event page
+ * (src/background/offscreen.ts), with the same URL.
  */
 import { browser, type Browser } from 'wxt/browser';
+import { BACKGROUND_PATH } from '../platform/browser';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -35,8 +38,8 @@ export const fromPopup = (s: Sender | undefined) => fromExtensionPage(s, '/popup
 /** The offscreen document (it is never in a tab). */
 export const fromOffscreen = (s: Sender | undefined) => fromExtensionPage(s, '/offscreen.html') && !s?.tab;
 
-/** The service worker (Chrome: its script's URL, no tab). */
-export const fromServiceWorker = (s: Sender | undefined) => fromExtensionPage(s, '/background.js') && !s?.tab;
+/** The background (Chrome's service worker, Firefox's event page): its URL, no tab. */
+export const fromServiceWorker = (s: Sender | undefined) => fromExtensionPage(s, BACKGROUND_PATH) && !s?.tab;
 
 /**
  * Backdrop's content script in a web page's tab: a tab is set, and the sending document is no

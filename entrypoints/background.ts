@@ -5,6 +5,8 @@ import { routeMessage } from '../src/background/router';
 import { settingsItem } from '../src/settings/settings';
 import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 import { handleBatchCommand, handleCommand, registerBatch } from '../src/background/batch-runner';
+import { FIREFOX } from '../src/platform/browser';
+import { openBridgeOnInstall } from '../src/test-hooks/bridge';
 
 export default defineBackground({
   type: 'module',
@@ -25,5 +27,7 @@ export default defineBackground({
 
     // The seams tests drive: the very functions registered with contextMenus.onClicked and commands.onCommand.
     Object.assign(globalThis, { backdrop: { handleContextMenuClick, handleCommand, ensureOffscreen, handleBatchCommand } });
+    // Firefox's harness reaches them through a page of the test build (src/test-hooks/bridge.ts).
+    if (import.meta.env.MODE === 'test' && FIREFOX) openBridgeOnInstall();
   },
 });

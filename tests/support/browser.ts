@@ -1,13 +1,23 @@
-/** Launching Debian's Chromium with the built extension, and reaching its service worker and offscreen document. */
+/**
+ * Launching Debian's Chromium or Firefox ESR (BACKDROP_BROWSER=firefox) with the built extension, and
+ * reaching its background (Chrome's service worker, Firefox's event page) and its offscreen document
+ * (Chrome's, or the engine frame in Firefox's event page) the same way, so each test is written once.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
-import { CHROMIUM, EXTENSION_DIR, requireBuilt } from './paths';
+import { BROWSER, CHROMIUM, EXTENSION_DIR, FIREFOX, requireBuilt } from './paths';
 
 export interface ExtensionBrowser {
   browser: Browser;
+  kind: 'chromium' | 'firefox';
+  /** The extension's id in its URLs (Chrome's id; Firefox's internal UUID). */
   extensionId: string;
+  /** `chrome-extension://<id>` or `moz-extension://<uuid>`. */
+  origin: string;
+  /** An extension page (e.g. '/popup.html?tab=3') in a new tab. */
+  openPage(path: string): Promise<Page>;
   worker(): Promise<WebWorker>;
   offscreen(): Promise<Page>;
   /** Has the service worker create the offscreen document (as a job would), then returns it. */
@@ -24,6 +34,7 @@ export interface ExtensionBrowser {
  */
 export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArgs: string[] = []): Promise<ExtensionBrowser> {
   requireBuilt();
+  if (BROWSER === 'firefox') return launchFirefox(extensionDir);
   const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -70,7 +81,14 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
 
   return {
     browser,
+    kind: 'chromium',
     extensionId,
+    origin: `chrome-extension://${extensionId}`,
+    async openPage(path) {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}${path}`);
+      return page;
+    },
     worker,
     offscreen,
     tabId,
@@ -90,6 +108,117 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
       const proc = browser.process();
       await browser.close().catch(() => proc?.kill('SIGKILL'));
       rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Firefox's internal UUID for the add-on, fixed by a pref so its pages' URLs are known in advance. */
+const FIREFOX_UUID = '0b5d3a2e-5c1f-4e8a-9f2b-7d6c4e3b2a10';
+const GECKO_ID = 'backdrop@backdrop.invalid';
+
+/**
+ * Firefox over WebDriver BiDi. BiDi cannot evaluate in the background page nor navigate a tab to an
+ * extension page, but it can evaluate in an extension page the extension opened itself: the test
+ * build opens its bridge page (src/test-hooks/bridge.ts) on install, whose global carries the
+ * background's `backdrop` seam and the engine's `backdropDebug`. `worker()` and `offscreen()` both
+ * evaluate there; `worker()` wakes the event page first (Firefox suspends it when idle).
+ */
+async function launchFirefox(extensionDir: string): Promise<ExtensionBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'backdrop-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    userDataDir: profile,
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      // A closed network: nothing to update, report or fetch.
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'browser.safebrowsing.update.enabled': false,
+      'network.captive-portal-service.enabled': false,
+    },
+  });
+  const origin = `moz-extension://${FIREFOX_UUID}`;
+  await browser.installExtension(extensionDir);
+
+  /** The tab showing `url` (BiDi's cached URL of a tab the extension opened can be stale: ask the page). */
+  const pageAt = async (match: (url: string) => boolean, what: string) => {
+    for (let i = 0; i < 400; i++) {
+      for (const p of await browser.pages()) {
+        const url = await p.evaluate(() => location.href).catch(() => '');
+        if (match(url)) return p;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no tab showing ${what}`);
+  };
+  const bridge = await pageAt((u) => u === `${origin}/test-bridge.html`, 'the test bridge');
+
+  const wake = async () => {
+    for (let i = 0; !(await bridge.evaluate(() => (globalThis as unknown as { backdropBridge: { wake(): Promise<boolean> } }).backdropBridge.wake())); i++) {
+      if (i > 200) throw new Error('the background never exposed globalThis.backdrop');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  /** The bridge page, its evaluate waking the background first: what a test does with Chrome's worker. */
+  const background = new Proxy(bridge, {
+    get(target, key, receiver) {
+      if (key === 'evaluate') {
+        return async (...args: Parameters<Page['evaluate']>) => {
+          await wake();
+          return target.evaluate(...args);
+        };
+      }
+      const v = Reflect.get(target, key, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const worker = async () => background as unknown as WebWorker;
+  const offscreen = async () => {
+    await wake();
+    await bridge.waitForFunction(() => globalThis.backdropDebug !== undefined, { timeout: 20_000 });
+    return background;
+  };
+  const tabId = async (page: Page) => {
+    const url = page.url();
+    const id = await background.evaluate(async (url) => {
+      const tabs: { id?: number; url?: string }[] = await globalThis.chrome.tabs.query({});
+      return tabs.find((t) => t.url === url)?.id;
+    }, url);
+    if (id === undefined) throw new Error(`no tab for ${url}`);
+    return id;
+  };
+
+  return {
+    browser,
+    kind: 'firefox',
+    extensionId: FIREFOX_UUID,
+    origin,
+    async openPage(path) {
+      const url = `${origin}${path}`;
+      await background.evaluate((url) => globalThis.chrome.tabs.create({ url }), url);
+      return pageAt((u) => u === url, url);
+    },
+    worker,
+    offscreen,
+    tabId,
+    async startOffscreen() {
+      await background.evaluate(() => globalThis.backdrop.ensureOffscreen());
+      return offscreen();
+    },
+    async click(menuItemId, page, srcUrl, extra = {}) {
+      const id = await tabId(page);
+      return background.evaluate(
+        (info, id) => globalThis.backdrop.handleContextMenuClick(info, { id }),
+        { menuItemId, srcUrl, frameId: 0, pageUrl: page.url(), editable: false, ...extra }, id,
+      );
+    },
+    async close() {
+      const proc = browser.process();
+      await browser.close().catch(() => proc?.kill('SIGKILL'));
+      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -3,6 +3,8 @@ import { extensionUrl } from '../../src/platform/extension-url';
 import { debugApi } from '../../src/offscreen/debug';
 import { InferenceHost } from '../../src/offscreen/host';
 import { IdleTimer } from '../../src/offscreen/idle';
+import { keepBackgroundAwake } from '../../src/offscreen/keep-awake';
+import { FIREFOX } from '../../src/platform/browser';
 import { listenForResultPorts } from '../../src/offscreen/delivery';
 import { fromServiceWorker } from '../../src/messaging/senders';
 import { isMessageTo } from '../../src/messaging/contract';
@@ -23,6 +25,9 @@ const idle = new IdleTimer(5 * 60_000, () => {
   void sendFromOffscreen({ to: 'background', type: 'offscreen-idle' }).catch(() => {});
 });
 
+// Firefox: this page is a frame of the background's event page, which must outlive a short pause.
+const awake = FIREFOX ? keepBackgroundAwake(() => sendFromOffscreen({ to: 'background', type: 'offscreen-awake' })) : undefined;
+
 browser.runtime.onMessage.addListener((message: unknown, sender) => {
   // Only the service worker gives this document work: a job fetches with the extension's host
   // access and delivers to a tab, which no content script, view frame or popup may ask for. The
@@ -36,4 +41,4 @@ browser.runtime.onMessage.addListener((message: unknown, sender) => {
 listenForResultPorts();
 
 // The test build's debug surface; the production build drops this line and src/offscreen/debug.ts (src/probe.ts).
-if (import.meta.env.MODE === 'test') Object.assign(globalThis, { backdropDebug: debugApi(host) });
+if (import.meta.env.MODE === 'test') Object.assign(globalThis, { backdropDebug: debugApi(host, awake) });

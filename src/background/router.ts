@@ -45,6 +45,8 @@ const content = {
 /** The offscreen document (an extension page, never in a tab). */
 const offscreen = {
   'offscreen-idle': () => closeOffscreen(),
+  // Nothing to do: in Firefox, a message's arrival is what keeps the event page (and its engine frame) alive.
+  'offscreen-awake': async () => {},
 } satisfies Handlers<'offscreenToBackground'>;
 
 /**

@@ -63,6 +63,8 @@ export interface Contract {
   offscreenToBackground: {
     /** Nothing has run for a while: the worker may close the document. */
     'offscreen-idle': Request<NoPayload, void>;
+    /** Firefox: the engine still holds its models; the event page must not be suspended under it. */
+    'offscreen-awake': Request<NoPayload, void>;
   };
   /** The service worker asks a content script (in one frame). Replies are validated (ContentReplyParsers). */
   backgroundToContent: {

@@ -135,7 +135,8 @@ export function parseContentMessage(v: unknown, frameId: number | undefined): Co
 
 /** Validates a message the offscreen document sent the service worker. */
 export function parseOffscreenMessage(v: unknown): OffscreenToBackground | undefined {
-  return isObject(v) && v.to === 'background' && v.type === 'offscreen-idle' ? { to: 'background', type: 'offscreen-idle' } : undefined;
+  if (!isObject(v) || v.to !== 'background') return undefined;
+  return v.type === 'offscreen-idle' || v.type === 'offscreen-awake' ? { to: 'background', type: v.type } : undefined;
 }
 
 const acknowledged = (v: unknown) => v === true;

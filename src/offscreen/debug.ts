@@ -4,6 +4,7 @@
  * counters of src/probe.ts. Installed only in mode `test` (entrypoints/offscreen/main.ts, src/probe.ts): the production
  * build holds none of this module (tests/unit/bundle.test.ts proves it).
  */
+import type { KeepAwake } from './keep-awake';
 import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
 import {
@@ -61,8 +62,10 @@ async function bitmapOf(url: string) {
 
 const b64 = (bytes: Uint8Array | Uint8ClampedArray) => toBase64(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
-export function debugApi(host: InferenceHost) {
+export function debugApi(host: InferenceHost, awake?: KeepAwake) {
   return {
+    /** Firefox: how often the engine keeps the event page awake (undefined in Chrome, where it need not). */
+    awakeEvery: (ms: number) => (awake ? (awake.every(ms), true) : false),
     modelRuns: () => ({ ...probe.modelRuns }),
     info: () => hostInfo(host),
     log: () => host.log.slice(-200),

@@ -88,6 +88,8 @@ const CASES: { message: Record<string, unknown>; from: string[]; did: Partial<ty
   // A right-click hint, from a content script in any frame: the engine warms (and reads the image ahead).
   { message: { type: 'warm', srcUrl: 'https://img.example/a.jpg' }, from: ['contentTop', 'contentFrame'], did: { toOffscreen: ['read-ahead', 'warm'] } },
   { message: { type: 'offscreen-idle' }, from: ['offscreen'], did: { closed: true } },
+  // Firefox's engine keeping the event page awake: answered, and nothing else happens.
+  { message: { type: 'offscreen-awake' }, from: ['offscreen'], did: {} },
 ];
 
 describe('the worker acts on a message only from the senders it is for', () => {

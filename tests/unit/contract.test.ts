@@ -12,6 +12,7 @@ import { sendToContent } from '../../src/background/send';
 
 const handlers = {
   'offscreen-idle': vi.fn(() => undefined),
+  'offscreen-awake': vi.fn(() => undefined),
 } satisfies Handlers<'offscreenToBackground'>;
 
 describe('isMessageTo', () => {

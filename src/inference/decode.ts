@@ -1,7 +1,7 @@
 import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, type ErrorCode, type ImageSource } from '../messaging/protocol';
 import { fitWithin } from './preprocess';
 import { credentialsFor, DOWNLOAD_MS, MAX_IMAGE_BYTES, requestInit, STALL_MS, type CredentialsMode } from './fetch-policy';
-import { looksLikeSvg, readImageHeader } from './image-header';
+import { endsCutShort, looksLikeSvg, readImageHeader, TAIL_BYTES } from './image-header';
 
 export class JobFailure extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -225,6 +225,9 @@ export async function decodeImage(blob: Blob): Promise<Decoded> {
     throw new JobFailure('not-image', `This is not an image Backdrop can read${declared}.`);
   }
   checkHeader(await headerBytes(blob, head, type));
+  if (endsCutShort(new Uint8Array(await blob.slice(-TAIL_BYTES).arrayBuffer()), type)) {
+    throw new JobFailure('decode-failed', 'The image could not be decoded: the file is damaged or incomplete.');
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });

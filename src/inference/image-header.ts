@@ -226,3 +226,28 @@ function ico(b: Uint8Array): ImageHeader | undefined {
   }
   return { type: 'image/x-icon', width, height, animated: false };
 }
+
+/** How much of a file's end `endsCutShort` reads. */
+export const TAIL_BYTES = 1024;
+
+/**
+ * Whether a JPEG or PNG ends before its end marker: a download cut short. Chrome's decoder refuses
+ * such a file; Firefox's paints the missing rows grey, which Backdrop would then stylize as if it
+ * were the picture. `tail` is the file's last TAIL_BYTES (all of it when shorter). A JPEG's end
+ * (FF D9) cannot occur inside its coded data, where every FF byte is followed by 00 or a restart
+ * marker; trailing bytes some writers append after it are allowed.
+ */
+export function endsCutShort(tail: Uint8Array, type: string): boolean {
+  if (type === 'image/jpeg') {
+    for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return false;
+    return true;
+  }
+  if (type === 'image/png') {
+    // The IEND chunk: its type, then a 4-byte CRC.
+    for (let i = tail.length - 8; i >= 0; i--) {
+      if (tail[i] === 0x49 && tail[i + 1] === 0x45 && tail[i + 2] === 0x4e && tail[i + 3] === 0x44) return false;
+    }
+    return true;
+  }
+  return false;
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { looksLikeSvg, readImageHeader } from '../../src/inference/image-header';
+import { endsCutShort, looksLikeSvg, readImageHeader, TAIL_BYTES } from '../../src/inference/image-header';
 import { checkHeader, headerBytes, JobFailure } from '../../src/inference/decode';
 import { FIXTURES } from '../support/paths';
 import { animatedWebp, apng, bmp, gif, icoWithPng, jpegDeclaring, pngBomb, solidPng, SVG } from '../support/hostile-images';
@@ -153,5 +153,29 @@ describe('headerBytes: how much of a file the checks read', () => {
     expect(readImageHeader(file.subarray(0, HEAD))).toBeUndefined();
     expect(await headOf(file, 'image/jpeg')).toBe(file.length);
     expect(readImageHeader(file)).toMatchObject(readImageHeader(photo)!);
+  });
+});
+
+describe('endsCutShort: a download cut before its end marker', () => {
+  const tail = (b: Uint8Array) => b.subarray(Math.max(0, b.length - TAIL_BYTES));
+  const jpeg = new Uint8Array(readFileSync(join(FIXTURES, 'pytorchhub_dog.jpg')));
+  const png = new Uint8Array(solidPng(64, 48, [10, 20, 30]));
+
+  test('whole files end well', () => {
+    expect(endsCutShort(tail(jpeg), 'image/jpeg')).toBe(false);
+    expect(endsCutShort(tail(png), 'image/png')).toBe(false);
+    // Bytes some writers append after a JPEG's end are allowed.
+    expect(endsCutShort(tail(new Uint8Array([...jpeg, 0, 0, 0, 0])), 'image/jpeg')).toBe(false);
+  });
+
+  test('a JPEG or PNG cut anywhere past its header is caught', () => {
+    for (const cut of [0.3, 0.6, 0.9, 0.999]) {
+      expect(endsCutShort(tail(jpeg.subarray(0, Math.floor(jpeg.length * cut))), 'image/jpeg'), `jpeg ${cut}`).toBe(true);
+    }
+    expect(endsCutShort(tail(png.subarray(0, png.length - 12)), 'image/png')).toBe(true);
+  });
+
+  test('other formats are left to their decoder', () => {
+    expect(endsCutShort(new Uint8Array(10), 'image/webp')).toBe(false);
   });
 });

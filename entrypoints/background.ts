@@ -26,7 +26,7 @@ export default defineBackground({
     browser.runtime.onMessage.addListener((message: unknown, sender) => routeMessage(message, sender));
 
     // The seams tests drive: the very functions registered with contextMenus.onClicked and commands.onCommand.
-    Object.assign(globalThis, { backdrop: { handleContextMenuClick, handleCommand, ensureOffscreen, handleBatchCommand } });
+    Object.assign(globalThis, { backdrop: { handleContextMenuClick, handleCommand, ensureOffscreen, closeOffscreen, handleBatchCommand } });
     // Firefox's harness reaches them through a page of the test build (src/test-hooks/bridge.ts).
     if (import.meta.env.MODE === 'test' && FIREFOX) openBridgeOnInstall();
   },

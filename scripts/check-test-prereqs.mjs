@@ -18,12 +18,12 @@ export const ROOT = resolve(here, '..');
 export const NODE_MAJOR = 20;
 
 /**
- * The browsers the end-to-end tests drive: Debian's package, the binary it installs, and the environment variable
- * that selects another binary. Firefox ESR joins with one line:
- *   { name: 'Firefox ESR', pkg: 'firefox-esr', bin: '/usr/bin/firefox-esr', env: 'FIREFOX_PATH' },
+ * The browsers the end-to-end tests drive (each runs the whole suite): Debian's package, the binary it installs, and
+ * the environment variable that selects another binary.
  */
 export const BROWSERS = [
   { name: 'Chromium', pkg: 'chromium', bin: '/usr/bin/chromium', env: 'CHROMIUM_PATH' },
+  { name: 'Firefox ESR', pkg: 'firefox-esr', bin: '/usr/bin/firefox-esr', env: 'FIREFOX_PATH' },
 ];
 
 /** Where the tests look for things (tests/support/paths.ts resolves the same, and a unit test holds them equal). */
@@ -37,6 +37,9 @@ export function testPaths(env = process.env) {
     extensionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'chrome-mv3-test'),
     // The production build (`wxt build`): what a person loads; tests/unit/bundle.test.ts reads it.
     productionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'chrome-mv3'),
+    // The same two for Firefox (`wxt build -b firefox`), which the e2e-firefox project drives.
+    firefoxExtensionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'firefox-mv3-test'),
+    firefoxProductionDir: resolve(ROOT, env.BACKDROP_OUT ?? '.output', 'firefox-mv3'),
     browsers: BROWSERS.map((b) => ({ ...b, path: env[b.env] || b.bin, chosen: Boolean(env[b.env]) })),
   };
 }
@@ -126,8 +129,11 @@ export function findProblems(env = process.env, { probe = probeBrowser, nodeVers
   const p = testPaths(env);
   const provisioned = MODELS.every((m) => existsSync(join(ROOT, 'public/models', m.name)));
   const rebuild = withOut(env, provisioned ? 'npm run build' : 'npm run setup');
-  // `npm run build` makes both builds: the production one and the test one (with the debug surface).
-  const builds = [[p.productionDir, 'the production build'], [p.extensionDir, 'the test build']];
+  // `npm run build` makes all four builds: per browser, the production one and the test one (with the debug surface).
+  const builds = [
+    [p.productionDir, 'the production build'], [p.extensionDir, 'the test build'],
+    [p.firefoxProductionDir, 'Firefox\'s production build'], [p.firefoxExtensionDir, 'Firefox\'s test build'],
+  ];
   const unbuiltDirs = builds.filter(([dir]) => !existsSync(join(dir, 'manifest.json')));
   if (unbuiltDirs.length) {
     const where = unbuiltDirs.map(([dir, name]) => `${dir} (${name})`).join(' nor in ');
@@ -174,5 +180,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const p = testPaths();
   const browsers = p.browsers.map((b) => `${probe(b.path).version} (${b.path})`).join(', ');
-  console.log(`backdrop: test prerequisites present: ${browsers}; builds ${p.productionDir} and ${p.extensionDir}; fixtures ${p.fixtures}`);
+  console.log(`backdrop: test prerequisites present: ${browsers}; builds ${p.productionDir}, ${p.extensionDir}, ${p.firefoxProductionDir} and ${p.firefoxExtensionDir}; fixtures ${p.fixtures}`);
 }

@@ -1,7 +1,7 @@
 /**
  * Batch mode end to end (issue 4): one action stylizes every eligible image of a ~30-image gallery
- * (viewport first), with the real models, while the test stops the service worker mid-run; then
- * restore-all, and a second run cancelled midway.
+ * (viewport first), with the real models, while the test stops the background mid-run (Chrome's
+ * service worker, Firefox's event page); then restore-all, and a second run cancelled midway.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -104,9 +104,7 @@ describe('Batch: stylize every image on the page', () => {
     // Stop the service worker mid-run, as Chrome does to an idle MV3 worker.
     await page.waitForFunction(() => document.querySelectorAll('[data-backdrop-batch="done"]').length >= 4, { timeout: 60_000 });
     const doneAtStop = await countState('done');
-    const old = await ext.worker();
-    await old.evaluate(() => Object.assign(globalThis, { stoppedWorkerMarker: true }));
-    await old.close();
+    await ext.stopBackground();
 
     const all = [...eligibleIds, 'late'];
     await page.waitForFunction((ids: string[]) => ids.every((id) => /^(done|error)$/.test(document.getElementById(id)?.getAttribute('data-backdrop-batch') ?? '')),
@@ -116,7 +114,7 @@ describe('Batch: stylize every image on the page', () => {
 
     // A fresh worker finished the work.
     expect(doneAtStop).toBeLessThan(20);
-    expect(await (await ext.worker()).evaluate(() => globalThis.stoppedWorkerMarker)).toBeUndefined();
+    expect(await ext.backgroundWasRestarted()).toBe(true);
 
     const st = await states();
     for (const id of eligibleIds.filter((id) => !brokenIds.includes(id))) {
@@ -167,17 +165,20 @@ describe('Batch: stylize every image on the page', () => {
     // The badge reached the total: 24 items (23 + the appended one), 3 of them failed.
     expect(await badge()).toBe('24/24');
     // The popup's message, sent for real from the popup page (the only page the worker takes it from).
-    const popup = await ext.browser.newPage();
-    await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+    const popup = await ext.openPage(`/popup.html?tab=${tabId}`);
     const status = await popup.evaluate((tabId) => globalThis.chrome.runtime.sendMessage({ to: 'background', type: 'batch-status', tabId }), tabId);
     await popup.close();
     await page.bringToFront();
     const off = await ext.offscreen();
     expect(status).toEqual({ tabId, active: true, total: 24, done: 21, failed: 3, queued: 0, working: 0 });
-    // Each URL segmented once (at most two jobs were in flight when the worker stopped, and run again).
+    // Each URL painted once (at most two jobs were in flight when the background stopped, and run
+    // again). Chrome's offscreen document outlives its worker and counted them all; Firefox's engine
+    // frame went with the event page, and the new one counts those done after the stop.
     const runs = await off.evaluate(() => globalThis.backdropDebug.modelRuns());
-    expect(runs.transfer).toBeGreaterThanOrEqual(21);
-    expect(runs.transfer).toBeLessThanOrEqual(21 + 2);
+    // (In Firefox, one or two may finish between the count and the stop.)
+    const before = ext.kind === 'chromium' ? 0 : doneAtStop;
+    expect(runs.transfer).toBeGreaterThanOrEqual(21 - before - (ext.kind === 'chromium' ? 0 : 2));
+    expect(runs.transfer).toBeLessThanOrEqual(21 - before + 2);
 
     const finished = log.filter((e) => e.state === 'done' || e.state === 'error').map((e) => e.t).sort((a, b) => a - b);
     const gaps = finished.slice(1).map((t, i) => t - finished[i]);
@@ -196,8 +197,11 @@ describe('Batch: stylize every image on the page', () => {
   test('restore all gives back every original src, srcset and background', async () => {
     const results = await page.$$eval('[data-backdrop-batch="done"]', (els) => new Set(els.map((el) =>
       el instanceof HTMLImageElement ? el.src : (el as HTMLElement).style.backgroundImage)).size);
+    // Counting the page's live image elements needs Chrome's heap profiler (CDP): in Firefox the test
+    // checks what restore all puts back, not how the results are let go.
+    const heap = ext.kind === 'chromium';
     const detachedImages = async () => (await liveImageElements(page)) - (await page.$$eval('img', (imgs) => imgs.length));
-    const detachedBefore = await detachedImages(); // each shown result's holder, and a few of the page's own
+    const detachedBefore = heap ? await detachedImages() : 0; // each shown result's holder, and a few of the page's own
     const status = await command('batch-restore-all');
     expect(status).toMatchObject({ active: false, total: 0 });
     await page.evaluate(() => document.getElementById('late')?.remove());
@@ -207,6 +211,7 @@ describe('Batch: stylize every image on the page', () => {
     expect(await badge()).toBe('');
     // The browser shows the original candidates again.
     await page.waitForFunction(() => (document.getElementById('a5') as HTMLImageElement).currentSrc.endsWith('?pic'));
+    if (!heap) return;
     // The results go 4 MiB per garbage collection (src/content/release.ts), not all in the next
     // one: each of these (1280², 4.9 MB) alone.
     const died = detachedBefore - (await detachedImages());

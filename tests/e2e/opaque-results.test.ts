@@ -138,8 +138,7 @@ async function seen(selector: string): Promise<Rgba> {
 
 /** A message from an extension page (the popup's sender), as the popup sends it. */
 async function fromPopup(msg: Record<string, unknown>) {
-  const popup = await ext.browser.newPage();
-  await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+  const popup = await ext.openPage(`/popup.html?tab=${tabId}`);
   const reply = await popup.evaluate((m) => globalThis.chrome.runtime.sendMessage(m), msg);
   await popup.close();
   await page.bringToFront();

@@ -125,8 +125,7 @@ describe('Restore all after right-click and batch jobs', () => {
     // The popup's Restore all, clicked for real.
     const worker = await ext.worker();
     await recordContentReplies(worker);
-    const popup = await ext.browser.newPage();
-    await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+    const popup = await ext.openPage(`/popup.html?tab=${tabId}`);
     await popup.locator('button::-p-text(Restore all on this page)').click();
     const said = await popup.waitForSelector('[data-message="ok"]').then((el) => el!.evaluate((e) => e.textContent ?? ''));
     await popup.close();

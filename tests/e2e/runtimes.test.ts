@@ -33,9 +33,8 @@ async function stylizeOnePage(ext = suite.ext, tag = 'one') {
 // First in the file: the offscreen document is fresh, no runtime loaded yet. (It failed when the popup's
 // "Add a style" loaded LiteRT.js while the runtime setting chose tfjs-tflite, as it did by default.)
 test('the popup\'s "Add a style" predicts on the runtime the stylizations use, and loads no other', async () => {
-  const popup = await suite.ext.browser.newPage();
+  const popup = await suite.ext.openPage('/popup.html');
   onTestFinished(() => popup.close());
-  await popup.goto(`chrome-extension://${suite.ext.extensionId}/popup.html`);
   const input = await popup.waitForSelector('input[name="style-file"]');
   await input!.uploadFile(join(SHARED, 'styles/style24.jpg'));
   await popup.waitForFunction(() => /Added “style24”/.test(document.body.textContent ?? ''), { timeout: 60_000 });

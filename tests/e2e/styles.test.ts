@@ -17,7 +17,7 @@ let site: TestServer;
 let page: Page;
 let popup: Page;
 let tabId: number;
-const downloads = mkdtempSync(join(tmpdir(), 'backdrop-downloads-'));
+let downloads: string;
 
 const PHOTO = '/fixtures/pexels-jansel-ferma-3949761.jpg';
 const html = `<!doctype html><meta charset="utf-8"><title>styles</title>
@@ -40,10 +40,8 @@ beforeAll(async () => {
   page = await ext.browser.newPage();
   await page.goto(`${site.origin}/styles.html`, { waitUntil: 'load' });
   tabId = await ext.tabId(page);
-  const cdp = await ext.browser.target().createCDPSession();
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
-  popup = await ext.browser.newPage();
-  await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tab=${tabId}`);
+  downloads = ext.downloads;
+  popup = await ext.openPage(`/popup.html?tab=${tabId}`);
   await popup.waitForSelector('[role="radio"]');
   await page.bringToFront();
   original = await readImagePixels(page, { url: `${site.origin}${PHOTO}` });

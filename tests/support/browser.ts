@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { BROWSER, CHROMIUM, EXTENSION_DIR, FIREFOX, requireBuilt } from './paths';
+import { FirefoxRdp, freePort } from './firefox-rdp';
 
 export interface ExtensionBrowser {
   browser: Browser;
@@ -18,6 +19,17 @@ export interface ExtensionBrowser {
   origin: string;
   /** An extension page (e.g. '/popup.html?tab=3') in a new tab. */
   openPage(path: string): Promise<Page>;
+  /** Where downloads.download saves files, without asking. */
+  downloads: string;
+  /**
+   * Stops the background as the browser stops an idle one (Chrome's service worker, Firefox's event
+   * page, with its engine frame); the next extension event starts a fresh one. It leaves a mark in the
+   * old one first, which `backgroundWasRestarted()` must then not find.
+   */
+  stopBackground(): Promise<void>;
+  backgroundWasRestarted(): Promise<boolean>;
+  /** Marks the live background and engine; `same()` says whether each is still the one marked. */
+  markContexts(): Promise<{ same(): Promise<{ background: boolean; engine: boolean }> }>;
   worker(): Promise<WebWorker>;
   offscreen(): Promise<Page>;
   /** Has the service worker create the offscreen document (as a job would), then returns it. */
@@ -32,9 +44,11 @@ export interface ExtensionBrowser {
  * `extensionDir`: another build folder than the one under test (e.g. a variant of its manifest);
  * `extraArgs`: more Chromium switches (the benchmark's memory check without V8's optimizing tiers).
  */
-export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArgs: string[] = []): Promise<ExtensionBrowser> {
+export async function launchWithExtension(
+  extensionDir = EXTENSION_DIR, extraArgs: string[] = [], firefoxPrefs: Record<string, unknown> = {},
+): Promise<ExtensionBrowser> {
   requireBuilt();
-  if (BROWSER === 'firefox') return launchFirefox(extensionDir);
+  if (BROWSER === 'firefox') return launchFirefox(extensionDir, firefoxPrefs);
   const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -79,9 +93,36 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
     return id;
   };
 
+  const downloads = mkdtempSync(join(tmpdir(), 'backdrop-downloads-'));
+  const cdp = await browser.target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+
   return {
     browser,
     kind: 'chromium',
+    downloads,
+    async stopBackground() {
+      const old = await worker();
+      await old.evaluate(() => Object.assign(globalThis, { stoppedWorkerMarker: true }));
+      await old.close();
+    },
+    async backgroundWasRestarted() {
+      return (await (await worker()).evaluate(() => globalThis.stoppedWorkerMarker)) === undefined;
+    },
+    async markContexts() {
+      const mark = `m${Math.random()}`;
+      const set = (m: string) => Object.assign(globalThis, { contextMark: m });
+      await (await worker()).evaluate(set, mark);
+      await (await offscreen()).evaluate(set, mark);
+      return {
+        async same() {
+          return {
+            background: (await (await worker()).evaluate(() => globalThis.contextMark)) === mark,
+            engine: (await (await offscreen()).evaluate(() => globalThis.contextMark)) === mark,
+          };
+        },
+      };
+    },
     extensionId,
     origin: `chrome-extension://${extensionId}`,
     async openPage(path) {
@@ -108,6 +149,7 @@ export async function launchWithExtension(extensionDir = EXTENSION_DIR, extraArg
       const proc = browser.process();
       await browser.close().catch(() => proc?.kill('SIGKILL'));
       rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(downloads, { recursive: true, force: true });
     },
   };
 }
@@ -123,23 +165,38 @@ const GECKO_ID = 'backdrop@backdrop.invalid';
  * background's `backdrop` seam and the engine's `backdropDebug`. `worker()` and `offscreen()` both
  * evaluate there; `worker()` wakes the event page first (Firefox suspends it when idle).
  */
-async function launchFirefox(extensionDir: string): Promise<ExtensionBrowser> {
+async function launchFirefox(extensionDir: string, prefs: Record<string, unknown>): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'backdrop-firefox-'));
+  const downloads = mkdtempSync(join(tmpdir(), 'backdrop-downloads-'));
+  const rdpPort = await freePort();
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     protocol: 'webDriverBiDi',
     userDataDir: profile,
+    // The devtools server, for terminating the event page (tests/support/firefox-rdp.ts).
+    args: ['--start-debugger-server', String(rdpPort)],
     extraPrefsFirefox: {
+      'devtools.debugger.remote-enabled': true,
+      'devtools.chrome.enabled': true,
+      'devtools.debugger.prompt-connection': false,
+      // downloads.download saves here without asking.
+      'browser.download.dir': downloads,
+      'browser.download.folderList': 2,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.panel.shown': true,
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
       // A closed network: nothing to update, report or fetch.
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
       'browser.safebrowsing.update.enabled': false,
       'network.captive-portal-service.enabled': false,
+      ...prefs,
     },
   });
+  const rdp = await FirefoxRdp.connect(rdpPort);
   const origin = `moz-extension://${FIREFOX_UUID}`;
   await browser.installExtension(extensionDir);
 
@@ -155,6 +212,7 @@ async function launchFirefox(extensionDir: string): Promise<ExtensionBrowser> {
     throw new Error(`no tab showing ${what}`);
   };
   const bridge = await pageAt((u) => u === `${origin}/test-bridge.html`, 'the test bridge');
+  await bridge.waitForFunction(() => 'backdropBridge' in globalThis, { timeout: 20_000 });
 
   const wake = async () => {
     for (let i = 0; !(await bridge.evaluate(() => (globalThis as unknown as { backdropBridge: { wake(): Promise<boolean> } }).backdropBridge.wake())); i++) {
@@ -194,6 +252,35 @@ async function launchFirefox(extensionDir: string): Promise<ExtensionBrowser> {
   return {
     browser,
     kind: 'firefox',
+    downloads,
+    async stopBackground() {
+      await background.evaluate(async () => {
+        const bg = await globalThis.chrome.runtime.getBackgroundPage() as unknown as { stoppedWorkerMarker?: boolean };
+        bg.stoppedWorkerMarker = true;
+      });
+      await rdp.terminateBackground(GECKO_ID);
+    },
+    async backgroundWasRestarted() {
+      return background.evaluate(async () => {
+        const bg = await globalThis.chrome.runtime.getBackgroundPage() as unknown as { stoppedWorkerMarker?: boolean };
+        return bg.stoppedWorkerMarker === undefined;
+      });
+    },
+    async markContexts() {
+      const mark = `m${Math.random()}`;
+      const contexts = () => {
+        const bg = (globalThis as unknown as { backdropBridge: { page(): Window & { contextMark?: string } } }).backdropBridge.page();
+        const frame = bg.document.getElementById('backdrop-engine') as HTMLIFrameElement | null;
+        return [bg, frame?.contentWindow as (Window & { contextMark?: string }) | null] as const;
+      };
+      await background.evaluate(`(${contexts})().forEach((w) => { if (w) w.contextMark = ${JSON.stringify(mark)}; })`);
+      return {
+        async same() {
+          const [bg, engine] = await background.evaluate(`(${contexts})().map((w) => w?.contextMark)`) as [string?, string?];
+          return { background: bg === mark, engine: engine === mark };
+        },
+      };
+    },
     extensionId: FIREFOX_UUID,
     origin,
     async openPage(path) {
@@ -217,8 +304,10 @@ async function launchFirefox(extensionDir: string): Promise<ExtensionBrowser> {
     },
     async close() {
       const proc = browser.process();
+      rdp.close();
       await browser.close().catch(() => proc?.kill('SIGKILL'));
       rmSync(profile, { recursive: true, force: true });
+      rmSync(downloads, { recursive: true, force: true });
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'wxt/browser';
 import type { handleContextMenuClick } from '../../src/background/menus';
-import type { ensureOffscreen } from '../../src/background/offscreen';
+import type { closeOffscreen, ensureOffscreen } from '../../src/background/offscreen';
 import type { handleBatchCommand, handleCommand } from '../../src/background/batch-runner';
 import type { BackdropDebug } from '../../src/offscreen/debug';
 
@@ -15,6 +15,7 @@ export interface BackdropSeam {
   handleContextMenuClick: typeof handleContextMenuClick;
   handleCommand: typeof handleCommand;
   ensureOffscreen: typeof ensureOffscreen;
+  closeOffscreen: typeof closeOffscreen;
   handleBatchCommand: typeof handleBatchCommand;
 }
 
@@ -28,5 +29,5 @@ declare global {
   /** Markers tests set on a context's global to see it survive (or not). */
   var hostileMark: string | undefined;
   var stoppedWorkerMarker: unknown;
-  var thirtyMarker: boolean | undefined;
+  var contextMark: string | undefined;
 }

@@ -13,7 +13,7 @@ import { describe, expect, test } from 'vitest';
 import { findProblems, describeProblems, testPaths, BROWSERS } from '../../scripts/check-test-prereqs.mjs';
 // @ts-expect-error — a plain .mjs script without types
 import { setupSystem, planInstall, SetupStop } from '../../scripts/setup.mjs';
-import { CHROMIUM, EXTENSION_DIR, FIXTURES, PRODUCTION_DIR, ROOT, SHARED } from '../support/paths';
+import { CHROMIUM, EXTENSION_DIR, FIREFOX, FIXTURES, PRODUCTION_DIR, ROOT, SHARED } from '../support/paths';
 import { MODELS } from '../../scripts/assets.mjs';
 
 const CHECK = join(ROOT, 'scripts/check-test-prereqs.mjs');
@@ -63,7 +63,9 @@ function setupWith(p: ReturnType<typeof probes>, { installs = true, exit = 0, en
   };
   let error: Error | undefined;
   try {
-    setupSystem({ env: childEnv(env), probes: p, probe: (path: string) => (installed ? present() : absent(path)), run, log: (s: string) => logs.push(s) });
+    // Chromium is the browser missing here; Firefox ESR is present (a test of both missing is below).
+    const probe = (path: string) => (installed || path.includes('firefox') ? present() : absent(path));
+    setupSystem({ env: childEnv(env), probes: p, probe, run, log: (s: string) => logs.push(s) });
   } catch (e) {
     error = e as Error;
   }
@@ -77,7 +79,7 @@ describe('npm test: the prerequisite check', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`CHROMIUM_PATH is set to "${NOWHERE}", and there is nothing at ${NOWHERE}`);
     expect(r.stderr).toContain('Fix: point CHROMIUM_PATH at a working Chromium binary, or unset it to use /usr/bin/chromium');
-    expect(r.stderr).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3')} (the production build) nor in ${join(out, 'chrome-mv3-test')} (the test build).`);
+    expect(r.stderr).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3')} (the production build) nor in ${join(out, 'chrome-mv3-test')} (the test build) nor in ${join(out, 'firefox-mv3')} (Firefox's production build) nor in ${join(out, 'firefox-mv3-test')} (Firefox's test build).`);
     expect(r.stderr).toMatch(new RegExp(`Fix: BACKDROP_OUT=${out} npm run (build|setup)\\n`));
     expect(r.stderr).toMatch(/^backdrop: npm test cannot run yet — 2 prerequisites are missing:/);
     expect(r.stderr).not.toMatch(STACK);
@@ -85,9 +87,11 @@ describe('npm test: the prerequisite check', () => {
 
   test('a production build without the test build: the test build is named, and `npm run build` makes it', () => {
     const out = mkdtempSync(join(tmpdir(), 'backdrop-prodonly-'));
-    mkdirSync(join(out, 'chrome-mv3', 'models'), { recursive: true });
-    writeFileSync(join(out, 'chrome-mv3', 'manifest.json'), '{}');
-    for (const m of MODELS) writeFileSync(join(out, 'chrome-mv3', 'models', m.name), 'x');
+    for (const dir of ['chrome-mv3', 'firefox-mv3', 'firefox-mv3-test']) {
+      mkdirSync(join(out, dir, 'models'), { recursive: true });
+      writeFileSync(join(out, dir, 'manifest.json'), '{}');
+      for (const m of MODELS) writeFileSync(join(out, dir, 'models', m.name), 'x');
+    }
     const problems = findProblems(childEnv({ BACKDROP_OUT: out }), { probe: present });
     const message = describeProblems(problems);
     expect(problems.map((p: { what: string }) => p.what)).toEqual(['The built extension']);
@@ -113,15 +117,17 @@ describe('npm test: the prerequisite check', () => {
     expect(scripts.test).toMatch(/^node scripts\/check-test-prereqs\.mjs && /);
     expect(scripts['test:e2e']).toMatch(/^node scripts\/check-test-prereqs\.mjs && /);
     expect(scripts.setup).toMatch(/^node scripts\/setup\.mjs && npm install && npm run build/);
-    // `npm run build` makes both builds the tests read: production (what a person loads), then the test build.
-    expect(scripts.build).toBe('wxt build && npm run build:test');
-    expect(scripts['build:test']).toMatch(/wxt build --mode test$/);
+    // `npm run build` makes the builds the tests read, for both browsers: production (what a person loads), then the test build.
+    expect(scripts.build).toBe('wxt build && wxt build -b firefox && npm run build:test');
+    expect(scripts['build:test']).toMatch(/wxt build --mode test && .*wxt build -b firefox --mode test$/);
   });
 
   test('the check looks where the tests look (tests/support/paths.ts)', () => {
     const p = testPaths(process.env);
     expect([p.shared, p.fixtures, p.extensionDir, p.productionDir, p.browsers[0].path]).toEqual([SHARED, FIXTURES, EXTENSION_DIR, PRODUCTION_DIR, CHROMIUM]);
-    expect(BROWSERS.map((b: { pkg: string }) => b.pkg)).toContain('chromium');
+    expect([p.firefoxExtensionDir, p.firefoxProductionDir, p.browsers[1].path])
+      .toEqual([EXTENSION_DIR.replace(/chrome-mv3-test$/, 'firefox-mv3-test'), PRODUCTION_DIR.replace(/chrome-mv3$/, 'firefox-mv3'), FIREFOX]);
+    expect(BROWSERS.map((b: { pkg: string }) => b.pkg)).toEqual(['chromium', 'firefox-esr']);
   });
 });
 

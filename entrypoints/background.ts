@@ -27,7 +27,11 @@ export default defineBackground({
 
     // The seams tests drive: the very functions registered with contextMenus.onClicked and commands.onCommand.
     Object.assign(globalThis, { backdrop: { handleContextMenuClick, handleCommand, ensureOffscreen, closeOffscreen, handleBatchCommand } });
-    // Firefox's harness reaches them through a page of the test build (src/test-hooks/bridge.ts).
-    if (import.meta.env.MODE === 'test' && FIREFOX) openBridgeOnInstall();
+    // Test build: a runtime message sent from here, as the engine's only sender, and Firefox's
+    // harness reaches all of them through a page (src/test-hooks/bridge.ts).
+    if (import.meta.env.MODE === 'test') {
+      Object.assign((globalThis as unknown as { backdrop: object }).backdrop, { sendFromBackground: (m: unknown) => browser.runtime.sendMessage(m) });
+      if (FIREFOX) openBridgeOnInstall();
+    }
   },
 });

@@ -22,7 +22,9 @@ test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', asyn
   const seen = new Set<number>();
   for (let i = 0; i < labels.length; i++) {
     const [r, g, b, a] = expected.data.subarray(i * 4, i * 4 + 4);
-    const want = a === 0 ? 0 : r === 191 && g === 128 && b === 128 ? 15 : r === 191 && g === 0 && b === 128 ? 13 : -1;
+    // Within 2: Firefox's canvas keeps a half-transparent pixel premultiplied, and reads it back off by one.
+    const near = (v: number, want: number) => Math.abs(v - want) <= 2;
+    const want = a === 0 ? 0 : near(r, 191) && near(g, 128) && near(b, 128) ? 15 : near(r, 191) && near(g, 0) && near(b, 128) ? 13 : -1;
     if (labels[i] === want) agree++;
     seen.add(labels[i]);
   }

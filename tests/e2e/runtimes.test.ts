@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension } from '../support/browser';
+import { onlyIn } from '../support/only-in';
 import { useOffscreenSuite } from '../support/offscreen-suite';
 import { callDebug, type BackdropDebug } from '../support/debug';
 import { EXTENSION_DIR, PRODUCTION_DIR, SHARED } from '../support/paths';
@@ -47,20 +48,22 @@ test('the popup\'s "Add a style" predicts on the runtime the stylizations use, a
   expect(stylized.runtimesLoaded).toEqual([stylized.runtime]);
 });
 
-test('Chrome\'s package ships one LiteRT.js build, the threaded one, and that is the build the offscreen document loads', async () => {
+test('each package ships one LiteRT.js build, and that is the build its engine loads: threaded in Chrome, plain in Firefox', async () => {
   const litert = (dir: string) => readdirSync(join(dir, 'litert')).sort();
-  const threaded = ['litert_wasm_threaded_internal.js', 'litert_wasm_threaded_internal.wasm'];
-  expect(litert(PRODUCTION_DIR)).toEqual(threaded);
-  expect(litert(EXTENSION_DIR)).toEqual(threaded);
+  // Firefox gives an extension page no cross-origin isolation, so no shared memory for threads.
+  const build = suite.ext.kind === 'chromium' ? 'litert_wasm_threaded_internal' : 'litert_wasm_internal';
+  expect(litert(PRODUCTION_DIR)).toEqual([`${build}.js`, `${build}.wasm`]);
+  expect(litert(EXTENSION_DIR)).toEqual([`${build}.js`, `${build}.wasm`]);
   expect(readdirSync(PRODUCTION_DIR)).not.toContain('tflite');
 
   const info = await debug('info');
-  expect(info).toMatchObject({ runtime: 'litert', accelerator: 'wasm', crossOriginIsolated: true, litertBuilds: ['litert_wasm_threaded_internal'] });
+  const isolated = suite.ext.kind === 'chromium';
+  expect(info).toMatchObject({ runtime: 'litert', accelerator: 'wasm', crossOriginIsolated: isolated, litertBuilds: [build] });
   const cores = await suite.offscreen.evaluate(() => navigator.hardwareConcurrency);
-  expect(info.maxThreads).toBe(cores);
+  expect(info.maxThreads).toBe(isolated ? cores : 1);
 });
 
-test('on one core, the same threaded build runs every model on one thread', async () => {
+onlyIn('chromium', 'CDP\'s hardware-concurrency override; Firefox\'s engine is single-threaded anyway')('on one core, the same threaded build runs every model on one thread', async () => {
   const ext = await launchWithExtension();
   onTestFinished(() => ext.close());
   const offscreen: Page = await ext.startOffscreen();

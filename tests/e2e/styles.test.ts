@@ -57,6 +57,13 @@ afterAll(async () => {
 });
 
 /** Clicks a style tile in the popup, waits for the live restyle of the stylized images. */
+/** The popup afresh (Firefox refuses a WebDriver reload of an extension page: close and reopen). */
+async function reopenPopup() {
+  await popup.close();
+  popup = await ext.openPage(`/popup.html?tab=${tabId}`);
+  await popup.waitForSelector('[role="radio"]');
+}
+
 async function pickStyle(id: string) {
   await popup.bringToFront();
   await popup.$eval(`[role="radio"][data-style-id="${id}"]`, (el) => (el as HTMLElement).click());
@@ -70,7 +77,7 @@ describe('popup and style library', () => {
   test('a style chosen in the popup persists, and a live restyle swaps a new result without re-running segmentation or remaking the mask', async () => {
     await pickStyle('builtin:style3');
     expect((await settings()).styleId).toBe('builtin:style3');
-    await popup.reload();
+    await reopenPopup();
     await popup.waitForSelector('[role="radio"][data-style-id="builtin:style3"][aria-checked="true"]');
 
     expect((await ext.click('stylize-background', page, await src('#photo')) as any).ok).toBe(true);
@@ -131,7 +138,7 @@ describe('popup and style library', () => {
     }
     expect((await runs()).prediction).toBe(p1);
     // It appears in the popup and in the recent-styles submenu's source list.
-    await popup.reload();
+    await reopenPopup();
     await popup.waitForSelector(`[role="radio"][data-style-id="${reply.id}"]`);
     expect((await settings()).recentStyleIds[0]).toBe(reply.id);
   });

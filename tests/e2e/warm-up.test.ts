@@ -70,7 +70,7 @@ test('a job that comes while the warm-up starts the engine does not wait behind 
     // could come in either order, or late).
     const replies = await worker.evaluate(async (options, url) => {
       await globalThis.backdrop.ensureOffscreen();
-      const send = (msg: object) => globalThis.chrome.runtime.sendMessage(msg);
+      const send = (msg: object) => globalThis.backdrop.sendFromBackground(msg);
       return Promise.all([
         send({ to: 'offscreen', type: 'warm', options }),
         send({ to: 'offscreen', type: 'stylize', jobId: 'warm-then-job', source: { kind: 'url', url }, options }),
@@ -153,7 +153,7 @@ test('a job queued behind another reads its image while it waits, and paints the
   /** Stylize jobs for `urls`, sent from the service worker in one turn: each after the first waits while the one before runs. */
   const sendJobs = (urls: string[]) => worker.evaluate(async (options, urls) => {
     await globalThis.backdrop.ensureOffscreen();
-    const send = (url: string) => globalThis.chrome.runtime.sendMessage({ to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source: { kind: 'url', url }, options });
+    const send = (url: string) => globalThis.backdrop.sendFromBackground({ to: 'offscreen', type: 'stylize', jobId: crypto.randomUUID(), source: { kind: 'url', url }, options });
     return Promise.all(urls.map(send));
   }, JOB_OPTIONS, urls) as Promise<{ ok: boolean; result?: { dataUrl?: string }; error?: unknown }[]>;
   const replies = await sendJobs([`${site.origin}${PHOTO}?v=first`, `${site.origin}${PHOTO}?v=second`]);

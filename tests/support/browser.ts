@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
-import { BROWSER, CHROMIUM, EXTENSION_DIR, FIREFOX, requireBuilt } from './paths';
+import { BROWSER, CHROMIUM, EXTENSION_DIR, FIREFOX, requireBuilt, testBuildDir } from './paths';
 import { FirefoxRdp, freePort } from './firefox-rdp';
 
 export interface ExtensionBrowser {
@@ -42,13 +42,15 @@ export interface ExtensionBrowser {
 
 /**
  * `extensionDir`: another build folder than the one under test (e.g. a variant of its manifest);
- * `extraArgs`: more Chromium switches (the benchmark's memory check without V8's optimizing tiers).
+ * `extraArgs`: more Chromium switches (the benchmark's memory check without V8's optimizing tiers);
+ * `firefoxPrefs`: more Firefox prefs; `which`: the other browser than the suite's (the benchmark's Firefox column).
  */
 export async function launchWithExtension(
-  extensionDir = EXTENSION_DIR, extraArgs: string[] = [], firefoxPrefs: Record<string, unknown> = {},
+  extensionDir?: string, extraArgs: string[] = [], firefoxPrefs: Record<string, unknown> = {}, which: 'chromium' | 'firefox' = BROWSER,
 ): Promise<ExtensionBrowser> {
-  requireBuilt();
-  if (BROWSER === 'firefox') return launchFirefox(extensionDir, firefoxPrefs);
+  extensionDir ??= which === BROWSER ? EXTENSION_DIR : testBuildDir(which);
+  requireBuilt(extensionDir);
+  if (which === 'firefox') return launchFirefox(extensionDir, firefoxPrefs);
   const userDataDir = mkdtempSync(join(tmpdir(), 'backdrop-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,

@@ -16,6 +16,8 @@ export interface BackdropSeam {
   handleCommand: typeof handleCommand;
   ensureOffscreen: typeof ensureOffscreen;
   closeOffscreen: typeof closeOffscreen;
+  /** Test build: runtime.sendMessage from the background itself (the engine takes work from no other sender). */
+  sendFromBackground(message: unknown): Promise<unknown>;
   handleBatchCommand: typeof handleBatchCommand;
 }
 

@@ -18,16 +18,17 @@ export const FIREFOX_TESTS = BROWSER === 'firefox';
  * (`globalThis.backdropDebug`, src/offscreen/debug.ts) and the counters of src/test-hooks/probe.ts. The e2e tests and the
  * benchmark drive it.
  */
-export const EXTENSION_DIR = resolve(OUT, FIREFOX_TESTS ? 'firefox-mv3-test' : 'chrome-mv3-test');
+export const testBuildDir = (browser: 'chromium' | 'firefox') => resolve(OUT, browser === 'firefox' ? 'firefox-mv3-test' : 'chrome-mv3-test');
+export const EXTENSION_DIR = testBuildDir(BROWSER);
 /** The production build (`wxt build`, the first half of `npm run build`): what a person loads, with no debug surface (tests/unit/bundle.test.ts). */
 export const PRODUCTION_DIR = resolve(OUT, FIREFOX_TESTS ? 'firefox-mv3' : 'chrome-mv3');
 /** An empty CHROMIUM_PATH counts as unset (as in scripts/check-test-prereqs.mjs, which `npm test` runs first). */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
-export function requireBuilt() {
-  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`No test build at ${EXTENSION_DIR}: run \`${withOut('npm run build')}\` first (it makes both builds).`);
+export function requireBuilt(dir = EXTENSION_DIR) {
+  if (!existsSync(resolve(dir, 'manifest.json'))) {
+    throw new Error(`No test build at ${dir}: run \`${withOut('npm run build')}\` first (it makes both builds).`);
   }
   if (!existsSync(FIXTURES)) throw new Error(`No fixtures at ${FIXTURES}: export BACKDROP_ASSETS=/path/to/shared (the folder holding fixtures/ and styles/).`);
 }

@@ -10,7 +10,7 @@ import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage, measurePackageChoices } from './package-size';
 import {
-  measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
+  measureBrowserColumn, measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
 } from './phases';
 import type { BenchRecord, RuntimeRecord, Stamp } from './record';
 import { markdown, runtimeMarkdown } from './report';
@@ -59,6 +59,8 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const runtimeThreads = await measureRuntimeThreads(config, d);
       const memoryNoJit = await measureMemoryNoJit(config, site.origin);
       const runtimeCold = await measureRuntimeCold(config, site.origin);
+      // Chromium and Firefox measured the same way, one after the other (the driver above sits idle).
+      const browsers = [await measureBrowserColumn(config, site.origin, 'chromium'), await measureBrowserColumn(config, site.origin, 'firefox')];
       const reference = sizes.find((s) => s.label === config.reference)!;
       const stamp: Stamp = {
         date: new Date().toISOString(), mode, commit: commit(), browser: await d.ext.browser.version(),
@@ -74,6 +76,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
         package: measurePackage(PRODUCTION_DIR),
         packageChoices: measurePackageChoices(PRODUCTION_DIR),
         detail: detail.detail, detailBaselineMs: detail.baselineMs,
+        browsers,
         maxPageLongTask: [...sizes.flatMap((s) => s.pageLongTasks), ...gallery.pageLongTasks].sort((a, b) => b.ms - a.ms)[0],
       };
       mkdirSync(outDir, { recursive: true });

@@ -17,8 +17,8 @@ export class Driver {
 
   private constructor(readonly ext: ExtensionBrowser, readonly page: Page) {}
 
-  static async launch(origin: string, path: string, extraArgs: string[] = []): Promise<Driver> {
-    const ext = await launchWithExtension(undefined, extraArgs);
+  static async launch(origin: string, path: string, extraArgs: string[] = [], which?: 'chromium' | 'firefox'): Promise<Driver> {
+    const ext = await launchWithExtension(undefined, extraArgs, {}, which);
     const page = await ext.browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(origin + path, { waitUntil: 'load' });

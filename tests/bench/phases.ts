@@ -3,7 +3,7 @@ import { NO_JIT_FLAGS, SIZES, type BenchConfig } from './config';
 import { transferSize } from '../../src/inference/models';
 import { Driver } from './driver';
 import { loadavg } from 'node:os';
-import type {
+import type { BrowserColumn,
   ColdResult, DetailResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeModelTimes,
   RuntimeThreads, Sample, SizeResult, ThreadsResult,
 } from './record';
@@ -194,7 +194,7 @@ export async function measureGallery(config: BenchConfig, d: Driver, hasBatchMen
 }
 
 /** The page-wide batch menu, timed until every image of the page shows its result. */
-async function pageBatch(d: Driver): Promise<number> {
+export async function pageBatch(d: Driver): Promise<number> {
   const t0 = performance.now();
   await d.click('stylize-page');
   await d.page.waitForFunction(() => [...document.images].every((img) => img.hasAttribute('data-backdrop-stylized')), { timeout: 600_000, polling: 50 });
@@ -420,4 +420,52 @@ export async function measureDetail(config: BenchConfig, d: Driver, origin: stri
     await d.setDetail('standard');
   }
   return { detail: results, baselineMs: median(base.times) };
+}
+
+/**
+ * The same few figures for one browser, measured the same way in each (`npm run bench` runs it for
+ * Chromium, then Firefox): cold and warm end to end at the reference size with the warm run's stages,
+ * the models alone on that photo's inputs, and a batch of the gallery. No trace and no CDP: Firefox
+ * has neither here.
+ */
+export async function measureBrowserColumn(config: BenchConfig, origin: string, which: 'chromium' | 'firefox'): Promise<BrowserColumn> {
+  const id = sizeImage(config.reference);
+  const cold: number[] = [];
+  for (let i = 0; i < config.coldBrowsers; i++) {
+    const d = await Driver.launch(origin, '/bench/sizes.html', [], which);
+    try {
+      await d.reset(id, fresh());
+      cold.push((await d.stylize(id)).e2e);
+    } finally {
+      await d.close();
+    }
+  }
+  const d = await Driver.launch(origin, '/bench/sizes.html', [], which);
+  try {
+    await timed(d, id);
+    const warm: Sample[] = [];
+    const models: ModelTimes[] = [];
+    for (let i = 0; i < config.repeats; i++) {
+      warm.push(await timed(d, id));
+      models.push(await d.timeModels(Math.ceil(config.modelRuns / config.repeats), 0, d.lastSrc));
+    }
+    const info = await d.debug('info');
+    const url = new URL('/bench/gallery.html', d.page.url()).href;
+    const tab = await d.newTab(`${url}?${which}-batch`);
+    let batchWall: number;
+    try {
+      batchWall = await pageBatch(tab);
+    } finally {
+      await tab.page.close();
+    }
+    const column: BrowserColumn = {
+      browser: which, version: await d.ext.browser.version(), runtime: `${info.runtime}, ${info.maxThreads} thread${info.maxThreads === 1 ? '' : 's'}`,
+      image: config.reference, coldMedian: median(cold), cold, warm: summarize(warm), models: mergeModelTimes(models),
+      batch: { count: config.galleryCount, wall: batchWall },
+    };
+    log(`${which}: cold ${column.coldMedian.toFixed(0)} ms, warm ${column.warm.e2e.toFixed(0)} ms, models ${column.models.sumMedian.toFixed(0)} ms, batch of ${config.galleryCount} ${batchWall.toFixed(0)} ms`);
+    return column;
+  } finally {
+    await d.close();
+  }
 }

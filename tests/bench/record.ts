@@ -82,6 +82,19 @@ export interface ColdResult {
 }
 
 /** Raw model runs; for the default threads they are interleaved with the reference image's warm runs. */
+/** One browser's figures in the side-by-side table (tests/bench/phases.ts: measureBrowserColumn). */
+export interface BrowserColumn {
+  browser: 'chromium' | 'firefox';
+  version: string;
+  runtime: string;
+  image: string;
+  cold: number[];
+  coldMedian: number;
+  warm: ReturnType<typeof import('./phases').summarize>;
+  models: ModelTimes;
+  batch: { count: number; wall: number };
+}
+
 export interface ModelTimes {
   threads: number;
   segmentation: number[];
@@ -213,6 +226,8 @@ export interface PackageChoice {
 }
 
 export interface BenchRecord {
+  /** Chromium and Firefox side by side. */
+  browsers?: BrowserColumn[];
   stamp: Stamp;
   sizes: SizeResult[];
   cold: ColdResult;

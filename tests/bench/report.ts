@@ -1,5 +1,5 @@
 /** The readable side of a benchmark record: the targets of issue 5 and Markdown tables. */
-import type { BenchRecord, MemoryPoint, PackageChoice, PackageResult, RuntimeColdResult, RuntimeColdStart, RuntimeRecord, RuntimeThreads, Sample } from './record';
+import type { BenchRecord, BrowserColumn, MemoryPoint, PackageChoice, PackageResult, RuntimeColdResult, RuntimeColdStart, RuntimeRecord, RuntimeThreads, Sample } from './record';
 import { shippedLitertBuilds } from '../../src/inference/litert-builds';
 import type { PageTask } from './page-tasks';
 import { median } from './stats';
@@ -179,6 +179,7 @@ export function markdown(r: BenchRecord): string {
       '',
     ] : []),
     ...runtimeSection(r),
+    ...browsersSection(r),
     `## Memory (offscreen document, ${r.memory.runs} stylizations of ${r.memory.image} after ${r.memory.warmupRuns} warm-up runs)`,
     '',
     table(['', 'JS heap used', 'JS heap total', 'array buffers', 'wasm memory', 'live models'], [
@@ -337,4 +338,28 @@ export function runtimeMarkdown(r: RuntimeRecord): string {
     table(['zipped', 'unpacked', 'wasm files'], [[mib(r.package.zipBytes), mib(r.package.unpackedBytes), r.package.wasm.map((w) => `${w.file} (${mib(w.bytes)})`).join('<br>')]]),
     '',
   ].join('\n');
+}
+
+/** Chromium and Firefox side by side, measured the same way in this run (measureBrowserColumn). */
+function browsersSection(r: BenchRecord): string[] {
+  const b = r.browsers;
+  if (!b?.length) return [];
+  const stages = stagesIn(b.map((x) => x.warm.stages));
+  const col = (f: (x: BrowserColumn) => string) => b.map(f);
+  return [
+    `## Chromium and Firefox (${b[0].image}; cold: ${b[0].cold.length} fresh browser${b[0].cold.length > 1 ? 's' : ''} each; warm: medians)`,
+    '',
+    table(['', ...b.map((x) => `${x.browser} ${x.version.replace(/^[a-z]+\//i, '')}`)], [
+      ['runtime', ...col((x) => x.runtime)],
+      ['cold end-to-end', ...col((x) => n(x.coldMedian))],
+      ['warm end-to-end', ...col((x) => `**${n(x.warm.e2e)}**`)],
+      ...stages.map((k) => [`  ${k}`, ...col((x) => n(x.warm.stages[k] ?? NaN))]),
+      ['  message/swap', ...col((x) => n(x.warm.messageSwap))],
+      ['models alone: segmentation', ...col((x) => n(median(x.models.segmentation)))],
+      ['models alone: transfer', ...col((x) => n(median(x.models.transfer)))],
+      ['warm end-to-end ÷ models alone', ...col((x) => (x.warm.e2e / x.models.sumMedian).toFixed(2))],
+      [`batch of ${b[0].batch.count}`, ...col((x) => n(x.batch.wall))],
+    ]),
+    '',
+  ];
 }

@@ -26,7 +26,7 @@ export function exposeBackground(target: typeof globalThis, backgroundPage: () =
       configurable: true,
       get: () => ((bg?.document.getElementById(ENGINE_FRAME_ID) as HTMLIFrameElement | null)?.contentWindow as { backdropDebug?: unknown } | null | undefined)?.backdropDebug,
     },
-    backdropBridge: { configurable: true, value: { wake } },
+    backdropBridge: { configurable: true, value: { wake, page: () => bg } },
   });
 }
 

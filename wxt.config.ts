@@ -9,6 +9,13 @@ export default defineConfig({
   outDir: process.env.BACKDROP_OUT ?? '.output',
   // MV3 in both browsers (WXT would build MV2 for Firefox).
   manifestVersion: 3,
+  // `npm run zip`: the store packages, and for Firefox the sources its reviewers rebuild from. The models
+  // and styles are third-party data `npm install` provisions (sha256-checked), never part of the sources.
+  zip: {
+    artifactTemplate: '{{name}}-{{version}}-{{browser}}.zip',
+    sourcesTemplate: '{{name}}-{{version}}-sources.zip',
+    excludeSources: ['public/models/**', 'public/styles/**', 'bench-results/**', 'docs/**/*.png'],
+  },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';
     return {

@@ -165,7 +165,7 @@ async function readCapped(res: Response, guard: DownloadGuard, limits: FetchLimi
 export interface Decoded {
   bitmap: ImageBitmap;
   type: string;
-  /** Set when the original was over MAX_SIDE or MAX_PIXELS and was decoded downscaled. */
+  /** Set when the original was over the size asked for (MAX_SIDE, MAX_PIXELS by default) and was decoded downscaled. */
   downscaledFrom?: { width: number; height: number };
 }
 
@@ -213,8 +213,20 @@ export async function headerBytes(blob: Blob, head: Uint8Array, type: string): P
   return new Uint8Array(await blob.arrayBuffer());
 }
 
-/** Decodes with EXIF orientation applied, refusing what is not an image, too small or undecodable. */
-export async function decodeImage(blob: Blob): Promise<Decoded> {
+/** The most a decoded picture keeps: larger ones are scaled down to fit (aspect kept). */
+export interface DecodeSize {
+  maxSide: number;
+  maxPixels: number;
+}
+
+/** What a job paints: the result's cap (MAX_SIDE, MAX_PIXELS in protocol.ts). */
+export const RESULT_SIZE: DecodeSize = { maxSide: MAX_SIDE, maxPixels: MAX_PIXELS };
+
+/**
+ * Decodes with EXIF orientation applied, refusing what is not an image, too small or undecodable,
+ * and scales it down to `size` (a job's result cap by default; a save passes its own).
+ */
+export async function decodeImage(blob: Blob, size: DecodeSize = RESULT_SIZE): Promise<Decoded> {
   const head = new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer());
   const type = sniffImageType(head.subarray(0, 16));
   if (!type) {
@@ -239,7 +251,7 @@ export async function decodeImage(blob: Blob): Promise<Decoded> {
     bitmap.close();
     throw new JobFailure('too-small', `The image is too small (${width}×${height}); Backdrop needs at least ${MIN_SIDE}×${MIN_SIDE} px.`);
   }
-  const fit = fitWithin(width, height, MAX_SIDE, MAX_PIXELS);
+  const fit = fitWithin(width, height, size.maxSide, size.maxPixels);
   if (!fit.scaled) return { bitmap, type };
   const scaled = await createImageBitmap(bitmap, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
   bitmap.close();

@@ -186,6 +186,11 @@ export interface Prepared {
 export async function load(source: ImageSource, sw = new Stopwatch()): Promise<Loaded> {
   const { blob, facts: fetched } = await fetchImage(source);
   sw.lap('fetch');
+  return loadFetched(blob, fetched, sw);
+}
+
+/** Decodes and preprocesses an image's bytes, read already. */
+export async function loadFetched(blob: Blob, fetched: FetchFacts, sw = new Stopwatch()): Promise<Loaded> {
   const { bitmap, type, downscaledFrom } = await decodeImage(blob);
   sw.lap('decode');
   try {
@@ -230,14 +235,41 @@ export interface PaintDeps {
   bottleneck(styleId: string): Promise<Float32Array>;
 }
 
-/** A painted result: a lossless image file, and what the page needs to know about it. */
+/**
+ * What a result is made of before its composite: enough to composite it again over the original at
+ * another size (a save at the original's own size: save.ts), a few megabytes at most.
+ */
+export interface Layers {
+  /** The transfer's output at its own size, covering the whole picture. */
+  stylized: OffscreenCanvas;
+  /** The refined keep-alpha (255 where the original stays), covering the whole picture. */
+  keep: OffscreenCanvas;
+  /** Whether the original can hold transparency: then its alpha is kept too. */
+  keepTransparency: boolean;
+}
+
+/** A painted result: a lossless image file, what the page needs to know about it, and its layers. */
 export interface Painted extends Omit<StylizeResult, 'dataUrl'> {
   file: Blob;
   fetched: FetchFacts;
+  layers: Layers;
 }
 
-/** Paints a prepared image with the given options: mask (unless made already), bottleneck blend, transfer, composite, encode. */
+/** Paints a prepared image with the given options: mask, bottleneck blend, transfer, composite, encode. */
 export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Painted> {
+  const layers = await paintLayers(p, options, deps, sw);
+  const out = composite({ original: p.bitmap, ...layers });
+  sw.lap('composite');
+  const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
+  sw.lap('encode');
+  return {
+    file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom,
+    picked: p.keep!.picked, timings: sw.timings, layers,
+  };
+}
+
+/** The layers of a prepared image painted with the given options: mask (unless made already), bottleneck blend, transfer. */
+export async function paintLayers(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Layers> {
   const cached = p.keep;
   const keep = (p.keep = keepMask(p.logits, options, cached, p.closeUps, p.bitmap)).alpha;
   if (p.keep !== cached) sw.lap('mask');
@@ -263,14 +295,7 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   const styled = await deps.models.transfer(options.transferModel, p.content, bottleneck, size);
   sw.lap('transfer');
   const stylized = toCanvas(floatToRgba(styled, size.width * size.height), size.width, size.height);
-  const out = composite({ original: p.bitmap, stylized, keep: edge, keepTransparency: mayHaveAlpha(p.type) });
-  sw.lap('composite');
-  const file = encodeBmp(out.getContext('2d')!.getImageData(0, 0, out.width, out.height));
-  sw.lap('encode');
-  return {
-    file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom,
-    picked: p.keep.picked, timings: sw.timings,
-  };
+  return { stylized, keep: edge, keepTransparency: mayHaveAlpha(p.type) };
 }
 
 /** A small LRU of prepared images, closing bitmaps as they fall out. */

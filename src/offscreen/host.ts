@@ -168,7 +168,8 @@ export class InferenceHost {
         this.prepared.set(key, p);
       }
       stopIfCancelled();
-      const { file, fetched, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
+      // (The layers stay here: the reply carries only what the page needs to know.)
+      const { file, fetched, layers: _layers, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
         const sent = await deliver(msg.jobId, msg.deliverTo, file, fetched);

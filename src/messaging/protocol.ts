@@ -134,3 +134,16 @@ export const MAX_SIDE = 4096;
  * 1600² rather than 2048² are in docs/benchmark.md, "Figures behind the design".
  */
 export const MAX_PIXELS = 1600 * 1600;
+
+/**
+ * "Save stylized image" writes the original's own size, up to this many pixels a side: the largest
+ * canvas side every desktop GPU takes (the composite and the PNG are drawn on canvases).
+ */
+export const SAVE_MAX_SIDE = 8192;
+/**
+ * …and up to this many pixels (a 40 MP photo: 7744×5163 at 3:2, every 36 MP camera). A save holds the
+ * decoded original and the composite at once, 4 bytes a pixel each: 0.32 GB at this cap (8192² would
+ * be 0.54 GB), beside what the engine holds already; docs/benchmark.md, "Save at the original's size",
+ * has the peaks measured. A larger original is saved scaled down to fit, and the image says so.
+ */
+export const SAVE_MAX_PIXELS = 40_000_000;

@@ -12,7 +12,7 @@ import { findImage, imageMatches } from './targets';
 import { expectResult, type Delivered, type PendingResult } from './result-channel';
 import { blobToDataUrl, readPageLocal } from './page-bytes';
 import {
-  dropResult, elementsShowing, originalOf, prepareResult, replacedBy, restoreAll, restoreElement, resultFile,
+  dropResult, elementsShowing, originalOf, prepareResult, replacedBy, restoreAll, restoreElement, resultOf,
   setStyleName, showResult, styleNameOf,
 } from './results';
 
@@ -133,7 +133,7 @@ async function jobDone(msg: MessageOf<'backgroundToContent', 'job-done'>): Promi
 async function stylizedInfo(srcUrl: string): Promise<StylizedInfo | null> {
   const img = findForRestore(srcUrl);
   const source = img && originalOf(img);
-  const file = img && resultFile(img);
+  const file = img && resultOf(img)?.file;
   if (!img || !source || !file) return null;
   return { dataUrl: await blobToDataUrl(file), originalUrl: source, styleName: styleNameOf(img) ?? 'style' };
 }

@@ -2,10 +2,12 @@
 import { browser } from 'wxt/browser';
 import { fromBase64, resultPortHello, resultPortName, type ResultPortMessage } from '../messaging/result-channel';
 
-/** A result as it arrived: the file, and whether the page must not be able to read it. */
+/** A result as it arrived: the file, whether the page must not be able to read it, and the job that made it. */
 export interface Delivered {
   file: Blob;
   opaque: boolean;
+  /** The job (the offscreen document renders its result again at the original's size for Save). */
+  jobId?: string;
 }
 
 export interface PendingResult {
@@ -31,8 +33,8 @@ export function expectResult(jobId: string): PendingResult {
     port.onMessage.addListener((m: ResultPortMessage) => {
       // Anything but an explicit `opaque: false` is shown opaquely.
       if (m?.kind === 'slice' && typeof m.data === 'string') parts.push(fromBase64(m.data));
-      else if (m?.kind === 'file' && m.file instanceof Blob && isImageType(m.file.type)) settle({ file: m.file, opaque: m.opaque !== false });
-      else if (m?.kind === 'end' && isImageType(m.mimeType)) settle({ file: new Blob(parts, { type: m.mimeType }), opaque: m.opaque !== false });
+      else if (m?.kind === 'file' && m.file instanceof Blob && isImageType(m.file.type)) settle({ file: m.file, opaque: m.opaque !== false, jobId });
+      else if (m?.kind === 'end' && isImageType(m.mimeType)) settle({ file: new Blob(parts, { type: m.mimeType }), opaque: m.opaque !== false, jobId });
       else settle(new Error(m?.kind === 'error' && typeof m.message === 'string' ? m.message : 'The result did not arrive.'));
     });
     port.onDisconnect.addListener(() => reject(new Error('The result did not arrive.')));

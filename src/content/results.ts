@@ -31,6 +31,8 @@ export interface Result {
   readonly url?: string;
   /** The detached image that loaded `url`, holding the result until it is let go. */
   readonly holder?: HTMLImageElement;
+  /** The job that made it (Save asks the offscreen document to render it again at the original's size). */
+  readonly jobId?: string;
 }
 
 /** How many hold each result not let go yet: the elements showing it, and the flows keeping it. */
@@ -88,10 +90,10 @@ export function dropResult(result: Result): void {
  * the memory cache, with no partial paints while megabytes stream in, and a refusal is known
  * before any element is touched (a data: URL is tried then).
  */
-export async function prepareResult({ file, opaque }: Delivered): Promise<Result> {
+export async function prepareResult({ file, opaque, jobId }: Delivered): Promise<Result> {
   let result: Result;
   if (opaque) {
-    result = { file, opaque };
+    result = { file, opaque, jobId };
   } else {
     let url = URL.createObjectURL(file);
     let holder = await loadDetached(url);
@@ -100,7 +102,7 @@ export async function prepareResult({ file, opaque }: Delivered): Promise<Result
       url = await blobToDataUrl(file);
       holder = await loadDetached(url);
     }
-    result = { file, opaque, url, holder };
+    result = { file, opaque, url, holder, jobId };
   }
   hold(result);
   if (import.meta.env.MODE === 'test') counts.made++;
@@ -217,8 +219,8 @@ export function originalOf(el: Element): string | undefined {
   return originalUrl(el);
 }
 
-/** The file of the result `el` shows (for Save stylized image). */
-export const resultFile = (el: Element) => (showsResult(el) ? slots.get(el)!.result!.file : undefined);
+/** The result `el` shows (for Save stylized image: its file, and the job that made it). */
+export const resultOf = (el: Element): Result | undefined => (showsResult(el) ? slots.get(el)!.result : undefined);
 
 /** The element that showed the result URL `url` until a newer result replaced it. */
 export function replacedBy(url: string): Element | undefined {

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } 
 import { loadDetached } from '../../src/content/swap';
 import { releaseResult } from '../../src/content/release';
 import {
-  dropResult, elementsShowing, originalOf, prepareResult, restoreAll, restoreElement, resultFile, showResult, showsResult,
+  dropResult, elementsShowing, originalOf, prepareResult, restoreAll, restoreElement, resultOf, showResult, showsResult,
 } from '../../src/content/results';
 import { rightClickHandlers } from '../../src/content/controller';
 import { batchHandlers } from '../../src/content/batch';
@@ -73,7 +73,7 @@ describe('one element: show, replace, restore', () => {
     // Replaced: the first is let go at once, the second shows.
     expect(revoked()).toEqual([first.url]);
     expect(vi.mocked(releaseResult).mock.calls).toEqual([[first.holder, 100]]);
-    expect(resultFile(img)).toBe(second.file);
+    expect(resultOf(img)?.file).toBe(second.file);
 
     expect(restoreElement(img)).toBe(true);
     expect(revoked()).toEqual([first.url, second.url]);

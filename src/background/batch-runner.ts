@@ -20,6 +20,7 @@ import { BATCH_PORT, type BatchCommand, type BatchStatus, type FoundImage } from
 import { resolveOptions, topPageOf } from './jobs';
 import { sendToContent, sendToOffscreen } from './send';
 import { ensureOffscreen } from './offscreen';
+import { recipeOf, rememberRecipe } from './save-recipes';
 import { fromContentScript } from '../messaging/senders';
 import {
   addImages, badgeText, cancel, claimNext, dropItem, emptyBatch, finish, isWorking, progress, requeueWorking, retryLost,
@@ -220,8 +221,10 @@ async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) =
   if (!reply.ok) return fail(reply.error);
   const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
   if (!shown) return fail({ code: 'internal', message: 'The page refused to show the stylized image.' });
+  const remembered = rememberRecipe(jobId, { tabId, frameId: 0 }, recipeOf(source, options)); // for a later save
   await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
   await showBadge(tabId);
+  await remembered;
 }
 
 /** Handles a batch command from the popup (the tests' seam too: globalThis.backdrop.handleBatchCommand). */

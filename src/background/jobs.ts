@@ -6,6 +6,7 @@ import { isFetchableUrl } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
 import { styleName } from '../styles/names';
 import { ensureOffscreen } from './offscreen';
+import { recipeOf, rememberRecipe } from './save-recipes';
 import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
 /**
@@ -63,7 +64,11 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   await offscreenReady.catch(() => {});
   const beginReply = sendToContent(target, { to: 'content', type: 'job-begin', jobId, srcUrl });
   const options = await optionsReady;
-  const stylize = (source: ImageSource) => sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
+  let used: ImageSource | undefined;
+  const stylize = (source: ImageSource) => {
+    used = source;
+    return sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId, source, options, deliverTo: target });
+  };
   // An address the offscreen document can fetch is the image's source already (a stylized or
   // page-local image has a blob: or data: one, which the page must answer for), so that job starts
   // while the page gets ready, and is cancelled if the page says no.
@@ -93,7 +98,8 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   // Not retried yet: the page keeps its veil, and the next attempt's job-begin takes the image over.
   if (!reply.ok && isEngineLost(reply.error) && !last) return { ok: false, error: reply.error, lost: true };
   if (!reply.ok) return fail(reply.error);
-  const remembered = rememberRecent(options.styleId);
+  // The style as recent, and how the job painted (a later save may need to paint it again).
+  const remembered = Promise.all([rememberRecent(options.styleId), used && rememberRecipe(jobId, target, recipeOf(used, options))]);
   await sendToContent(target, { to: 'content', type: 'job-done', jobId, result: reply.result, styleName: await nameReady });
   await remembered;
   return { ok: true };

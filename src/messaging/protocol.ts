@@ -123,6 +123,16 @@ export type StylizeReply = Outcome<{ result: StylizeResult }>;
 export type AddStyleReply = Outcome<{ id: string; name: string }>;
 export type ToPngReply = Outcome<{ dataUrl: string }>;
 
+/**
+ * How a job painted, kept by the service worker for the session (src/background/save-recipes.ts)
+ * so a save can paint it again once the offscreen document has let its layers go.
+ */
+export interface SaveRecipe {
+  /** The original's URL and page context (its credentials); absent for bytes the page handed over. */
+  source?: Extract<ImageSource, { kind: 'url' }>;
+  options: StylizeOptions;
+}
+
 /** Limits shared by the parts. */
 export const MIN_SIDE = 64;
 export const MAX_SIDE = 4096;

@@ -16,8 +16,8 @@
  * (./result-channel.ts) and the view frame's window messages (./view.ts).
  */
 import type {
-  AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, PickPoint, StylizedInfo, StylizeOptions,
-  StylizeReply, StylizeResult, StyleOriginWire, ToPngReply,
+  AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, PickPoint, SaveRecipe, SaveReply, StylizedInfo,
+  StylizeOptions, StylizeReply, StylizeResult, StyleOriginWire, ToPngReply,
 } from './protocol';
 import type { BatchStatus, FoundImage } from './batch';
 import type { DeliverTo } from './result-channel';
@@ -102,6 +102,15 @@ export interface Contract {
     }, StylizeReply>;
     'add-style': Request<{ source: ImageSource; name: string; origin: StyleOriginWire }, AddStyleReply>;
     'to-png': Request<{ dataUrl: string }, ToPngReply>;
+    /**
+     * Render job `jobId`'s result again at the original's own size, as a PNG held for the download.
+     * `from`: the tab and frame asking (only the job's own). `originalData`: a data: or blob:
+     * original's bytes, handed over again by the page. `recipe`: how the job painted, for when this
+     * document no longer holds its layers (it was closed when idle since).
+     */
+    save: Request<{ jobId: string; from: DeliverTo; originalData?: string; recipe?: SaveRecipe }, SaveReply>;
+    /** The download of a saved file has ended: let its blob: URL go. */
+    'save-release': Request<{ url: string }, { ok: true }>;
     /** Load the runtime, the models and the style's bottleneck now, so the next job starts warm. */
     warm: Request<{ options: StylizeOptions }, { ok: boolean }>;
     /**

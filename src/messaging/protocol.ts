@@ -121,7 +121,25 @@ export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fil
 
 export type StylizeReply = Outcome<{ result: StylizeResult }>;
 export type AddStyleReply = Outcome<{ id: string; name: string }>;
-export type ToPngReply = Outcome<{ dataUrl: string }>;
+export type ToPngReply = Outcome<{ dataUrl: string; width: number; height: number }>;
+
+/**
+ * A result rendered again at the original's size for saving: a PNG held by the offscreen document
+ * under a `blob:` URL of the extension's origin (no page can read it), which the service worker
+ * downloads and then lets go (`save-release`). A file that large would not fit in a message.
+ */
+export interface SavedImage {
+  url: string;
+  width: number;
+  height: number;
+  /** Set when the original was larger than SAVE_MAX_SIDE / SAVE_MAX_PIXELS and was saved scaled down to fit. */
+  downscaledFrom?: { width: number; height: number };
+}
+/**
+ * `missing`: the offscreen document no longer holds the job's painting (it was closed when idle, or
+ * the painting fell out of its cache): the caller may send the job's recipe to paint it again.
+ */
+export type SaveReply = Outcome<SavedImage> | { ok: false; error: JobError; missing: true };
 
 /**
  * How a job painted, kept by the service worker for the session (src/background/save-recipes.ts)

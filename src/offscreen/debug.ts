@@ -72,6 +72,8 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
     lastTimings: () => ({ ...probe.lastTimings }),
     openResultPorts,
     deliveries: () => ({ ...probe.deliveries }),
+    /** Saves at the original's size: the last one's timings, the jobs whose layers are held, the files not yet released. */
+    saves: () => ({ last: probe.lastSave, records: host['saves'].size, files: host['savedFiles'].size }),
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */

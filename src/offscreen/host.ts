@@ -3,15 +3,18 @@
  * library's bottlenecks, a small cache of prepared images, and the handler for jobs routed here.
  */
 import type {
-  AddStyleReply, MaskOptions, PageContext, StylizeOptions, StylizeReply, ToPngReply,
+  AddStyleReply, ImageSource, MaskOptions, PageContext, SaveReply, StylizeOptions, StylizeReply, ToPngReply,
 } from '../messaging/protocol';
 import { dispatch, type BackgroundToOffscreen, type Handlers, type MessageOf, type MessageType } from '../messaging/contract';
 import { ENGINE_LOST } from '../messaging/protocol';
 import { credentialsFor, sourceKey } from '../inference/fetch-policy';
-import { JobFailure } from '../inference/decode';
+import { fetchImage, JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
-import { closeUps, keepMask, load, paint, prepare, PreparedCache, Stopwatch, type Loaded } from '../inference/pipeline';
+import {
+  closeUps, keepMask, load, loadFetched, paint, paintLayers, prepare, PreparedCache, Stopwatch, type Layers, type Loaded,
+} from '../inference/pipeline';
+import { renderAtOriginalSize } from '../inference/save';
 import { refinedKeep } from '../inference/composite';
 import { gpuRefiner } from '../inference/refine-path';
 import type { Runtime } from '../inference/runtime';
@@ -21,6 +24,7 @@ import { cancelJob, claimJob, deliver, isCancelled } from './delivery';
 import { blobToDataUrl } from '../messaging/bytes';
 import { canvasToPng } from '../inference/png';
 import { probe } from '../test-hooks/probe';
+import { SavedFiles, SaveRecords } from './saves';
 
 export interface HostConfig {
   wasmDir: string;
@@ -36,6 +40,10 @@ export class InferenceHost {
   private runtime?: Runtime;
   private models?: ModelSet;
   private prepared = new PreparedCache(8);
+  /** What the last jobs delivered are made of, for saving them at the original's size. */
+  private saves = new SaveRecords();
+  /** Saved files waiting for their download. */
+  private savedFiles = new SavedFiles();
   /** The image right-clicked last, read while the menu is open. */
   private readAhead = new ReadAhead();
   /** Stylize jobs waiting in the queue: a warm-up under way leaves its remaining steps to them. */
@@ -88,6 +96,11 @@ export class InferenceHost {
     stylize: (msg) => this.stylize(msg),
     'add-style': (msg) => this.addStyle(msg),
     'to-png': (msg) => this.toPng(msg),
+    save: (msg) => this.save(msg),
+    'save-release': (msg) => {
+      this.savedFiles.release(msg.url);
+      return { ok: true as const };
+    },
     warm: (msg) => this.warm(msg.options),
     'read-ahead': (msg) => this.startReadAhead(msg.url, msg.mask, msg.page),
     cancel: (msg) => this.cancel(msg.jobId),
@@ -168,8 +181,7 @@ export class InferenceHost {
         this.prepared.set(key, p);
       }
       stopIfCancelled();
-      // (The layers stay here: the reply carries only what the page needs to know.)
-      const { file, fetched, layers: _layers, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
+      const { file, fetched, layers, ...result } = await paint(p, msg.options, { models, bottleneck }, sw);
       let dataUrl: string | undefined;
       if (msg.deliverTo) {
         const sent = await deliver(msg.jobId, msg.deliverTo, file, fetched);
@@ -178,6 +190,8 @@ export class InferenceHost {
         // (where the page is gone, that attempt ends quietly at job-begin).
         if (sent === 'no-port') throw new JobFailure(ENGINE_LOST.code, ENGINE_LOST.message);
         if (sent !== 'sent') throw new JobFailure('no-target', 'The page closed before the result arrived.');
+        // Kept for "Save stylized image": a page-local original's bytes are not (the page hands them over again).
+        this.saves.set(msg.jobId, { to: msg.deliverTo, source: msg.source.kind === 'url' ? msg.source : undefined, layers });
       } else {
         dataUrl = await blobToDataUrl(file);
       }
@@ -230,11 +244,59 @@ export class InferenceHost {
     return outcome(async () => {
       // (Not an <img>: its decode() never settles in a hidden offscreen document.)
       const bitmap = await createImageBitmap(await (await fetch(msg.dataUrl)).blob());
-      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const { width, height } = bitmap;
+      const c = new OffscreenCanvas(width, height);
       c.getContext('2d')!.drawImage(bitmap, 0, 0);
       bitmap.close();
-      return { dataUrl: await blobToDataUrl(await canvasToPng(c)) };
+      return { dataUrl: await blobToDataUrl(await canvasToPng(c)), width, height };
     });
+  }
+
+  /**
+   * "Save stylized image": job `jobId`'s result again at the original's own size
+   * (src/inference/save.ts), as a PNG held under a blob: URL for the service worker to download. The
+   * original is read again as the job read it (its URL, with the same page context and so the same
+   * credentials; or the bytes the page hands over again); the layers are the job's own, or, when
+   * this document has let them go, painted again from the recipe (the models give the same painting
+   * for the same input). In the queue: a save holds two full-size pictures, never beside a job's.
+   */
+  save(msg: Msg<'save'>): Promise<SaveReply> {
+    return this.serial(async (): Promise<SaveReply> => {
+      const record = this.saves.get(msg.jobId, msg.from);
+      if (!record && !msg.recipe) {
+        return { ok: false, missing: true, error: { code: 'internal', message: 'Backdrop no longer holds this painting.' } };
+      }
+      return outcome(async () => {
+        const sw = new Stopwatch();
+        const source: ImageSource | undefined = (record ? record.source : msg.recipe?.source)
+          ?? (msg.originalData ? { kind: 'data', dataUrl: msg.originalData } : undefined);
+        if (!source) throw new JobFailure('blocked', 'The page no longer lets Backdrop read this image.');
+        const { blob, facts } = await fetchImage(source);
+        sw.lap('fetch');
+        const layers = record?.layers ?? await this.repaint(msg.jobId, msg.from, source, msg.recipe!, blob, facts, sw);
+        const saved = await renderAtOriginalSize(blob, layers, sw);
+        if (import.meta.env.MODE === 'test') probe.lastSave = { timings: sw.timings, repainted: !record };
+        const { file, ...size } = saved;
+        return { url: this.savedFiles.hold(file), ...size };
+      });
+    });
+  }
+
+  /** A job's layers painted again from its recipe (this document let them go), and kept again. */
+  private async repaint(
+    jobId: string, from: Msg<'save'>['from'], source: ImageSource, recipe: NonNullable<Msg<'save'>['recipe']>,
+    blob: Blob, facts: Awaited<ReturnType<typeof fetchImage>>['facts'], sw: Stopwatch,
+  ): Promise<Layers> {
+    const models = await this.getModels(recipe.options.threads);
+    const key = sourceKey(source);
+    let p = this.prepared.get(key);
+    if (!p) {
+      p = await prepare(await loadFetched(blob, facts, sw), models, sw);
+      this.prepared.set(key, p);
+    }
+    const layers = await paintLayers(p, recipe.options, { models, bottleneck: (id) => this.styles.bottleneck(models, id) }, sw);
+    this.saves.set(jobId, { to: from, source: recipe.source, layers });
+    return layers;
   }
 
   /**

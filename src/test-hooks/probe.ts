@@ -25,6 +25,8 @@ export const probe = {
   warmUpRuns: { segmentation: 0, transfer: 0 },
   /** How results went out: as files (structured-clone messaging) or as base64 slices (JSON). */
   deliveries: { file: 0, slices: 0 },
+  /** The last save at the original's size: its stage timings (ms), and whether its layers were painted again. */
+  lastSave: undefined as { timings: Record<string, number>; repainted: boolean } | undefined,
   /** Warm-ups asked for while the document lives (a right-click starts one unless one is under way). */
   warms: 0,
   /** How long the last finished read-ahead took (ms): the benchmark shows it fits in a menu's time. */

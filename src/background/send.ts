@@ -41,7 +41,8 @@ const NOT_RECEIVED = /Receiving end does not exist|Could not establish connectio
  * then lost (the document closed or crashed before answering) is sent again to a fresh document,
  * except a job that delivers to a page: the page's result port was connected to the document that
  * is gone, so a rerun could never deliver. That job ends with ENGINE_LOST, for its caller to start
- * the whole job again (a new port) or to report.
+ * the whole job again (a new port) or to report; so does a save (a picture at the original's size
+ * that took the document down would take the next one down too).
  */
 export async function sendToOffscreen<K extends MessageType<'backgroundToOffscreen'>>(
   msg: MessageOf<'backgroundToOffscreen', K>,
@@ -55,6 +56,8 @@ export async function sendToOffscreen<K extends MessageType<'backgroundToOffscre
       const message = (e as Error).message ?? String(e);
       const received = message !== 'no reply' && !NOT_RECEIVED.test(message);
       if (received && msg.type === 'stylize' && 'deliverTo' in msg && msg.deliverTo) return { ok: false, error: ENGINE_LOST };
+      // A save that took the document down (a picture too large for its memory) would only do it again.
+      if (received && msg.type === 'save') return { ok: false, error: ENGINE_LOST };
       if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${message}` } };
       if (attempt > 0) await sleep(100);
       await ensureOffscreen();

@@ -1,8 +1,11 @@
 /** Style-library actions the background routes: use a web image as a style, save a result, live restyle. */
-import { browser } from 'wxt/browser';
-import type { AddStyleReply, ImageSource } from '../messaging/protocol';
+import { browser, type Browser } from 'wxt/browser';
+import type { MessageOf } from '../messaging/contract';
+import type { AddStyleReply, ImageSource, JobError, SaveRecipe } from '../messaging/protocol';
+import { isEngineLost, SAVE_MAX_PIXELS, SAVE_MAX_SIDE } from '../messaging/protocol';
 import { isFetchableUrl, isPageLocalUrl } from '../messaging/validate';
 import { stylizeImage, topPageOf } from './jobs';
+import { recipeFor } from './save-recipes';
 import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
 /** "Use image as style": the offscreen document computes the bottleneck and stores the record. */
@@ -45,15 +48,111 @@ export function savedFileName(originalUrl: string, styleName: string): string {
   return `${slug(nameFromUrl(originalUrl)) || 'image'}-${slug(styleName) || 'styled'}.png`;
 }
 
-/** "Save stylized image": the shown result at full resolution, as a PNG download. */
-export async function saveStylized(target: TabTarget, srcUrl: string): Promise<{ ok: boolean; downloadId?: number; filename?: string }> {
+/** What "Save stylized image" did: the file's size, and why it is not the original's own when it is not. */
+export interface SaveOutcome {
+  ok: boolean;
+  downloadId?: number;
+  filename?: string;
+  width?: number;
+  height?: number;
+  /** The original was over the save's cap (SAVE_MAX_SIDE, SAVE_MAX_PIXELS) and was saved scaled down from this size. */
+  downscaledFrom?: { width: number; height: number };
+  /** The result was saved as shown in the page (its size), because it could not be rendered again: why. */
+  asShown?: string;
+  error?: JobError;
+}
+
+const SAVE_CAP = `${SAVE_MAX_PIXELS / 1e6} megapixels, ${SAVE_MAX_SIDE} px a side`;
+
+/**
+ * "Save stylized image": the result at the original's own size, as a PNG download. The offscreen
+ * document renders it again (src/inference/save.ts) from the job's layers, or from the job's recipe
+ * when it let them go, over the original read again as the job read it. Failing that (the original
+ * is gone, the page no longer hands it over), the result as shown is saved, and the image says so.
+ * The file goes to the person's disk only, never back to the page.
+ */
+export async function saveStylized(target: TabTarget, srcUrl: string): Promise<SaveOutcome> {
   const info = await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl }).catch(() => null);
   if (!info) return { ok: false };
-  const png = await sendToOffscreen({ to: 'offscreen', type: 'to-png', dataUrl: info.dataUrl });
-  if (!png.ok) return { ok: false };
   const filename = savedFileName(info.originalUrl, info.styleName);
+  const note = (kind: 'note' | 'error', text: string) =>
+    sendToContent(target, { to: 'content', type: 'save-note', srcUrl, kind, text }).catch(() => false);
+
+  let why = 'Backdrop no longer knows how it painted this image. Stylize it again to save it at the original\'s size';
+  if (info.jobId) {
+    const { jobId, originalData } = info;
+    const ask = (recipe?: SaveRecipe) => sendToOffscreen({
+      to: 'offscreen', type: 'save', jobId, from: target, ...(originalData ? { originalData } : {}), ...(recipe ? { recipe } : {}),
+    });
+    let reply = await ask();
+    if (!reply.ok && 'missing' in reply) {
+      const recipe = await recipeFor(jobId, target);
+      if (recipe) reply = await ask(recipe);
+    }
+    if (reply.ok) {
+      const { url, width, height, downscaledFrom } = reply;
+      const downloadId = await download(url, filename);
+      if (downscaledFrom) {
+        await note('note', `Saved at ${width}×${height}, scaled down from the original's ${downscaledFrom.width}×${downscaledFrom.height} (Backdrop saves at most ${SAVE_CAP}).`);
+      }
+      return { ok: true, downloadId, filename, width, height, ...(downscaledFrom ? { downscaledFrom } : {}) };
+    }
+    if (!('missing' in reply)) {
+      why = isEngineLost(reply.error)
+        ? 'Backdrop\'s engine stopped while it rendered the original\'s size (it was closed or ran out of memory)'
+        : `the original could not be read again (${reply.error.message.replace(/\.$/, '')})`;
+    }
+  }
+
+  // Saved as shown: what the page holds is still the person's result.
+  const shown = await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl, shown: true }).catch(() => null);
+  const png = shown?.dataUrl ? await sendToOffscreen({ to: 'offscreen', type: 'to-png', dataUrl: shown.dataUrl }) : undefined;
+  if (!png?.ok) {
+    const error: JobError = png && !png.ok ? png.error : { code: 'no-target', message: 'The stylized image is no longer on the page.' };
+    await note('error', `Backdrop could not save this image: ${error.message}`);
+    return { ok: false, error };
+  }
   const downloadId = await browser.downloads.download({ url: png.dataUrl, filename, saveAs: false });
-  return { ok: true, downloadId, filename };
+  await note('note', `Saved at ${png.width}×${png.height}, the size shown: ${why}.`);
+  return { ok: true, downloadId, filename, width: png.width, height: png.height, asShown: why };
+}
+
+/**
+ * Downloads a file the offscreen document holds under a blob: URL, then tells it to let the file go
+ * (once the download has ended, or after SAVE_DOWNLOAD_WAIT_MS: the document lets it go itself later).
+ */
+async function download(url: string, filename: string): Promise<number> {
+  try {
+    const id = await browser.downloads.download({ url, filename, saveAs: false });
+    await downloadEnded(id, SAVE_DOWNLOAD_WAIT_MS);
+    return id;
+  } finally {
+    const release: MessageOf<'backgroundToOffscreen', 'save-release'> = { to: 'offscreen', type: 'save-release', url };
+    void browser.runtime.sendMessage(release).catch(() => {}); // no document, nothing to let go
+  }
+}
+
+/** How long the worker waits for a saved file's download to end before letting it go (a "Save as" dialog may be open). */
+const SAVE_DOWNLOAD_WAIT_MS = 5 * 60_000;
+
+/** Resolves when download `id` is complete or interrupted, or after `ms`. */
+function downloadEnded(id: number, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      browser.downloads.onChanged.removeListener(changed);
+      resolve();
+    };
+    const changed = (d: Browser.downloads.DownloadDelta) => {
+      if (d.id === id && d.state && d.state.current !== 'in_progress') done();
+    };
+    const timer = setTimeout(done, ms);
+    browser.downloads.onChanged.addListener(changed);
+    // It may have ended before the listener was added.
+    void browser.downloads.search({ id }).then(([item]) => {
+      if (item && item.state !== 'in_progress') done();
+    }, () => {});
+  });
 }
 
 /** Re-applies the current settings to every image already stylized in a tab (one transfer each: cached). */

@@ -130,15 +130,39 @@ async function jobDone(msg: MessageOf<'backgroundToContent', 'job-done'>): Promi
   return true;
 }
 
-async function stylizedInfo(srcUrl: string): Promise<StylizedInfo | null> {
+/**
+ * What "Save stylized image" needs of an image showing a result: the job that made it (the offscreen
+ * document renders it again at the original's size) and, for a data: or blob: original, its bytes,
+ * read again here as a job reads them (only the page can). With `shown`, the result as shown, for
+ * saving it as it is when the original cannot be rendered again. The bytes go to the extension only.
+ */
+async function stylizedInfo(srcUrl: string, shown = false): Promise<StylizedInfo | null> {
   const img = findForRestore(srcUrl);
   const source = img && originalOf(img);
-  const file = img && resultOf(img)?.file;
-  if (!img || !source || !file) return null;
-  return { dataUrl: await blobToDataUrl(file), originalUrl: source, styleName: styleNameOf(img) ?? 'style' };
+  const result = img && resultOf(img);
+  if (!img || !source || !result) return null;
+  const pageLocal = isPageLocalUrl(source);
+  const originalData = pageLocal && !shown ? await readPageLocal(source).catch(() => undefined) : undefined;
+  return {
+    // A data: URL names nothing, and may be megabytes long.
+    originalUrl: source.startsWith('data:') ? 'data:' : source,
+    styleName: styleNameOf(img) ?? 'style',
+    ...(result.jobId ? { jobId: result.jobId } : {}),
+    ...(originalData ? { originalData } : {}),
+    ...(shown ? { dataUrl: await blobToDataUrl(result.file) } : {}),
+  };
 }
 
-type RightClickMessage = 'job-begin' | 'job-done' | 'job-failed' | 'restore' | 'list-stylized' | 'stylized-info' | 'restore-all';
+/** What Save did, said on the image: a note (saved, but not the plain way) or an error (nothing saved). */
+function saveNote(msg: MessageOf<'backgroundToContent', 'save-note'>): boolean {
+  const img = findForRestore(msg.srcUrl);
+  if (!img) return false;
+  overlayFor(img).show({ kind: msg.kind, text: msg.text });
+  return true;
+}
+
+type RightClickMessage =
+  | 'job-begin' | 'job-done' | 'job-failed' | 'restore' | 'list-stylized' | 'stylized-info' | 'save-note' | 'restore-all';
 
 /** The right-click flow's messages from the service worker (entrypoints/content.ts joins them with the batch's). */
 export const rightClickHandlers = {
@@ -155,7 +179,8 @@ export const rightClickHandlers = {
     return img ? restoreOne(img) : false;
   },
   'list-stylized': () => stylizedImages().map((img) => originalOf(img)!),
-  'stylized-info': (msg) => stylizedInfo(msg.srcUrl),
+  'stylized-info': (msg) => stylizedInfo(msg.srcUrl, msg.shown),
+  'save-note': saveNote,
   'restore-all': () => {
     // The right-clicked images only, each counted: the batch restores its own next (./batch.ts).
     for (const img of elementsShowing('right-click')) clearOverlay(img);

@@ -77,8 +77,13 @@ export interface Contract {
     restore: Request<{ srcUrl: string }, boolean>;
     /** → the original URLs of the images stylized (right-clicked) in this frame. */
     'list-stylized': Request<NoPayload, string[]>;
-    /** → what "Save stylized image" saves for `srcUrl`, or null when it is not stylized. */
-    'stylized-info': Request<{ srcUrl: string }, StylizedInfo | null>;
+    /**
+     * → what "Save stylized image" needs for `srcUrl` (the job, a page-local original's bytes), or
+     * null when it is not stylized; with `shown`, the result as shown too (to save it as it is).
+     */
+    'stylized-info': Request<{ srcUrl: string; shown?: boolean }, StylizedInfo | null>;
+    /** Say on the image what Save did, when it is not the plain thing (a note), or why it failed (an error). → shown. */
+    'save-note': Request<{ srcUrl: string; kind: 'note' | 'error'; text: string }, boolean>;
     /** Restore every right-clicked image in this frame. → how many. */
     'restore-all': Request<NoPayload, number>;
     /** Batch mode on: scan the page. → new image URLs only, viewport first. */

@@ -98,10 +98,17 @@ export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.me
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: JobError };
 
+/** What the content script knows of an image it shows a result in, for "Save stylized image". */
 export interface StylizedInfo {
-  dataUrl: string;
+  /** The original's address, for the file's name (a data: original is named by its scheme only). */
   originalUrl: string;
   styleName: string;
+  /** The job whose result the image shows: the offscreen document renders it again at the original's size. */
+  jobId?: string;
+  /** A data: or blob: original's bytes as a data: URL, read again from the page (only it can read them). */
+  originalData?: string;
+  /** The result as shown, as a data: URL: only when asked for (`shown: true`), to save it as it is. */
+  dataUrl?: string;
 }
 
 /** The content script's answer to `job-begin` and `batch-begin`. Page-facing: validated by the background. */

@@ -22,6 +22,9 @@ export function isJobError(v: unknown): v is JobError {
     && typeof v.message === 'string' && v.message.length <= 500;
 }
 
+/** The bytes of an image only the page can read (data:, blob:), as it hands them over: a data: URL of a sane size. */
+const isPageBytes = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_DATA_URL && /^data:[\w.+-]+\/[\w.+-]+[;,]/.test(v);
+
 /** Validates the content script's answer to `job-begin`; anything else becomes an internal error. */
 export function parseJobBeginReply(v: unknown): JobBeginReply {
   if (isObject(v) && v.ok === true) {
@@ -33,7 +36,7 @@ export function parseJobBeginReply(v: unknown): JobBeginReply {
         ? { ok: true, sourceUrl: v.sourceUrl, ...at } : invalid;
     }
     if (v.dataUrl === undefined) return { ok: true, ...at };
-    if (typeof v.dataUrl === 'string' && v.dataUrl.length <= MAX_DATA_URL && /^data:[\w.+-]+\/[\w.+-]+[;,]/.test(v.dataUrl)) {
+    if (isPageBytes(v.dataUrl)) {
       return { ok: true, dataUrl: v.dataUrl, ...at };
     }
   } else if (isObject(v) && v.ok === false && isJobError(v.error)) {
@@ -44,12 +47,28 @@ export function parseJobBeginReply(v: unknown): JobBeginReply {
 
 const invalid = { ok: false, error: { code: 'internal', message: 'The page sent an answer Backdrop does not understand.' } } as const;
 
-/** Validates the content script's `stylized-info` answer. */
+/** A job id as the service worker makes them (crypto.randomUUID). */
+export const isJobId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v);
+
+/** A data: URL of an image, of a size a page may hand over. */
+const isImageDataUrl = (v: unknown): v is string => typeof v === 'string' && v.startsWith('data:image/') && v.length <= MAX_DATA_URL;
+
+/**
+ * Validates the content script's `stylized-info` answer: the whole answer is refused when any part
+ * of it is malformed (Save then saves nothing rather than something it cannot vouch for).
+ */
 export function parseStylizedInfo(v: unknown): StylizedInfo | undefined {
-  if (!isObject(v) || typeof v.dataUrl !== 'string' || !v.dataUrl.startsWith('data:image/') || v.dataUrl.length > MAX_DATA_URL) return undefined;
-  if (typeof v.originalUrl !== 'string' || v.originalUrl.length > 8192) return undefined;
+  if (!isObject(v) || typeof v.originalUrl !== 'string' || v.originalUrl.length > 8192) return undefined;
+  if (v.jobId !== undefined && !isJobId(v.jobId)) return undefined;
+  if (v.dataUrl !== undefined && !isImageDataUrl(v.dataUrl)) return undefined;
+  if (v.originalData !== undefined && !isPageBytes(v.originalData)) return undefined;
   const styleName = typeof v.styleName === 'string' ? v.styleName.slice(0, 100) : 'style';
-  return { dataUrl: v.dataUrl, originalUrl: v.originalUrl, styleName };
+  return {
+    originalUrl: v.originalUrl, styleName,
+    ...(v.jobId !== undefined ? { jobId: v.jobId } : {}),
+    ...(v.originalData !== undefined ? { originalData: v.originalData } : {}),
+    ...(v.dataUrl !== undefined ? { dataUrl: v.dataUrl } : {}),
+  };
 }
 
 /** Validates the content script's `list-stylized` answer: fetchable original URLs only. */
@@ -151,6 +170,7 @@ export const CONTENT_REPLIES = {
   restore: acknowledged,
   'list-stylized': parseUrlList,
   'stylized-info': (v) => parseStylizedInfo(v) ?? null,
+  'save-note': acknowledged,
   'restore-all': count,
   'batch-scan': parseFoundImages,
   'batch-begin': parseJobBeginReply,

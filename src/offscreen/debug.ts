@@ -23,6 +23,7 @@ import { probe } from '../test-hooks/probe';
 import { DEFAULT_STYLE_ID } from '../styles/builtins';
 import type { InferenceHost } from './host';
 import { openResultPorts } from './delivery';
+import type { SaveRecord } from './saves';
 
 /** What `globalThis.backdropDebug` offers in the test build (tests/support/globals.d.ts declares it). */
 export type BackdropDebug = ReturnType<typeof debugApi>;
@@ -74,6 +75,17 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
     deliveries: () => ({ ...probe.deliveries }),
     /** Saves at the original's size: the last one's timings, the jobs whose layers are held, the files not yet released. */
     saves: () => ({ last: probe.lastSave, records: host['saves'].size, files: host['savedFiles'].size }),
+    /** The keep-mask layer of the save record used last (save first): its alpha at the layer's own size, base64. */
+    saveKeep() {
+      const records = host['saves']['map'] as Map<string, SaveRecord>;
+      const last = [...records.values()].at(-1);
+      if (!last) throw new Error('no save record: save a result first');
+      const { keep } = last.layers;
+      const d = keep.getContext('2d')!.getImageData(0, 0, keep.width, keep.height).data;
+      const alpha = new Uint8Array(d.length >> 2);
+      for (let i = 0; i < alpha.length; i++) alpha[i] = d[(i << 2) + 3];
+      return { width: keep.width, height: keep.height, alpha: b64(alpha) };
+    },
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
     /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */

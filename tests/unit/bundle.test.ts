@@ -19,7 +19,7 @@ import { EXTENSION_DIR, PRODUCTION_DIR, withOut } from '../support/paths';
 const DEBUG_MARKERS = [
   'backdropDebug', 'maskGridCheck', 'stylizeOfficial', 'coldStart', 'timeModels',
   'runtimeMemory', 'openResultPorts', 'modelRuns', 'warmUpRuns', 'deliveries', 'readAheadLast',
-  'lastTimings',
+  'lastTimings', 'lastSave', 'saveKeep',
 ];
 /** The service worker's seam the tests drive the production path through: in every build. */
 const SEAM = ['handleContextMenuClick', 'handleCommand', 'ensureOffscreen', 'handleBatchCommand'];

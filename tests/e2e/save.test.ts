@@ -31,6 +31,8 @@ let bigJpeg: Buffer | undefined;
 let gone = false;
 /** Where the browser writes downloads now (one folder per save: Chrome renames a file that exists). */
 let downloads = '';
+/** The first save's file, to compare a later one with. */
+let firstSaved = '';
 
 const html = `<!doctype html><meta charset="utf-8"><title>save</title>
 <style>body { margin: 0 } img { display: block; margin: 8px }</style>
@@ -43,6 +45,7 @@ beforeAll(async () => {
     if (path === '/big.jpg' && bigJpeg && !gone) return { type: 'image/jpeg', body: bigJpeg };
     if (path === '/big.jpg') return { type: 'text/plain', body: 'not found', status: 404 };
     if (path.startsWith('/downloaded/')) return { type: 'image/png', body: await readFile(join(downloads, path.slice('/downloaded/'.length))) };
+    if (path === '/first-saved.png') return { type: 'image/png', body: await readFile(firstSaved) };
     return undefined;
   });
   ext = await launchWithExtension();
@@ -170,6 +173,35 @@ describe('Save stylized image', () => {
     expect(cmp.background).toBeGreaterThan(0.05 * W * H);
     expect(cmp.mad).toBeGreaterThan(20);
     expect(cmp.differing).toBeGreaterThan(0.9 * cmp.background);
+    firstSaved = join(downloads, file);
+  });
+
+  test('after the offscreen document closed (as it does when idle), Save paints the job again from its recipe: the same file', async () => {
+    expect(firstSaved).not.toBe('');
+    await (await ext.worker()).evaluate(() => globalThis.chrome.offscreen.closeDocument());
+    const { reply, file, png } = await save();
+    expect(reply).toMatchObject({ ok: true, width: W, height: H });
+    expect(reply.asShown).toBeUndefined();
+    expect(pngSize(png)).toEqual({ width: W, height: H });
+    expect((await debug('saves')).last?.repainted).toBe(true);
+    // The models paint the same picture for the same input: the file is the first save's, pixel for pixel.
+    const differing = await helper.evaluate(async (file) => {
+      const pixels = async (url: string) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        return ctx.getImageData(0, 0, c.width, c.height).data;
+      };
+      const a = await pixels('/first-saved.png');
+      const b = await pixels(`/downloaded/${encodeURIComponent(file)}`);
+      let n = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+      return n;
+    }, file);
+    expect(differing).toBe(0);
   });
 
   test('the original is gone (404): the result is saved as shown, the image says why, and the page keeps its result', async () => {

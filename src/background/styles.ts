@@ -1,7 +1,7 @@
 /** Style-library actions the background routes: use a web image as a style, save a result, live restyle. */
 import { browser, type Browser } from 'wxt/browser';
 import type { MessageOf } from '../messaging/contract';
-import type { AddStyleReply, ImageSource, JobError, SaveRecipe } from '../messaging/protocol';
+import type { AddStyleReply, ImageSource, JobError, Outcome, SaveRecipe } from '../messaging/protocol';
 import { isEngineLost, SAVE_MAX_PIXELS, SAVE_MAX_SIDE } from '../messaging/protocol';
 import { isFetchableUrl, isPageLocalUrl } from '../messaging/validate';
 import { stylizeImage, topPageOf } from './jobs';
@@ -77,6 +77,10 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
   const filename = savedFileName(info.originalUrl, info.styleName);
   const note = (kind: 'note' | 'error', text: string) =>
     sendToContent(target, { to: 'content', type: 'save-note', srcUrl, kind, text }).catch(() => false);
+  const failed = async (error: JobError): Promise<SaveOutcome> => {
+    await note('error', `Backdrop could not save this image: ${error.message}`);
+    return { ok: false, error };
+  };
 
   let why = 'Backdrop no longer knows how it painted this image. Stylize it again to save it at the original\'s size';
   if (info.jobId) {
@@ -91,7 +95,9 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
     }
     if (reply.ok) {
       const { url, width, height, downscaledFrom } = reply;
-      const downloadId = await download(url, filename);
+      const downloaded = await download(url, filename);
+      if (!downloaded.ok) return failed(downloaded.error);
+      const downloadId = downloaded.id;
       if (downscaledFrom) {
         await note('note', `Saved at ${width}×${height}, scaled down from the original's ${downscaledFrom.width}×${downscaledFrom.height} (Backdrop saves at most ${SAVE_CAP}).`);
       }
@@ -104,28 +110,30 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
     }
   }
 
-  // Saved as shown: what the page holds is still the person's result.
+  // Saved as shown: what the page holds is still the person's result (re-encoded as PNG, held as above).
   const shown = await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl, shown: true }).catch(() => null);
   const png = shown?.dataUrl ? await sendToOffscreen({ to: 'offscreen', type: 'to-png', dataUrl: shown.dataUrl }) : undefined;
-  if (!png?.ok) {
-    const error: JobError = png && !png.ok ? png.error : { code: 'no-target', message: 'The stylized image is no longer on the page.' };
-    await note('error', `Backdrop could not save this image: ${error.message}`);
-    return { ok: false, error };
-  }
-  const downloadId = await browser.downloads.download({ url: png.dataUrl, filename, saveAs: false });
+  if (!png?.ok) return failed(png && !png.ok ? png.error : { code: 'no-target', message: 'The stylized image is no longer on the page.' });
+  const downloaded = await download(png.url, filename);
+  if (!downloaded.ok) return failed(downloaded.error);
   await note('note', `Saved at ${png.width}×${png.height}, the size shown: ${why}.`);
-  return { ok: true, downloadId, filename, width: png.width, height: png.height, asShown: why };
+  return { ok: true, downloadId: downloaded.id, filename, width: png.width, height: png.height, asShown: why };
 }
 
 /**
- * Downloads a file the offscreen document holds under a blob: URL, then tells it to let the file go
- * (once the download has ended, or after SAVE_DOWNLOAD_WAIT_MS: the document lets it go itself later).
+ * Downloads a file the offscreen document holds under a blob: URL (never a data: URL, which Firefox
+ * refuses to download), then tells it to let the file go (once the download has ended, or after
+ * SAVE_DOWNLOAD_WAIT_MS: the document lets it go itself later). Refused or failed: why.
  */
-async function download(url: string, filename: string): Promise<number> {
+async function download(url: string, filename: string): Promise<Outcome<{ id: number }>> {
+  const refused = (why: string): Outcome<{ id: number }> => ({ ok: false, error: { code: 'internal', message: `The browser did not save the file (${why.slice(0, 200)}).` } });
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false });
-    await downloadEnded(id, SAVE_DOWNLOAD_WAIT_MS);
-    return id;
+    const error = await downloadEnded(id, SAVE_DOWNLOAD_WAIT_MS);
+    // Cancelled by the person (a "Save as" dialog): nothing to report.
+    return error && error !== 'USER_CANCELED' ? refused(error) : { ok: true, id };
+  } catch (e) {
+    return refused(e instanceof Error ? e.message : String(e));
   } finally {
     const release: MessageOf<'backgroundToOffscreen', 'save-release'> = { to: 'offscreen', type: 'save-release', url };
     void browser.runtime.sendMessage(release).catch(() => {}); // no document, nothing to let go
@@ -135,22 +143,22 @@ async function download(url: string, filename: string): Promise<number> {
 /** How long the worker waits for a saved file's download to end before letting it go (a "Save as" dialog may be open). */
 const SAVE_DOWNLOAD_WAIT_MS = 5 * 60_000;
 
-/** Resolves when download `id` is complete or interrupted, or after `ms`. */
-function downloadEnded(id: number, ms: number): Promise<void> {
+/** Resolves when download `id` is complete (undefined) or interrupted (its error, e.g. FILE_FAILED), or after `ms` (undefined). */
+function downloadEnded(id: number, ms: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const done = () => {
+    const done = (error?: string) => {
       clearTimeout(timer);
       browser.downloads.onChanged.removeListener(changed);
-      resolve();
+      resolve(error);
     };
     const changed = (d: Browser.downloads.DownloadDelta) => {
-      if (d.id === id && d.state && d.state.current !== 'in_progress') done();
+      if (d.id === id && d.state && d.state.current !== 'in_progress') done(d.state.current === 'interrupted' ? d.error?.current ?? 'interrupted' : undefined);
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(() => done(), ms);
     browser.downloads.onChanged.addListener(changed);
     // It may have ended before the listener was added.
     void browser.downloads.search({ id }).then(([item]) => {
-      if (item && item.state !== 'in_progress') done();
+      if (item && item.state !== 'in_progress') done(item.state === 'interrupted' ? item.error ?? 'interrupted' : undefined);
     }, () => {});
   });
 }

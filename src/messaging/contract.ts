@@ -106,6 +106,7 @@ export interface Contract {
       deliverTo?: DeliverTo;
     }, StylizeReply>;
     'add-style': Request<{ source: ImageSource; name: string; origin: StyleOriginWire }, AddStyleReply>;
+    /** A result as shown (a data: URL) as PNG, held under a blob: URL for the download as `save`'s file is. */
     'to-png': Request<{ dataUrl: string }, ToPngReply>;
     /**
      * Render job `jobId`'s result again at the original's own size, as a PNG held for the download.

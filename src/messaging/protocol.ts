@@ -128,7 +128,6 @@ export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fil
 
 export type StylizeReply = Outcome<{ result: StylizeResult }>;
 export type AddStyleReply = Outcome<{ id: string; name: string }>;
-export type ToPngReply = Outcome<{ dataUrl: string; width: number; height: number }>;
 
 /**
  * A result rendered again at the original's size for saving: a PNG held by the offscreen document
@@ -147,6 +146,8 @@ export interface SavedImage {
  * the painting fell out of its cache): the caller may send the job's recipe to paint it again.
  */
 export type SaveReply = Outcome<SavedImage> | { ok: false; error: JobError; missing: true };
+/** A result as shown, re-encoded as PNG and held for the download as a saved image is. */
+export type ToPngReply = Outcome<Omit<SavedImage, 'downscaledFrom'>>;
 
 /**
  * How a job painted, kept by the service worker for the session (src/background/save-recipes.ts)

@@ -239,7 +239,7 @@ export class InferenceHost {
     }));
   }
 
-  /** A lossless PNG of a shown result, rasterized at full resolution (for saving). */
+  /** A lossless PNG of a result as shown (saved so when it cannot be rendered again), held for its download as a saved file is. */
   toPng(msg: Msg<'to-png'>): Promise<ToPngReply> {
     return outcome(async () => {
       // (Not an <img>: its decode() never settles in a hidden offscreen document.)
@@ -248,7 +248,7 @@ export class InferenceHost {
       const c = new OffscreenCanvas(width, height);
       c.getContext('2d')!.drawImage(bitmap, 0, 0);
       bitmap.close();
-      return { dataUrl: await blobToDataUrl(await canvasToPng(c)), width, height };
+      return { url: this.savedFiles.hold(await canvasToPng(c)), width, height };
     });
   }
 

@@ -26,6 +26,8 @@ const PHOTO = 'https://cdn.example/photo.jpg';
 const SHOWN = 'blob:https://news.example/5b0c6f7e-0000-4000-8000-000000000000';
 const JOB = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const SAVED_URL = 'blob:chrome-extension://backdrop/7c9e6679-7425-40de-944b-e07fc1f90ae7';
+/** The shown result re-encoded as PNG, held the same way. */
+const SHOWN_PNG_URL = 'blob:chrome-extension://backdrop/1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 const RESULT_DATA = 'data:image/bmp;base64,Qk0=';
 const OPTIONS = { styleId: 'builtin:style3', mixRatio: 1, strength: 1, subject: [15], invert: false, transferModel: 'fp16', threads: 0 } as StylizeOptions;
 const RECIPE: SaveRecipe = { source: { kind: 'url', url: PHOTO, page: { frameUrl: TOP, topUrl: TOP } }, options: OPTIONS };
@@ -41,10 +43,13 @@ const page = (info: Record<string, unknown> = {}) => fakeContent({
   'job-done': () => true,
 });
 
-/** Downloads: every one completes at once; the ids and what was asked. */
+/** Downloads: every one completes at once (or is refused when `refuse` is set); what was asked. */
 function fakeDownloads() {
-  const asked: { url: string; filename?: string }[] = [];
-  const download = vi.fn(async (o: { url: string; filename?: string }) => asked.push(o));
+  const asked: { url: string; filename?: string }[] & { refuse?: string } = [];
+  const download = vi.fn(async (o: { url: string; filename?: string }) => {
+    if (asked.refuse) throw new Error(asked.refuse);
+    return asked.push(o);
+  });
   Object.assign(fakeBrowser, {
     downloads: {
       download,
@@ -112,12 +117,15 @@ describe('Save stylized image, in the service worker', () => {
     const downloads = fakeDownloads();
     const offscreen = fakeOffscreen((msg) => {
       if (msg.type === 'save') return { ok: false, error: { code: 'not-found', message: 'Image not found (HTTP 404).' } };
-      if (msg.type === 'to-png') return { ok: true, dataUrl: 'data:image/png;base64,iVBO', width: 1847, height: 1385 };
+      if (msg.type === 'to-png') return { ok: true, url: SHOWN_PNG_URL, width: 1847, height: 1385 };
       return { ok: true };
     });
     expect(await save()).toMatchObject({ ok: true, width: 1847, height: 1385, asShown: 'the original could not be read again (Image not found (HTTP 404))' });
     expect(offscreen.calls('to-png')[0].msg).toMatchObject({ dataUrl: RESULT_DATA });
-    expect(downloads).toEqual([expect.objectContaining({ url: 'data:image/png;base64,iVBO' })]);
+    // From a blob: URL the offscreen document holds, as a save at full size (Firefox refuses to download a data: URL).
+    expect(downloads).toEqual([expect.objectContaining({ url: SHOWN_PNG_URL, filename: 'photo-kandinsky.png' })]);
+    await offscreen.log.until((e) => e.some((c) => c.msg.type === 'save-release'), 'save-release');
+    expect(offscreen.calls('save-release').map((c) => c.msg)).toEqual([{ to: 'offscreen', type: 'save-release', url: SHOWN_PNG_URL }]);
     expect(content.of('save-note')).toEqual([expect.objectContaining({
       kind: 'note', text: 'Saved at 1847×1385, the size shown: the original could not be read again (Image not found (HTTP 404)).',
     })]);
@@ -127,7 +135,7 @@ describe('Save stylized image, in the service worker', () => {
     const content = page();
     fakeDownloads();
     const offscreen = fakeOffscreen((msg) => {
-      if (msg.type === 'to-png') return { ok: true, dataUrl: 'data:image/png;base64,iVBO', width: 1847, height: 1385 };
+      if (msg.type === 'to-png') return { ok: true, url: SHOWN_PNG_URL, width: 1847, height: 1385 };
       return msg.type === 'save' ? undefined : { ok: true };
     });
     const saving = save();
@@ -143,7 +151,7 @@ describe('Save stylized image, in the service worker', () => {
     fakeDownloads();
     fakeOffscreen((msg) => {
       if (msg.type === 'save') return { ok: false, missing: true, error: { code: 'internal', message: 'gone' } };
-      if (msg.type === 'to-png') return { ok: true, dataUrl: 'data:image/png;base64,iVBO', width: 1847, height: 1385 };
+      if (msg.type === 'to-png') return { ok: true, url: SHOWN_PNG_URL, width: 1847, height: 1385 };
       return { ok: true };
     });
     expect(await save()).toMatchObject({ ok: true, width: 1847 });
@@ -158,6 +166,15 @@ describe('Save stylized image, in the service worker', () => {
     expect(downloads).toEqual([]);
     expect(content.of('save-note')).toEqual([expect.objectContaining({ kind: 'error', text: 'Backdrop could not save this image: The result could not be read.' })]);
     expect(content.log.entries.map((e) => e.msg.type)).not.toContain('restore');
+  });
+
+  test('the browser refuses the download: an error on the image, and the file is let go', async () => {
+    const content = page();
+    fakeDownloads().refuse = 'Access denied for URL';
+    const offscreen = fakeOffscreen((msg) => (msg.type === 'save' ? { ok: true, url: SAVED_URL, width: 4000, height: 3000 } : { ok: true }));
+    expect(await save()).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/Access denied/) } });
+    expect(content.of('save-note')).toEqual([expect.objectContaining({ kind: 'error', text: expect.stringMatching(/^Backdrop could not save this image: .*Access denied/) })]);
+    await offscreen.log.until((e) => e.some((c) => c.msg.type === 'save-release'), 'save-release');
   });
 });
 

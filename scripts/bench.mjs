@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --smoke] [--only runtime] [--rounds N]`: benchmarks the test build,
+ * `npm run bench [-- --smoke] [--only runtime|browsers] [--rounds N]`: benchmarks the test build,
  * .output/chrome-mv3-test, and measures the production build's package (run `npm run build` first: it
  * makes both; set BACKDROP_OUT to use another folder). `--only runtime` runs the runtime section alone
  * (model runs at each thread setting side by side, cold starts, the package with and without the
- * runtime); `--rounds N` sets that section's alternating rounds and fresh browsers. Writes
+ * runtime; `--only browsers` the Chromium and Firefox table alone); `--rounds N` sets that section's alternating rounds and fresh browsers. Writes
  * bench-results/<full|smoke>[-runtime]/. See docs/benchmark.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,13 +12,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run bench [-- --smoke] [--only runtime] [--rounds N]';
+const USAGE = 'usage: npm run bench [-- --smoke] [--only runtime|browsers] [--rounds N]';
 const args = process.argv.slice(2);
 let smoke = false, only = 'all', rounds;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--smoke') smoke = true;
-  else if (a === '--only' && args[i + 1] === 'runtime') only = args[++i];
+  else if (a === '--only' && ['runtime', 'browsers'].includes(args[i + 1])) only = args[++i];
   else if (a === '--rounds' && /^[1-9][0-9]?$/.test(args[i + 1] ?? '')) rounds = args[++i];
   else {
     console.error(`${USAGE}   (not understood: ${args.slice(i).join(' ')})`);

@@ -12,8 +12,8 @@ import { measurePackage, measurePackageChoices } from './package-size';
 import {
   measureBrowserColumn, measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
 } from './phases';
-import type { BenchRecord, RuntimeRecord, Stamp } from './record';
-import { markdown, runtimeMarkdown } from './report';
+import type { BenchRecord, BrowserColumn, RuntimeRecord, Stamp } from './record';
+import { browsersMarkdown, markdown, runtimeMarkdown } from './report';
 import { benchRoute, imageSpecs, makeImages } from './site';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -130,6 +130,29 @@ export async function runRuntimeBenchmark(mode: BenchMode, rounds?: number, outD
     writeFileSync(join(outDir, 'results.md'), runtimeMarkdown(record));
     console.log(`[bench] wrote ${outDir}/results.{json,md}`);
     return record;
+  } finally {
+    await site.close();
+  }
+}
+
+/** The Chromium and Firefox table alone (`npm run bench -- --only browsers`), with the run's full or smoke sizes. */
+export async function runBrowsersBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-results', `${mode}-browsers`)): Promise<BrowserColumn[]> {
+  const config = benchConfig(mode);
+  const images = new Map<string, Buffer>();
+  const site = await startServer(undefined, benchRoute(config, images));
+  try {
+    const maker = await Driver.launch(site.origin, '/bench/blank.html');
+    try {
+      for (const [name, bytes] of await makeImages(maker.page, imageSpecs(config))) images.set(name, bytes);
+    } finally {
+      await maker.close();
+    }
+    const browsers = [await measureBrowserColumn(config, site.origin, 'chromium'), await measureBrowserColumn(config, site.origin, 'firefox')];
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), commit: commit(), loadAverage: loadavg(), browsers }, null, 2) + '\n');
+    writeFileSync(join(outDir, 'results.md'), browsersMarkdown(browsers));
+    console.log(`[bench] wrote ${outDir}/results.{json,md}`);
+    return browsers;
   } finally {
     await site.close();
   }

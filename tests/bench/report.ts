@@ -341,7 +341,9 @@ export function runtimeMarkdown(r: RuntimeRecord): string {
 }
 
 /** Chromium and Firefox side by side, measured the same way in this run (measureBrowserColumn). */
-function browsersSection(r: BenchRecord): string[] {
+export const browsersMarkdown = (b: BrowserColumn[]) => ['# Backdrop benchmark: Chromium and Firefox', '', ...browsersSection({ browsers: b })].join('\n');
+
+function browsersSection(r: Pick<BenchRecord, 'browsers'>): string[] {
   const b = r.browsers;
   if (!b?.length) return [];
   const stages = stagesIn(b.map((x) => x.warm.stages));

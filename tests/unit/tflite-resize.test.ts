@@ -25,7 +25,7 @@ describe.each(['fp16', 'int8'] as const)('resizeTransferModel (%s, the official 
     expect(same).not.toBe(model);
     expect(same.length).toBe(model.length);
     expect(differingBytes(same, model)).toBe(0);
-  });
+  }, 30_000); // a byte-by-byte walk of megabytes: seconds on a loaded machine
 
   it.each([[768, 768], [576, 768], [384, 512], [960, 1280]])('at %d×%d gives the input and output the new size, layout unchanged', (h, w) => {
     const resized = resizeTransferModel(model, h, w);

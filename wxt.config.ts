@@ -23,8 +23,8 @@ export default defineConfig({
       description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
       // Firefox has no offscreen documents: its engine runs in a frame of the background's event page.
       permissions: ['contextMenus', 'storage', 'downloads', ...(firefox ? [] : ['offscreen'])],
-      // Reading the bytes of images from any site (cross-origin) needs host access. Firefox lists it
-      // as optional for MV3 add-ons: the person grants it (the popup asks when it is missing).
+      // Reading the bytes of images from any site (cross-origin) needs host access. Firefox lets the
+      // person withhold it from an MV3 add-on: the popup asks for it when it is missing (src/ui/SiteAccess.tsx).
       host_permissions: ['<all_urls>'],
       content_security_policy: {
         extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",

@@ -10,6 +10,7 @@ import { blobToDataUrl } from '../messaging/bytes';
 import { BatchPanel } from './BatchPanel';
 import { MyStyles } from './MyStyles';
 import { StyleGrid, type GridStyle } from './StyleGrid';
+import { SiteAccess } from './SiteAccess';
 import { SubjectPicker } from './SubjectPicker';
 import { useLibrary } from './useLibrary';
 
@@ -98,6 +99,7 @@ export function App() {
   return (
     <main>
       <h1>Backdrop <small style={{ fontWeight: 400, color: 'var(--muted)' }}>backgrounds into art</small></h1>
+      <SiteAccess />
       {message && <div class={`msg ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-message={message.kind}>{message.text}</div>}
 
       <section>

@@ -34,7 +34,7 @@ const INT32 = 2;
 const INT64 = 4;
 
 /** A minimal read/write view of a flatbuffer: tables, vectors, scalars. */
-class Fb {
+export class Fb {
   readonly view: DataView;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

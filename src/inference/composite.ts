@@ -4,7 +4,7 @@
  * untouched, the background from the stylized image upscaled, masked at full resolution by the
  * keep-mask refined with the photo as the guide (refine.ts), upscaled bilinearly.
  */
-import { fitWithin, pixelsAt, type Rect } from './preprocess';
+import { fitWithin, pixelsAt } from './preprocess';
 import { keepRegion, type KeepRegion } from './pick';
 import { refineKeep, type RefineOptions } from './refine';
 import { gpuFailed, gpuRefiner, type RefinePath } from './refine-path';
@@ -44,17 +44,13 @@ export interface RefineHow {
 
 /**
  * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
- * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, with
- * the close-ups' masks (pipeline.ts closeUps) drawn over their rectangles, and refined there with the
- * photo, scaled to the same size, as the guide: on the GPU where this document has one (refine-gl.ts),
- * else on the CPU (refine.ts). A GPU that fails hands this refinement, and every later one, to the CPU.
- * With `region`, only the object holding its point stays (cut here, where the close-ups' finer parts
- * have joined it), or, inverted, all but it.
+ * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, and
+ * refined there with the photo, scaled to the same size, as the guide: on the GPU where this document
+ * has one (refine-gl.ts), else on the CPU (refine.ts). A GPU that fails hands this refinement, and
+ * every later one, to the CPU. With `region`, only the object holding its point stays (cut here, on
+ * the mask at the working size), or, inverted, all but it.
  */
-export function refinedKeep(
-  original: ImageBitmap, keep: ImageData, closeUps: { rect: Rect; alpha: ImageData }[] = [], options?: RefineOptions, region?: KeepRegion,
-  how: RefineHow = {},
-): OffscreenCanvas {
+export function refinedKeep(original: ImageBitmap, keep: ImageData, region?: KeepRegion, options?: RefineOptions, how: RefineHow = {}): OffscreenCanvas {
   const gl = how.path === 'cpu' ? undefined : gpuRefiner();
   if (how.path === 'gpu' && !gl) throw new Error('no GPU path in this document');
   const side = Math.min(how.side ?? REFINE_SIDE, gl?.maxSide ?? Infinity);
@@ -63,9 +59,6 @@ export function refinedKeep(
   const m = mask.getContext('2d', { willReadFrequently: !gl })!;
   m.imageSmoothingQuality = 'low';
   m.drawImage(maskCanvas(keep), 0, 0, w, h);
-  // The close-ups add what they find (a union: where the whole view was sure of the subject, it stays).
-  const sx = w / original.width, sy = h / original.height;
-  for (const d of closeUps) m.drawImage(maskCanvas(d.alpha), d.rect.x * sx, d.rect.y * sy, d.rect.width * sx, d.rect.height * sy);
   // The CPU filters the mask's bytes; the GPU reads the canvas itself, and needs the bytes only for the cut.
   const coarse = !gl || region ? m.getImageData(0, 0, w, h) : undefined;
   if (region && coarse) {
@@ -81,7 +74,7 @@ export function refinedKeep(
     } catch (e) {
       gpuFailed(e);
       if (how.path === 'gpu') throw e;
-      return refinedKeep(original, keep, closeUps, options, region, { ...how, path: 'cpu' });
+      return refinedKeep(original, keep, region, options, { ...how, path: 'cpu' });
     }
   }
   const out = new OffscreenCanvas(w, h);

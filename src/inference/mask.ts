@@ -92,12 +92,47 @@ export function keepAlpha(prob: Float32Array, invert = false, lo = 0.25, hi = 0.
 }
 
 /**
- * Logits that are a bilinear, align-corners upsampling of a coarser grid: every `step`-th pixel of
- * a `width`-wide square is a grid point. DeepLab here: 33² → 257², step 8 (`SEG_GRID` in models.ts).
+ * Logits given at the points of a coarse grid, standing for their bilinear, align-corners upsampling
+ * to a width×height image: every `step`-th pixel is a grid point, so the grid is
+ * ((width − 1)/step + 1)×((height − 1)/step + 1). DeepLab's graph ends in exactly that resize (33² →
+ * 257² in the official file, step 8); the pipeline's copy of the graph stops before it
+ * (deeplab-resize.ts) and gives the grid, and the mask upsamples only what it needs.
  */
 export interface LogitGrid {
   width: number;
+  height: number;
   step: number;
+}
+
+/** The grid's points along each side, or undefined when `width`, `height` and `step` do not fit. */
+export function gridPoints({ width, height, step }: LogitGrid): { gw: number; gh: number } | undefined {
+  const cx = (width - 1) / step, cy = (height - 1) / step;
+  if (!Number.isInteger(step) || step < 1 || !Number.isInteger(cx) || !Number.isInteger(cy) || cx < 1 || cy < 1) return undefined;
+  return { gw: cx + 1, gh: cy + 1 };
+}
+
+/**
+ * Writes into `out` (at `at`) the NUM_CLASSES logits of pixel (x, y) of the upsampled image: the
+ * align-corners bilinear mix of its cell's four grid points, computed in doubles and stored as
+ * float32 (as a float32 model output holds them).
+ */
+function interpolate(grid: Float32Array, gw: number, gh: number, step: number, x: number, y: number, out: Float32Array, at: number) {
+  const gx = Math.min(Math.floor(x / step), gw - 2), gy = Math.min(Math.floor(y / step), gh - 2);
+  const wx = (x - gx * step) / step, wy = (y - gy * step) / step;
+  const b00 = (gy * gw + gx) * NUM_CLASSES, b01 = b00 + NUM_CLASSES, b10 = b00 + gw * NUM_CLASSES, b11 = b10 + NUM_CLASSES;
+  for (let c = 0; c < NUM_CLASSES; c++) {
+    out[at + c] = (1 - wy) * ((1 - wx) * grid[b00 + c] + wx * grid[b01 + c]) + wy * ((1 - wx) * grid[b10 + c] + wx * grid[b11 + c]);
+  }
+}
+
+/** The full width×height logits (HWC) of a LogitGrid's points: what the official graph's last resize gives. */
+export function upsampleLogits(grid: Float32Array, spec: LogitGrid): Float32Array {
+  const points = gridPoints(spec);
+  if (!points || points.gw * points.gh * NUM_CLASSES !== grid.length) throw new Error(`mask: ${grid.length / NUM_CLASSES} grid points do not fit ${spec.width}×${spec.height} at step ${spec.step}`);
+  const { width, height, step } = spec;
+  const out = new Float32Array(width * height * NUM_CLASSES);
+  for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i += NUM_CLASSES) interpolate(grid, points.gw, points.gh, step, x, y, out, i);
+  return out;
 }
 
 export interface KeepOptions {
@@ -108,7 +143,7 @@ export interface KeepOptions {
   /** keepAlpha's ramp. */
   lo?: number;
   hi?: number;
-  /** The logits' grid structure, when they have one (see LogitGrid). */
+  /** The logits are a grid's points (see LogitGrid); the alpha is made at the grid's full size. */
   grid?: LogitGrid;
 }
 
@@ -120,14 +155,19 @@ export interface KeepOptions {
  * ms − mn ≥ ln(|others|·hi/(1−hi)) means p ≥ hi; and p ≤ |subject|·e^ms / (|subject|·e^ms + e^mn),
  * so mn − ms ≥ ln(|subject|·(1−lo)/lo) means p ≤ lo. Only the pixels in between need the softmax.
  *
- * With `grid`, whole cells are decided from their four corners: inside a cell every logit vector
- * is a convex combination of the corners', and a convex function of the logits is largest at a
- * corner (see below). A cell sure at its corners is filled without reading its pixels; only cells
- * along the subject's edge are computed pixel by pixel.
+ * With `grid`, `logits` are the grid's points and the alpha is `grid.width`×`grid.height`, the same
+ * bytes as for the upsampled logits (upsampleLogits). Whole cells are decided from their four
+ * corners: inside a cell every logit vector is a convex combination of the corners', and a convex
+ * function of the logits is largest at a corner (see below). A cell sure at its corners is filled
+ * without computing its pixels; only cells along the subject's edge are upsampled, pixel by pixel.
  */
 export function subjectKeepAlpha(logits: Float32Array, options: KeepOptions = {}): Uint8ClampedArray<ArrayBuffer> {
   const { subject = ALL_OBJECTS, invert = false, lo = 0.25, hi = 0.75, grid } = options;
-  const n = logits.length / NUM_CLASSES;
+  const points = grid && gridPoints(grid);
+  if (grid && (!points || points.gw * points.gh * NUM_CLASSES !== logits.length)) {
+    throw new Error(`mask: ${logits.length / NUM_CLASSES} grid points do not fit ${grid.width}×${grid.height} at step ${grid.step}`);
+  }
+  const n = grid ? grid.width * grid.height : logits.length / NUM_CLASSES;
   const isSubject = subjectFlags(subject);
   const inside = isSubject.reduce((a, f) => a + f, 0);
   // (A little beyond the bounds, so float32 rounding of the probability, or of the model's own
@@ -142,20 +182,20 @@ export function subjectKeepAlpha(logits: Float32Array, options: KeepOptions = {}
   // most e^mn + (|others|−1)·e^mn2 and the subject's at least e^ms (and the other way round).
   const keepRatio = ((1 - hi) / hi) * (1 - 1e-3), dropRatio = (lo / (1 - lo)) * (1 - 1e-3);
   const othersBut1 = Math.max(0, NUM_CLASSES - inside - 1), insideBut1 = Math.max(0, inside - 1);
-  const pixel = (i: number) => {
-    const base = i * NUM_CLASSES;
+  /** Pixel `i`'s alpha from the logits at `base` of `l`. */
+  const pixel = (i: number, l: Float32Array, base: number) => {
     let ms = -Infinity, ms2 = -Infinity, mn = -Infinity, mn2 = -Infinity;
     for (let c = 0; c < NUM_CLASSES; c++) {
-      const l = logits[base + c];
+      const v = l[base + c];
       if (isSubject[c]) {
-        if (l > ms) {
+        if (v > ms) {
           ms2 = ms;
-          ms = l;
-        } else if (l > ms2) ms2 = l;
-      } else if (l > mn) {
+          ms = v;
+        } else if (v > ms2) ms2 = v;
+      } else if (v > mn) {
         mn2 = mn;
-        mn = l;
-      } else if (l > mn2) mn2 = l;
+        mn = v;
+      } else if (v > mn2) mn2 = v;
     }
     const lead = ms - mn;
     if (lead >= keepMargin) out[(i << 2) + 3] = keep;
@@ -164,37 +204,37 @@ export function subjectKeepAlpha(logits: Float32Array, options: KeepOptions = {}
     else if (Math.exp(lead) + (insideBut1 ? insideBut1 * Math.exp(ms2 - mn) : 0) <= dropRatio) out[(i << 2) + 3] = drop;
     else {
       // Through a float32, as subjectProbability stores it, so both paths round alike.
-      PROB[0] = softSubject(logits, base, isSubject);
+      PROB[0] = softSubject(l, base, isSubject);
       let t = (PROB[0] - lo) / span;
       t = t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t);
       out[(i << 2) + 3] = (invert ? 1 - t : t) * 255;
     }
   };
 
-  const cells = grid ? (grid.width - 1) / grid.step : 0;
-  if (!grid || !Number.isInteger(cells) || cells < 1 || grid.width * grid.width !== n) {
-    for (let i = 0; i < n; i++) pixel(i);
+  if (!grid || !points) {
+    for (let i = 0; i < n; i++) pixel(i, logits, i * NUM_CLASSES);
     return out;
   }
   const { width, step } = grid;
-  /** Σ e^(l_k − l_c) over the classes k on the other side than `c`, at pixel `i`. */
-  const othersOver = (i: number, c: number) => {
-    const base = i * NUM_CLASSES, side = isSubject[c], lc = logits[base + c];
+  const { gw, gh } = points;
+  /** Σ e^(l_k − l_c) over the classes k on the other side than `c`, at grid point `p`. */
+  const othersOver = (p: number, c: number) => {
+    const base = p * NUM_CLASSES, side = isSubject[c], lc = logits[base + c];
     let sum = 0;
     for (let k = 0; k < NUM_CLASSES; k++) if (isSubject[k] !== side) sum += Math.exp(logits[base + k] - lc);
     return sum;
   };
-  /** The class of `side` (1: subject) with the highest logit at pixel `i`, or -1 when there is none. */
-  const strongest = (i: number, side: number) => {
-    const base = i * NUM_CLASSES;
+  /** The class of `side` (1: subject) with the highest logit at grid point `p`, or -1 when there is none. */
+  const strongest = (p: number, side: number) => {
+    const base = p * NUM_CLASSES;
     let best = -1;
     for (let k = 0; k < NUM_CLASSES; k++) if (isSubject[k] === side && (best < 0 || logits[base + k] > logits[base + best])) best = k;
     return best;
   };
-  for (let cy = 0; cy < cells; cy++) {
-    for (let cx = 0; cx < cells; cx++) {
-      const y0 = cy * step, x0 = cx * step;
-      const corners = [y0 * width + x0, y0 * width + x0 + step, (y0 + step) * width + x0, (y0 + step) * width + x0 + step];
+  const scratch = new Float32Array(NUM_CLASSES);
+  for (let cy = 0; cy < gh - 1; cy++) {
+    for (let cx = 0; cx < gw - 1; cx++) {
+      const corners = [cy * gw + cx, cy * gw + cx + 1, (cy + 1) * gw + cx, (cy + 1) * gw + cx + 1];
       // Keep if, for the subject class s strongest at the first corner, Σ_others e^(l − l_s) ≤
       // (1−hi)/hi at all four corners: the subject then has at least 1/(1 + that sum) ≥ hi, and the
       // sum, a convex function of the logits, is at most its largest corner value inside the cell.
@@ -203,15 +243,19 @@ export function subjectKeepAlpha(logits: Float32Array, options: KeepOptions = {}
       for (const [side, ratio, v] of [[1, keepRatio, keep], [0, dropRatio, drop]] as const) {
         const c = strongest(corners[0], side);
         if (c < 0) value = side ? drop : keep; // no class on this side at all
-        else if (corners.every((i) => othersOver(i, c) <= ratio)) value = v;
+        else if (corners.every((p) => othersOver(p, c) <= ratio)) value = v;
         if (value >= 0) break;
       }
       // Half-open cells, the last row and column closed, so each pixel belongs to one cell.
-      const y1 = cy === cells - 1 ? y0 + step + 1 : y0 + step, x1 = cx === cells - 1 ? x0 + step + 1 : x0 + step;
+      const y0 = cy * step, x0 = cx * step;
+      const y1 = cy === gh - 2 ? y0 + step + 1 : y0 + step, x1 = cx === gw - 2 ? x0 + step + 1 : x0 + step;
       for (let y = y0; y < y1; y++) {
         for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
           if (value >= 0) out[(i << 2) + 3] = value;
-          else pixel(i);
+          else {
+            interpolate(logits, gw, gh, step, x, y, scratch, 0);
+            pixel(i, scratch, 0);
+          }
         }
       }
     }

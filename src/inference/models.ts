@@ -2,14 +2,50 @@ import type { LoadedModel, Runtime } from './runtime';
 import { threadPlan } from './runtime';
 import { probe } from '../test-hooks/probe';
 import { resizeTransferModel } from './tflite-resize';
+import { resizeSegmentationModel } from './deeplab-resize';
+import type { LogitGrid } from './mask';
 
+/** The official DeepLab file's input side (its graph runs at other 8k + 1 sizes too: deeplab-resize.ts). */
 export const SEG_SIZE = 257;
+/** DeepLab's output stride: its logits are a grid with a point every 8th input pixel. */
+export const SEG_STEP = 8;
+
+/** The size DeepLab runs at (its input; the keep-mask is made at this size too): 8k + 1 on each side. */
+export interface SegmentationSize {
+  height: number;
+  width: number;
+}
+
+/** The official file's own size. */
+export const OFFICIAL_SEG_SIZE: SegmentationSize = { height: SEG_SIZE, width: SEG_SIZE };
+
+/** SEG_LONG_SIDE unless a build sets another (see there). */
+const DEFAULT_SEG_LONG_SIDE = 385;
+
 /**
- * DeepLab's 257² logits are a bilinear (align-corners) upsampling of its 33² output grid: every 8th
- * pixel is a grid point (checked on real photos by tests/e2e/golden.test.ts). The mask uses it to
- * decide whole cells at once (subjectKeepAlpha).
+ * The long side DeepLab sees a photo at. A build can set another with the environment variable
+ * VITE_SEG_LONG (e.g. `VITE_SEG_LONG=769 npm run build`), to measure picture quality and cost at
+ * another size without editing code (docs/benchmark.md); segmentationSize rounds each side to 8k + 1.
  */
-export const SEG_GRID = { width: SEG_SIZE, step: 8 } as const;
+export const SEG_LONG_SIDE: number = Number(import.meta.env.VITE_SEG_LONG) || DEFAULT_SEG_LONG_SIDE;
+
+const to8k1 = (v: number) => Math.max(SEG_STEP + 1, Math.round((v - 1) / SEG_STEP) * SEG_STEP + 1);
+
+/** The size DeepLab sees a photo of width×height at: its aspect ratio, SEG_LONG_SIDE on the long side, both sides 8k + 1. */
+export function segmentationSize(width: number, height: number): SegmentationSize {
+  const long = Math.max(width, height);
+  return { height: to8k1((SEG_LONG_SIDE * height) / long), width: to8k1((SEG_LONG_SIDE * width) / long) };
+}
+
+/**
+ * DeepLab's logits at `size` as segment() gives them: the points of a grid, every 8th pixel
+ * (((width − 1)/8 + 1)×((height − 1)/8 + 1)), standing for their bilinear upsampling to `size`
+ * (mask.ts LogitGrid). The official graph's last operator makes that upsampling, 21 channels at full
+ * size; the pipeline's copy stops before it, and the mask upsamples only the cells on the subject's
+ * edge (checked against the official file by tests/e2e/golden.test.ts).
+ */
+export const segmentationGrid = ({ width, height }: SegmentationSize): LogitGrid => ({ width, height, step: SEG_STEP });
+
 export const STYLE_SIZE = 256;
 export const CONTENT_SIZE = 384;
 export const BOTTLENECK = 100;
@@ -75,6 +111,9 @@ export function transferSize(width: number, height: number, detail: Detail = 'st
   return at(scale);
 }
 
+const sameSeg = (a: SegmentationSize, b: SegmentationSize) => a.height === b.height && a.width === b.width;
+const segKey = (size: SegmentationSize) => `segmentation-${size.height}x${size.width}`;
+
 const transferInputs = (content: Float32Array, bottleneck: Float32Array, size: TransferSize) => [
   { data: content, shape: [1, size.height, size.width, 3] },
   { data: bottleneck, shape: [1, 1, 1, BOTTLENECK] },
@@ -88,12 +127,20 @@ const transferKey = (kind: TransferKind, { height, width }: TransferSize) =>
  * The three models, loaded lazily and kept alive (compiling is not free). At most one transfer
  * model (one kind at one size) is live at a time, so the live models never hold more pool workers
  * than exist (threadPlan: with two cores, segmentation and one transfer model take the whole pool,
- * and a second live transfer model would deadlock the page). A size other than the file's own is
- * the official file rewritten (tflite-resize.ts): its bytes are fetched once per kind and each
- * size is rewritten in a few ms and compiled in tens of ms, so switching sizes is cheap.
+ * and a second live transfer model would deadlock the page); likewise one segmentation model. A
+ * transfer size other than the file's own, and every segmentation size, is the official file
+ * rewritten (tflite-resize.ts, deeplab-resize.ts): its bytes are fetched once and each size is
+ * rewritten in a few ms and compiled in tens of ms, so switching sizes is cheap.
  */
 export class ModelSet {
   private seg?: Promise<LoadedModel>;
+  /**
+   * The live segmentation model's size (one at a time, like the transfer's): before any photo, a
+   * square photo's, which warmUp and preload compile; a job then keeps its photo's.
+   */
+  private segSize: SegmentationSize = segmentationSize(1, 1);
+  /** The official segmentation file's bytes, fetched once (rewritten for each size). */
+  private segBytes?: Promise<Uint8Array>;
   private pred?: Promise<LoadedModel>;
   /** The live transfer model's key (kind and size). */
   private transferKind?: string;
@@ -127,14 +174,14 @@ export class ModelSet {
     return p;
   }
 
-  /** DeepLab on a 257² input: the whole photo, or a close-up of part of it (counted apart in the test build). */
-  async segment(input: Float32Array, closeUp = false): Promise<Float32Array> {
-    const [logits] = await (await this.segmentation()).run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
-    this.ran.add('segmentation');
-    if (import.meta.env.MODE === 'test') {
-      if (closeUp) probe.closeUpRuns++;
-      else probe.modelRuns.segmentation++;
-    }
+  /**
+   * DeepLab on a photo's input at `size` (segmentationSize): its logits at the points of the grid
+   * (segmentationGrid), not upsampled.
+   */
+  async segment(input: Float32Array, size: SegmentationSize): Promise<Float32Array> {
+    const [logits] = await (await this.segmentation(size)).run([{ data: input, shape: [1, size.height, size.width, 3] }]);
+    this.ran.add(segKey(size));
+    if (import.meta.env.MODE === 'test') probe.modelRuns.segmentation++;
     return logits;
   }
 
@@ -145,9 +192,35 @@ export class ModelSet {
     return bottleneck;
   }
 
-  private segmentation(): Promise<LoadedModel> {
-    this.seg ??= this.load(MODEL_FILES.segmentation, this.plan.segmentation, 'segmentation');
-    return this.seg;
+  /**
+   * The segmentation model at `size`: the official file rewritten to that size and cut before its
+   * final resize (deeplab-resize.ts), its bytes fetched once. At most one is live: switching size
+   * deletes the other first, so the pool never has to serve two (a photo of another aspect ratio
+   * recompiles it, as the transfer model does).
+   */
+  private segmentation(size: SegmentationSize = this.segSize): Promise<LoadedModel> {
+    if (this.seg && sameSeg(size, this.segSize)) return this.seg;
+    const old = this.seg;
+    this.ran.delete(segKey(this.segSize));
+    this.segSize = size;
+    if (!this.segBytes) {
+      const bytes = fetch(this.modelDir + MODEL_FILES.segmentation)
+        .then((r) => {
+          if (!r.ok) throw new Error(`model ${MODEL_FILES.segmentation}: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        })
+        .then((b) => new Uint8Array(b));
+      bytes.catch(() => { if (this.segBytes === bytes) this.segBytes = undefined; });
+      this.segBytes = bytes;
+    }
+    const source = this.segBytes.then((b) => resizeSegmentationModel(b, size.height, size.width, { grid: true }));
+    const loading = (async () => {
+      if (old) (await old.catch(() => undefined))?.delete();
+      return this.load(source, this.plan.segmentation, segKey(size));
+    })();
+    loading.catch(() => { if (this.seg === loading) this.seg = undefined; });
+    this.seg = loading;
+    return loading;
   }
 
   /** The official bytes of a transfer file (a failed fetch is forgotten). */
@@ -265,11 +338,12 @@ export class ModelSet {
    */
   async warmUp(kind: TransferKind, stop: () => boolean | Promise<boolean> = () => false, wanted?: TransferSize): Promise<void> {
     const size = this.sizeFor(kind, wanted);
-    if (!this.ran.has('segmentation')) {
-      const seg = await this.segmentation();
+    const segSize = this.segSize;
+    if (!this.ran.has(segKey(segSize))) {
+      const seg = await this.segmentation(segSize);
       if (await stop()) return;
-      await seg.run([{ data: new Float32Array(SEG_SIZE * SEG_SIZE * 3), shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
-      this.ran.add('segmentation');
+      await seg.run([{ data: new Float32Array(segSize.height * segSize.width * 3), shape: [1, segSize.height, segSize.width, 3] }]);
+      this.ran.add(segKey(segSize));
       if (import.meta.env.MODE === 'test') probe.warmUpRuns.segmentation++;
     }
     const transfer = transferKey(kind, size);
@@ -285,6 +359,7 @@ export class ModelSet {
   async dispose() {
     for (const m of [this.seg, this.pred, this.trans]) (await m?.catch(() => undefined))?.delete();
     this.seg = this.pred = this.trans = undefined;
+    this.segSize = segmentationSize(1, 1);
     this.transferKind = undefined;
     this.live = undefined;
     this.ran.clear();

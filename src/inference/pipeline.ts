@@ -2,10 +2,12 @@ import type { ImageSource, MaskOptions, PickPoint, StylizeOptions, StylizeResult
 import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
-import { argmaxLabels, subjectKeepAlpha } from './mask';
+import { argmaxLabels, gridPoints, subjectKeepAlpha } from './mask';
 import { pickSeed, type KeepRegion } from './pick';
-import { OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type ModelSet, type TransferSize } from './models';
-import { floatToRgba, pixelsAt, rgbaToFloat, type Rect } from './preprocess';
+import {
+  OFFICIAL_TRANSFER_SIZE, segmentationGrid, segmentationSize, STYLE_SIZE, transferSize, type ModelSet, type SegmentationSize, type TransferSize,
+} from './models';
+import { floatToRgba, pixelsAt, rgbaToFloat } from './preprocess';
 import { paintBottleneck } from './style';
 
 /** Records how long each stage takes, in ms. */
@@ -19,8 +21,9 @@ export class Stopwatch {
   }
 }
 
-/** Segmentation input: the whole image stretched to 257², RGB in [-1, 1]. */
-export const segmentationInput = (image: CanvasImageSource) => rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
+/** Segmentation input: the whole image at `size` (the photo's aspect ratio: segmentationSize), RGB in [-1, 1]. */
+export const segmentationInput = (image: CanvasImageSource, size: SegmentationSize) =>
+  rgbaToFloat(pixelsAt(image, size.width, size.height), 127.5, 127.5);
 /**
  * Transfer input: the whole image at the transfer model's size (the photo's aspect ratio, see
  * transferSize; the official 384² by default), RGB in [0, 1]. The result is scaled back after.
@@ -42,76 +45,29 @@ export interface KeepMask {
   alpha: ImageData;
   /** The mask refined at the working resolution with the photo as the guide (made on first need: refinedKeep). */
   edge?: OffscreenCanvas;
-  /** The close-ups' keep-masks, each over its rectangle of the image. */
-  closeUps?: { rect: Rect; alpha: ImageData }[];
-  /** "What I right-click on": the object's region is cut out of the joined masks (refinedKeep). */
+  /** "What I right-click on": the object's region is cut out of the refined mask (refinedKeep). */
   region?: KeepRegion;
   /** With a pick: whether the object under the point was found ('object') or every object kept. */
   picked?: 'object' | 'every-object';
 }
 
-/** A second look at part of the image: DeepLab's logits for `rect`, stretched to 257². */
-export interface CloseUp {
-  rect: Rect;
-  logits: Float32Array;
-}
-
-/**
- * DeepLab sees the whole photo at 257²: thin parts (a raised arm) are a few of its pixels. A subject
- * taller (or wider) than it is wide is seen again in two overlapping halves of its box, each at its
- * own aspect, with twice the detail along the long side.
- */
-export async function closeUps(models: ModelSet, bitmap: ImageBitmap, logits: Float32Array): Promise<CloseUp[]> {
-  const labels = argmaxLabels(logits);
-  let x0 = SEG_SIZE, y0 = SEG_SIZE, x1 = -1, y1 = -1;
-  for (let y = 0; y < SEG_SIZE; y++) for (let x = 0; x < SEG_SIZE; x++) {
-    if (labels[y * SEG_SIZE + x]) {
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x1 < 0) return [];
-  const W = bitmap.width, H = bitmap.height, sx = W / SEG_SIZE, sy = H / SEG_SIZE;
-  const mx = (x1 - x0 + 1) * sx * CLOSE_UP_MARGIN, my = (y1 - y0 + 1) * sy * CLOSE_UP_MARGIN;
-  const bx0 = Math.max(0, Math.floor(x0 * sx - mx)), by0 = Math.max(0, Math.floor(y0 * sy - my));
-  const bx1 = Math.min(W, Math.ceil((x1 + 1) * sx + mx)), by1 = Math.min(H, Math.ceil((y1 + 1) * sy + my));
-  const bw = bx1 - bx0, bh = by1 - by0;
-  const rects: Rect[] = [];
-  if (bh >= bw) {
-    const h = Math.ceil(bh * (0.5 + CLOSE_UP_OVERLAP / 2));
-    rects.push({ x: bx0, y: by0, width: bw, height: h }, { x: bx0, y: by1 - h, width: bw, height: h });
-  } else {
-    const w = Math.ceil(bw * (0.5 + CLOSE_UP_OVERLAP / 2));
-    rects.push({ x: bx0, y: by0, width: w, height: bh }, { x: bx1 - w, y: by0, width: w, height: bh });
-  }
-  const out: CloseUp[] = [];
-  for (const rect of rects) {
-    out.push({ rect, logits: await models.segment(rgbaToFloat(pixelsAt(bitmap, SEG_SIZE, SEG_SIZE, rect), 127.5, 127.5), true) });
-  }
-  return out;
-}
-
-const CLOSE_UP_MARGIN = 0.06, CLOSE_UP_OVERLAP = 0.2;
-
 const maskKey = ({ subject, invert, pick }: MaskOptions) =>
   `${invert ? 'invert' : 'keep'}:${subject.join(',')}${pick === undefined ? '' : `:pick=${pick ? `${pick.x},${pick.y}` : '?'}`}`;
 
 /**
- * The keep-mask for `options`: `cached` when it was made for the same settings, else made from the
- * logits. With a pick, the subject is the class under the point (its nearest pixel, PICK_REACH, in
- * the whole view or else in a close-up of `size`d image), and the region holding it is cut out once
- * the close-ups have joined in; with no object there, every object of the subject classes is kept,
+ * The keep-mask for `options`, at the segmentation's size, from DeepLab's grid of logits at `size`:
+ * `cached` when it was made for the same settings. With a pick, the subject is the class under the
+ * point (the nearest grid point of a subject class, PICK_REACH), and the region holding it is cut
+ * out once the mask is refined; with no object there, every object of the subject classes is kept,
  * and the result says so.
  */
-export function keepMask(logits: Float32Array, options: MaskOptions, cached?: KeepMask, passes?: CloseUp[], size?: { width: number; height: number }): KeepMask {
+export function keepMask(logits: Float32Array, size: SegmentationSize, options: MaskOptions, cached?: KeepMask): KeepMask {
   const key = maskKey(options);
   if (cached?.key === key) return cached;
   let { subject, invert } = options;
   let region: KeepRegion | undefined, picked: KeepMask['picked'];
   if (options.pick !== undefined) {
-    const seed = options.pick ? findPicked(logits, options.pick, subject, passes, size) : undefined;
+    const seed = options.pick ? findPicked(logits, size, options.pick, subject) : undefined;
     picked = seed ? 'object' : 'every-object';
     if (seed) {
       subject = [seed.cls];
@@ -119,30 +75,22 @@ export function keepMask(logits: Float32Array, options: MaskOptions, cached?: Ke
       invert = false; // inverted after the cut
     }
   }
-  const alphaOf = (l: Float32Array) => new ImageData(subjectKeepAlpha(l, { subject, invert, grid: SEG_GRID }), SEG_SIZE, SEG_SIZE);
-  const closeUps = invert ? undefined : passes?.map(({ rect, logits: l }) => ({ rect, alpha: alphaOf(l) }));
-  return { key, alpha: alphaOf(logits), closeUps, region, picked };
+  const alpha = new ImageData(subjectKeepAlpha(logits, { subject, invert, grid: segmentationGrid(size) }), size.width, size.height);
+  return { key, alpha, region, picked };
 }
 
 /**
- * The object nearest the click: its class, and a point on it (its nearest pixel's centre, which is
- * on the object even where the click was just beside it). The whole view first; a thin part it
- * missed may be in a close-up.
+ * The object nearest the click: its class, and a point on it. Searched among the grid's points
+ * (every SEG_STEP-th pixel of the segmentation's size), each labelled with its strongest class; the
+ * point returned is the found grid point's pixel centre, on the object even where the click was
+ * just beside it.
  */
-function findPicked(logits: Float32Array, point: PickPoint, subject: readonly number[], passes: CloseUp[] = [], size?: { width: number; height: number }) {
-  const centre = (s: { x: number; y: number }) => ({ x: (s.x + 0.5) / SEG_SIZE, y: (s.y + 0.5) / SEG_SIZE });
-  const whole = pickSeed(argmaxLabels(logits), SEG_SIZE, SEG_SIZE, point, subject);
-  if (whole) return { cls: whole.cls, point: centre(whole) };
-  if (!size) return undefined;
-  for (const { rect, logits: l } of passes) {
-    const local = { x: (point.x * size.width - rect.x) / rect.width, y: (point.y * size.height - rect.y) / rect.height };
-    if (local.x < 0 || local.x > 1 || local.y < 0 || local.y > 1) continue;
-    const seed = pickSeed(argmaxLabels(l), SEG_SIZE, SEG_SIZE, local, subject);
-    if (!seed) continue;
-    const c = centre(seed);
-    return { cls: seed.cls, point: { x: (rect.x + c.x * rect.width) / size.width, y: (rect.y + c.y * rect.height) / size.height } };
-  }
-  return undefined;
+function findPicked(logits: Float32Array, size: SegmentationSize, point: PickPoint, subject: readonly number[]) {
+  const grid = segmentationGrid(size);
+  const { gw, gh } = gridPoints(grid)!;
+  const seed = pickSeed(argmaxLabels(logits), gw, gh, point, subject);
+  if (!seed) return undefined;
+  return { cls: seed.cls, point: { x: (seed.x * grid.step + 0.5) / size.width, y: (seed.y * grid.step + 0.5) / size.height } };
 }
 
 /** An image read and made into the models' inputs: everything before the first model run. */
@@ -153,13 +101,13 @@ export interface Loaded {
   type: string;
   downscaledFrom?: { width: number; height: number };
   segmentationInput: Float32Array;
+  /** The size of segmentationInput (the logits are its grid: segmentationGrid). */
+  segmentationSize: SegmentationSize;
   /** The transfer input, made at Standard detail's size (paint remakes it for another Detail). */
   content: Float32Array;
   contentSize: TransferSize;
   /** DeepLab's output, when it ran ahead of the job (on a right-clicked image, while the menu is open). */
   logits?: Float32Array;
-  /** The close-ups segmented ahead with them. */
-  closeUps?: CloseUp[];
   /** The keep-mask made from those logits ahead of the job. */
   keep?: KeepMask;
 }
@@ -170,9 +118,9 @@ export interface Prepared {
   fetched: FetchFacts;
   type: string;
   downscaledFrom?: { width: number; height: number };
+  /** DeepLab's logits at the points of its grid (segmentationGrid of segmentationSize). */
   logits: Float32Array;
-  /** Segmentation's second look (closeUps). */
-  closeUps?: CloseUp[];
+  segmentationSize: SegmentationSize;
   /** The transfer input at `contentSize` (the last Detail painted: a restyle at the same Detail reuses it). */
   content: Float32Array;
   contentSize: TransferSize;
@@ -194,11 +142,12 @@ export async function loadFetched(blob: Blob, fetched: FetchFacts, sw = new Stop
   const { bitmap, type, downscaledFrom } = await decodeImage(blob);
   sw.lap('decode');
   try {
-    const segIn = segmentationInput(bitmap);
+    const segSize = segmentationSize(bitmap.width, bitmap.height);
+    const segIn = segmentationInput(bitmap, segSize);
     const contentSize = transferSize(bitmap.width, bitmap.height);
     const content = contentInput(bitmap, contentSize);
     sw.lap('preprocess');
-    return { bitmap, fetched, type, downscaledFrom, segmentationInput: segIn, content, contentSize };
+    return { bitmap, fetched, type, downscaledFrom, segmentationInput: segIn, segmentationSize: segSize, content, contentSize };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -212,17 +161,13 @@ export async function loadFetched(blob: Blob, fetched: FetchFacts, sw = new Stop
 export async function prepare(loaded: Loaded, models: ModelSet, sw = new Stopwatch()): Promise<Prepared> {
   const { bitmap, fetched, type, downscaledFrom, content, contentSize } = loaded;
   try {
+    const segSize = loaded.segmentationSize;
     let logits = loaded.logits;
     if (!logits) {
-      logits = await models.segment(loaded.segmentationInput);
+      logits = await models.segment(loaded.segmentationInput, segSize);
       sw.lap('segmentation');
     }
-    let looks = loaded.closeUps;
-    if (!looks) {
-      looks = await closeUps(models, bitmap, logits);
-      sw.lap('segmentation'); // DeepLab's time, its close-ups included
-    }
-    return { bitmap, fetched, type, downscaledFrom, logits, closeUps: looks, content, contentSize, keep: loaded.logits && loaded.keep };
+    return { bitmap, fetched, type, downscaledFrom, logits, segmentationSize: segSize, content, contentSize, keep: loaded.logits && loaded.keep };
   } catch (e) {
     bitmap.close();
     throw e;
@@ -271,10 +216,10 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
 /** The layers of a prepared image painted with the given options: mask (unless made already), bottleneck blend, transfer. */
 export async function paintLayers(p: Prepared, options: StylizeOptions, deps: PaintDeps, sw = new Stopwatch()): Promise<Layers> {
   const cached = p.keep;
-  const keep = (p.keep = keepMask(p.logits, options, cached, p.closeUps, p.bitmap)).alpha;
+  const keep = (p.keep = keepMask(p.logits, p.segmentationSize, options, cached)).alpha;
   if (p.keep !== cached) sw.lap('mask');
   if (!p.keep.edge) {
-    p.keep.edge = refinedKeep(p.bitmap, keep, p.keep.closeUps, undefined, p.keep.region);
+    p.keep.edge = refinedKeep(p.bitmap, keep, p.keep.region);
     sw.lap('refine');
   }
   const edge = p.keep.edge;

@@ -5,13 +5,14 @@
  * build holds none of this module (tests/unit/bundle.test.ts proves it).
  */
 import type { KeepAwake } from './keep-awake';
-import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha } from '../inference/mask';
+import { ALL_OBJECTS, argmaxLabels, NUM_CLASSES, PERSON, subjectKeepAlpha, upsampleLogits } from '../inference/mask';
 import { getGlobalLiteRt } from '@litertjs/core';
 import {
-  BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, OFFICIAL_TRANSFER_SIZE, SEG_GRID, SEG_SIZE, STYLE_SIZE, transferSize, type Detail, type TransferKind, type TransferSize,
+  BOTTLENECK, CONTENT_SIZE, MODEL_FILES, ModelSet, OFFICIAL_SEG_SIZE, OFFICIAL_TRANSFER_SIZE, SEG_SIZE, segmentationGrid, segmentationSize, STYLE_SIZE, transferSize, type Detail, type SegmentationSize, type TransferKind, type TransferSize,
 } from '../inference/models';
 import type { LoadedModel } from '../inference/runtime';
 import { centerSquare, floatToRgba, pixelsAt, rgbaToFloat } from '../inference/preprocess';
+import { resizeSegmentationModel } from '../inference/deeplab-resize';
 import { predictBottleneck } from '../inference/style';
 import { toBase64 } from '../messaging/bytes';
 import { decodeImage, fetchImage } from '../inference/decode';
@@ -88,35 +89,68 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
     },
     /** The library as stored (bottlenecks included), for tests. */
     library: async () => (await import('../library/store')).listStyles(),
-    /** DeepLab argmax labels at 257² for an image (resized to 257² as the pipeline does). */
-    async segmentLabels(url: string, threads = 0) {
+    /**
+     * DeepLab's argmax labels for an image stretched to `size` (default the official 257²), row by
+     * row at that size: the pipeline's model (deeplab-resize.ts, ending at the logits' grid), its
+     * grid upsampled as the official graph's last operator does (upsampleLogits).
+     */
+    async segmentLabels(url: string, threads = 0, size: SegmentationSize = OFFICIAL_SEG_SIZE) {
       const models = await host.getModels(threads);
       const image = await bitmapOf(url);
-      const input = rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5);
-      return b64(argmaxLabels(await models.segment(input)));
+      const grid = await models.segment(segmentationInput(image, size), size);
+      return b64(argmaxLabels(upsampleLogits(grid, segmentationGrid(size))));
     },
     /**
-     * For an image's real logits: how far they are from a bilinear (align-corners) upsampling of the
-     * grid SEG_GRID says they are (largest absolute difference), and how many mask bytes the
-     * cell-by-cell mask differs from the pixel-by-pixel one, for a few subject settings.
+     * DeepLab alone at each of `sizes`, on `url`'s photo stretched to it: per round and size, one
+     * untimed run (switching size recompiles) then `n` timed ones; the rounds alternate the order so
+     * a size is not always first after a load. Returns every size's times in ms.
+     */
+    timeSegmentationAt(sizes: SegmentationSize[], n: number, url: string, rounds = 2, threads = 0) {
+      return host.serial(async () => {
+        const models = await host.getModels(threads);
+        const image = await bitmapOf(url);
+        const inputs = sizes.map((s) => segmentationInput(image, s));
+        const times: Record<string, number[]> = {};
+        for (let r = 0; r < rounds; r++) {
+          const order = sizes.map((_, i) => i);
+          if (r % 2) order.reverse();
+          for (const i of order) {
+            const size = sizes[i], key = `${size.width}x${size.height}`;
+            for (let k = 0; k <= n; k++) {
+              const t0 = performance.now();
+              await models.segment(inputs[i], size);
+              if (k > 0) (times[key] ??= []).push(performance.now() - t0);
+            }
+          }
+        }
+        return times;
+      });
+    },
+    /**
+     * The pipeline's segmentation against the official file, on an image at 257²: the official
+     * graph's logits (its last operator upsamples the 33² grid to 257², align corners) against the
+     * pipeline's graph, which stops before that resize, with its grid upsampled in JavaScript
+     * (largest absolute difference); and how many mask bytes the pipeline's cell-by-cell mask from
+     * the grid differs from the pixel-by-pixel mask of the official logits, for a few subject
+     * settings, with the time each takes. The official file is loaded at one thread (no pool worker:
+     * the live models keep theirs) and deleted after.
      */
     async maskGridCheck(url: string) {
       const models = await host.getModels(0);
       const image = await bitmapOf(url);
-      const l = await models.segment(rgbaToFloat(pixelsAt(image, SEG_SIZE, SEG_SIZE), 127.5, 127.5));
-      const { width: N, step } = SEG_GRID;
-      const at = (y: number, x: number, c: number) => l[(y * N + x) * NUM_CLASSES + c];
-      let gridError = 0;
-      for (let y = 0; y < N; y++) {
-        for (let x = 0; x < N; x++) {
-          const y0 = Math.min(Math.floor(y / step) * step, N - 1 - step), x0 = Math.min(Math.floor(x / step) * step, N - 1 - step);
-          const wy = (y - y0) / step, wx = (x - x0) / step;
-          for (let c = 0; c < NUM_CLASSES; c++) {
-            const v = (1 - wy) * ((1 - wx) * at(y0, x0, c) + wx * at(y0, x0 + step, c)) + wy * ((1 - wx) * at(y0 + step, x0, c) + wx * at(y0 + step, x0 + step, c));
-            gridError = Math.max(gridError, Math.abs(v - at(y, x, c)));
-          }
-        }
+      const size = OFFICIAL_SEG_SIZE, spec = segmentationGrid(size);
+      const input = segmentationInput(image, size);
+      const grid = await models.segment(input, size);
+      const official = await models['runtime'].load(host['config'].modelDir + MODEL_FILES.segmentation, { threads: 1, name: 'segmentation-official' });
+      let full: Float32Array;
+      try {
+        [full] = await official.run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+      } finally {
+        official.delete();
       }
+      const upsampled = upsampleLogits(grid, spec);
+      let gridError = 0;
+      for (let i = 0; i < full.length; i++) gridError = Math.max(gridError, Math.abs(full[i] - upsampled[i]));
       const differing: Record<string, number> = {};
       const ms: Record<string, number> = {};
       /** Best of 15 runs, ms (this machine is noisy). */
@@ -130,15 +164,15 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
         return min;
       };
       for (const [name, opts] of [['objects', { subject: ALL_OBJECTS }], ['people', { subject: [PERSON] }], ['inverted', { subject: ALL_OBJECTS, invert: true }]] as const) {
-        const flat = subjectKeepAlpha(l, opts);
-        const cells = subjectKeepAlpha(l, { ...opts, grid: SEG_GRID });
-        ms[`${name} pixel by pixel`] = best(() => subjectKeepAlpha(l, opts));
-        ms[`${name} by cells`] = best(() => subjectKeepAlpha(l, { ...opts, grid: SEG_GRID }));
+        const flat = subjectKeepAlpha(full, opts);
+        const cells = subjectKeepAlpha(grid, { ...opts, grid: spec });
+        ms[`${name} pixel by pixel`] = best(() => subjectKeepAlpha(full, opts));
+        ms[`${name} by cells`] = best(() => subjectKeepAlpha(grid, { ...opts, grid: spec }));
         let d = 0;
         for (let i = 3; i < flat.length; i += 4) if (flat[i] !== cells[i]) d++;
         differing[name] = d;
       }
-      return { gridError, differing, ms };
+      return { gridError, gridPoints: grid.length / NUM_CLASSES, differing, ms };
     },
     /**
      * The official sample's path: centre crop, plain bilinear resize (canvas 'low' is bilinear without
@@ -172,14 +206,17 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
       photo?: { imageUrl: string; styleId: string; detail?: Detail }, pauseMs = 0) {
       return host.serial(async () => {
         const models = await host.getModels(threads);
-        let seg: Float32Array = new Float32Array(SEG_SIZE * SEG_SIZE * 3);
+        let segSize = segmentationSize(1, 1);
+        let seg: Float32Array = new Float32Array(segSize.height * segSize.width * 3);
         const style = new Float32Array(STYLE_SIZE * STYLE_SIZE * 3).fill(0.5);
         let content: Float32Array = new Float32Array(CONTENT_SIZE * CONTENT_SIZE * 3).fill(0.5);
         let bottleneck: Float32Array = new Float32Array(BOTTLENECK).fill(0.1);
         let size: TransferSize = OFFICIAL_TRANSFER_SIZE;
         if (photo) {
           const { bitmap } = await decodeImage((await fetchImage({ kind: 'url', url: photo.imageUrl })).blob);
-          seg = segmentationInput(bitmap);
+          // The size a job segments this photo at (its aspect ratio), so the job's model stays compiled.
+          segSize = segmentationSize(bitmap.width, bitmap.height);
+          seg = segmentationInput(bitmap, segSize);
           // The size a Standard job paints this photo at (its aspect ratio), so the job's model stays compiled.
           size = transferSize(bitmap.width, bitmap.height, photo.detail);
           content = contentInput(bitmap, size);
@@ -195,7 +232,7 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
         for (let i = 0; i <= n; i++) {
           // Idle first, as a job after a person's pause starts (pauseMs 0: back to back).
           if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
-          const s = await timed(() => models.segment(seg));
+          const s = await timed(() => models.segment(seg, segSize));
           const t = await timed(() => models.transfer(kind, content, bottleneck, size));
           const p = withPrediction ? await timed(() => models.predict(style)) : NaN;
           if (i === 0) continue;
@@ -251,8 +288,11 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
         const rt = await host.getRuntime();
         const start = since(t0);
         const plan = ModelSet.planFor(rt, threads);
-        const specs = [
-          { name: 'segmentation', file: MODEL_FILES.segmentation, threads: plan.segmentation, shapes: [[1, SEG_SIZE, SEG_SIZE, 3]] },
+        const square = segmentationSize(1, 1);
+        const specs: { name: string; file: string; threads: number; shapes: number[][]; rewrite?: boolean }[] = [
+          // As the pipeline loads it before any photo: the official file rewritten to a square photo's size (its
+          // fetch and rewrite counted in its compile time).
+          { name: 'segmentation', file: MODEL_FILES.segmentation, threads: plan.segmentation, shapes: [[1, square.height, square.width, 3]], rewrite: true },
           { name: 'transfer', file: MODEL_FILES.transfer.fp16, threads: plan.transfer, shapes: [[1, CONTENT_SIZE, CONTENT_SIZE, 3], [1, 1, 1, BOTTLENECK]] },
           { name: 'prediction', file: MODEL_FILES.prediction, threads: plan.prediction, shapes: [[1, STYLE_SIZE, STYLE_SIZE, 3]] },
         ];
@@ -261,7 +301,11 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
         try {
           for (const s of specs) {
             t0 = performance.now();
-            loaded.push(await rt.load(host['config'].modelDir + s.file, { threads: s.threads, name: s.name }));
+            const url = host['config'].modelDir + s.file;
+            const source = s.rewrite
+              ? resizeSegmentationModel(new Uint8Array(await (await fetch(url)).arrayBuffer()), square.height, square.width, { grid: true })
+              : url;
+            loaded.push(await rt.load(source, { threads: s.threads, name: s.name }));
             compile[s.name] = since(t0);
           }
           for (const [i, s] of specs.entries()) {
@@ -327,8 +371,8 @@ function refineApi(host: InferenceHost) {
     /** Both paths at the same working size on a prepared image (cut to `region` if given): how far their keep-alphas are apart. */
     refineCompare(url: string, side: number, region?: KeepRegion) {
       const { bitmap, keep } = prepared(url);
-      const cpu = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, region, { path: 'cpu', side });
-      const gpu = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, region, { path: 'gpu', side });
+      const cpu = refinedKeep(bitmap, keep.alpha, region, undefined, { path: 'cpu', side });
+      const gpu = refinedKeep(bitmap, keep.alpha, region, undefined, { path: 'gpu', side });
       const a = alphaOf(cpu), b = alphaOf(gpu);
       let maxDiff = 0, differing = 0, edge = 0, kept = 0;
       for (let i = 0; i < a.length; i++) {
@@ -346,7 +390,7 @@ function refineApi(host: InferenceHost) {
       const ms: number[] = [];
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
-        const c = refinedKeep(bitmap, keep.alpha, keep.closeUps, undefined, undefined, { path, side });
+        const c = refinedKeep(bitmap, keep.alpha, undefined, undefined, { path, side });
         // The result read, so that the GPU's queued work is in the time.
         c.getContext('2d')!.getImageData(0, 0, 1, 1);
         ms.push(performance.now() - t0);

@@ -12,7 +12,7 @@ import { fetchImage, JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
 import { ModelSet } from '../inference/models';
 import {
-  closeUps, keepMask, load, loadFetched, paint, paintLayers, prepare, PreparedCache, Stopwatch, type Layers, type Loaded,
+  keepMask, load, loadFetched, paint, paintLayers, prepare, PreparedCache, Stopwatch, type Layers, type Loaded,
 } from '../inference/pipeline';
 import { renderAtOriginalSize } from '../inference/save';
 import { refinedKeep } from '../inference/composite';
@@ -215,12 +215,10 @@ export class InferenceHost {
     const reading = this.readAhead.start(url, () => load(source), variant);
     reading.then((loaded) => this.serial(async () => {
       if (!this.models || this.jobsQueued > 0 || loaded.logits || !this.readAhead.holds(url, loaded, variant)) return;
-      const logits = await this.models.segment(loaded.segmentationInput);
-      const looks = await closeUps(this.models, loaded.bitmap, logits);
-      loaded.keep = mask && keepMask(logits, mask, undefined, looks, loaded.bitmap);
+      const logits = await this.models.segment(loaded.segmentationInput, loaded.segmentationSize);
+      loaded.keep = mask && keepMask(logits, loaded.segmentationSize, mask);
       // The edge refined with the photo too: the job then starts at its transfer.
-      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha, loaded.keep.closeUps, undefined, loaded.keep.region);
-      loaded.closeUps = looks;
+      if (loaded.keep) loaded.keep.edge = refinedKeep(loaded.bitmap, loaded.keep.alpha, loaded.keep.region);
       loaded.logits = logits;
     })).catch(() => {}); // a failed reading is the job's to report; a failed segmentation, the job retries
     return { ok: true };

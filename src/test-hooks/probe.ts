@@ -19,8 +19,6 @@
 export const probe = {
   /** Model runs on real inputs (jobs, read-aheads, bottlenecks). */
   modelRuns: { segmentation: 0, prediction: 0, transfer: 0 },
-  /** Segmentation's close-ups of part of a photo (pipeline.ts closeUps; not in modelRuns, which counts whole-photo runs). */
-  closeUpRuns: 0,
   /** The warm-up's trial runs on zeros (not in modelRuns). */
   warmUpRuns: { segmentation: 0, transfer: 0 },
   /** How results went out: as files (structured-clone messaging) or as base64 slices (JSON). */

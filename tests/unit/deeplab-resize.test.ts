@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MODEL_FILES } from '../../src/inference/models';
+import { MODEL_FILES, SEG_LONG_SIDE, segmentationGrid, segmentationSize } from '../../src/inference/models';
+import { gridPoints } from '../../src/inference/mask';
 import { isSegmentationSide, resizeSegmentationModel, segmentationBakedSizes } from '../../src/inference/deeplab-resize';
 import { tensorShapes } from '../../src/inference/tflite-resize';
 
@@ -59,5 +60,22 @@ describe('resizeSegmentationModel (the official DeepLab file)', () => {
   it('isSegmentationSide', () => {
     expect([9, 257, 385, 513].every(isSegmentationSide)).toBe(true);
     expect([0, 1, 8, 256, 384, 512, 257.5].some(isSegmentationSide)).toBe(false);
+  });
+});
+
+describe('segmentationSize: the size DeepLab sees a photo at', () => {
+  it('keeps the photo\'s aspect ratio, SEG_LONG_SIDE on the long side, both sides 8k + 1', () => {
+    expect(isSegmentationSide(SEG_LONG_SIDE)).toBe(true);
+    for (const [w, h] of [[1280, 960], [960, 1280], [1280, 1280], [853, 853], [1546, 1213], [4000, 500], [120, 90], [1, 1]]) {
+      const s = segmentationSize(w, h);
+      expect(isSegmentationSide(s.width) && isSegmentationSide(s.height), `${w}×${h} → ${s.width}×${s.height}`).toBe(true);
+      expect(Math.max(s.width, s.height)).toBe(SEG_LONG_SIDE);
+      // Within one grid step of the photo's aspect ratio along the short side.
+      const short = (SEG_LONG_SIDE * Math.min(w, h)) / Math.max(w, h);
+      expect(Math.abs(Math.min(s.width, s.height) - short)).toBeLessThanOrEqual(4);
+      expect(gridPoints(segmentationGrid(s))).toEqual({ gw: (s.width - 1) / 8 + 1, gh: (s.height - 1) / 8 + 1 });
+    }
+    expect(segmentationSize(1, 1)).toEqual({ width: SEG_LONG_SIDE, height: SEG_LONG_SIDE });
+    expect(segmentationSize(100000, 1).height).toBe(9); // never below one grid cell
   });
 });

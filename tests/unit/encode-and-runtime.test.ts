@@ -1,11 +1,12 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { bmpHeader, BMP_HEADER_SIZE, bmpStride, encodeBmp } from '../../src/inference/encode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadPlan, type Runtime } from '../../src/inference/runtime';
 import { BROWSER_FEATURES, litertBuild, shippedLitertBuilds } from '../../src/inference/litert-builds';
 import { ROOT } from '../support/paths';
-import { ModelSet } from '../../src/inference/models';
+import { ModelSet, segmentationSize } from '../../src/inference/models';
+import { serveModelFiles } from '../support/model-files';
 import { sniffImageType } from '../../src/inference/decode';
 
 describe('BMP header', () => {
@@ -128,6 +129,13 @@ describe('LiteRT.js builds', () => {
 });
 
 describe('warming the models', () => {
+  // Segmentation is always the official file rewritten (deeplab-resize.ts): its bytes are fetched.
+  beforeAll(serveModelFiles);
+  afterAll(() => vi.unstubAllGlobals());
+  /** Before any photo, segmentation is warmed at a square photo's size. */
+  const square = segmentationSize(1, 1);
+  const SEG = `segmentation-${square.height}x${square.width}`;
+
   /** A runtime whose models only count their runs (the real ones run in tests/e2e). */
   function countingRuntime() {
     const runs: string[] = [];
@@ -144,16 +152,16 @@ describe('warming the models', () => {
     const { runtime, runs } = countingRuntime();
     const models = new ModelSet(runtime, '/models/', 0);
     await models.warmUp('fp16');
-    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+    expect(runs).toEqual([SEG, 'transfer-fp16']);
     await models.warmUp('fp16');
-    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+    expect(runs).toEqual([SEG, 'transfer-fp16']);
 
     const fresh = countingRuntime();
     const used = new ModelSet(fresh.runtime, '/models/', 0);
-    await used.segment(new Float32Array(3));
+    await used.segment(new Float32Array(3), square);
     await used.transfer('fp16', new Float32Array(3), new Float32Array(1));
     await used.warmUp('fp16');
-    expect(fresh.runs).toEqual(['segmentation', 'transfer-fp16']);
+    expect(fresh.runs).toEqual([SEG, 'transfer-fp16']);
   });
 
   test('a warm-up asked to stop runs no further trial run, and a job after it sets up what was skipped', async () => {
@@ -168,11 +176,11 @@ describe('warming the models', () => {
       jobWaiting = true;
       return stop;
     });
-    expect(asked).toEqual(['none', 'segmentation']);
-    expect(runs).toEqual(['segmentation']);
+    expect(asked).toEqual(['none', SEG]);
+    expect(runs).toEqual([SEG]);
     await models.transfer('fp16', new Float32Array(3), new Float32Array(1));
     await models.warmUp('fp16', () => true);
-    expect(runs).toEqual(['segmentation', 'transfer-fp16']);
+    expect(runs).toEqual([SEG, 'transfer-fp16']);
 
     const idle = countingRuntime();
     await new ModelSet(idle.runtime, '/models/', 0).warmUp('fp16', () => true);
@@ -185,9 +193,9 @@ describe('warming the models', () => {
     await models.warmUp('fp16');
     await models.warmUp('int8');
     await models.warmUp('fp16');
-    expect(runs).toEqual(['segmentation', 'transfer-fp16', 'transfer-int8', 'transfer-fp16']);
+    expect(runs).toEqual([SEG, 'transfer-fp16', 'transfer-int8', 'transfer-fp16']);
     await models.dispose();
     await models.warmUp('fp16');
-    expect(runs.slice(4)).toEqual(['segmentation', 'transfer-fp16']);
+    expect(runs.slice(4)).toEqual([SEG, 'transfer-fp16']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, subjectKeepAlpha, subjectProbability } from '../../src/inference/mask';
+import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, subjectKeepAlpha, subjectProbability, upsampleLogits } from '../../src/inference/mask';
 
 /** Logits for pixels, each given as {class: logit}, other classes at -10. */
 function logits(...pixels: Record<number, number>[]) {
@@ -104,20 +104,21 @@ describe('keep-alpha straight from the logits', () => {
 
 describe('keep-alpha on a grid: cells decided from their corners', () => {
   /**
-   * Logits as DeepLab makes them: a 33² grid upsampled bilinearly to 257². Blocky: regions of one
-   * winner leading by 4…10 (mostly sure cells); near: regions of one winner leading a single runner-up
-   * by only 0…5, the other classes far below, so the margins are tight and many cells sit around
-   * them; edges: a winner per point leading by 0…8 (edges everywhere).
+   * Logits as DeepLab makes them: a grid's points (33² for 257², step 8; 17×33 for 129 high, 257
+   * wide), and their bilinear upsampling, as the official graph's last resize gives it. Blocky:
+   * regions of one winner leading by 4…10 (mostly sure cells); near: regions of one winner leading a
+   * single runner-up by only 0…5, the other classes far below, so the margins are tight and many
+   * cells sit around them; edges: a winner per point leading by 0…8 (edges everywhere).
    */
-  function gridLogits(seed: number, mode: 'blocky' | 'near' | 'edges') {
+  function gridLogits(seed: number, mode: 'blocky' | 'near' | 'edges', W = 257, H = 257) {
     const blocky = mode !== 'edges';
     let x = seed;
     const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const G = 33, N = 257, step = 8;
-    const grid = new Float64Array(G * G * NUM_CLASSES);
-    for (let p = 0; p < G * G; p++) {
+    const step = 8, GW = (W - 1) / step + 1, GH = (H - 1) / step + 1;
+    const grid = new Float32Array(GW * GH * NUM_CLASSES);
+    for (let p = 0; p < GW * GH; p++) {
       // Blocky: regions of one winner (mostly sure cells); otherwise a winner per point (many edges).
-      const gy = Math.floor(p / G), gx = p % G;
+      const gy = Math.floor(p / GW), gx = p % GW;
       const winner = blocky ? [0, PERSON, 12][(Math.floor(gy / 11) + Math.floor(gx / 11)) % 3] : Math.floor(rand() * NUM_CLASSES);
       if (mode === 'near') {
         // Two classes only (the rest far below), the runner-up 0…5 behind: the margins are tight here.
@@ -130,40 +131,52 @@ describe('keep-alpha on a grid: cells decided from their corners', () => {
       for (let c = 0; c < NUM_CLASSES; c++) grid[p * NUM_CLASSES + c] = rand() * 2 - 1;
       grid[p * NUM_CLASSES + winner] += mode === 'blocky' ? 4 + rand() * 6 : rand() * 8;
     }
-    const out = new Float32Array(N * N * NUM_CLASSES);
-    for (let y = 0; y < N; y++) {
-      for (let x = 0; x < N; x++) {
-        const y0 = Math.min(Math.floor(y / step), G - 2), x0 = Math.min(Math.floor(x / step), G - 2);
+    // Written out here, apart from the code under test.
+    const full = new Float32Array(W * H * NUM_CLASSES);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const y0 = Math.min(Math.floor(y / step), GH - 2), x0 = Math.min(Math.floor(x / step), GW - 2);
         const wy = (y - y0 * step) / step, wx = (x - x0 * step) / step;
         for (let c = 0; c < NUM_CLASSES; c++) {
-          const g = (yy: number, xx: number) => grid[((y0 + yy) * G + x0 + xx) * NUM_CLASSES + c];
-          out[(y * N + x) * NUM_CLASSES + c] = (1 - wy) * ((1 - wx) * g(0, 0) + wx * g(0, 1)) + wy * ((1 - wx) * g(1, 0) + wx * g(1, 1));
+          const g = (yy: number, xx: number) => grid[((y0 + yy) * GW + x0 + xx) * NUM_CLASSES + c];
+          full[(y * W + x) * NUM_CLASSES + c] = (1 - wy) * ((1 - wx) * g(0, 0) + wx * g(0, 1)) + wy * ((1 - wx) * g(1, 0) + wx * g(1, 1));
         }
       }
     }
-    return out;
+    return { grid, full, spec: { width: W, height: H, step } };
   }
 
-  test('gives the same bytes as pixel by pixel, for subject sets, invert and ramps', () => {
-    for (const mode of ['blocky', 'near', 'edges'] as const) {
-      const l = gridLogits(mode.length, mode);
-      for (const subject of [ALL_OBJECTS, [PERSON], [PERSON, 12, 8], [], Array.from({ length: NUM_CLASSES }, (_, i) => i)]) {
-        for (const invert of [false, true]) {
-          for (const [lo, hi] of [[0.25, 0.75], [0.1, 0.6]]) {
-            const want = subjectKeepAlpha(l, { subject, invert, lo, hi });
-            const got = subjectKeepAlpha(l, { subject, invert, lo, hi, grid: { width: 257, step: 8 } });
-            let diff = 0;
-            for (let i = 3; i < want.length; i += 4) if (want[i] !== got[i]) diff++;
-            expect(diff, `${mode}, ${subject.length} subject classes, invert ${invert}, ramp ${lo}…${hi}`).toBe(0);
+  test('upsampleLogits is the bilinear, align-corners upsampling of the grid', () => {
+    for (const [w, h] of [[257, 257], [257, 129], [65, 97]]) {
+      const { grid, full, spec } = gridLogits(7, 'edges', w, h);
+      expect(Buffer.compare(Buffer.from(upsampleLogits(grid, spec).buffer), Buffer.from(full.buffer)), `${w}×${h}`).toBe(0);
+    }
+  });
+
+  test('gives the same bytes as pixel by pixel on the upsampled logits, for subject sets, invert, ramps and sizes', () => {
+    for (const [w, h] of [[257, 257], [257, 129]]) {
+      for (const mode of ['blocky', 'near', 'edges'] as const) {
+        const { grid, full, spec } = gridLogits(mode.length, mode, w, h);
+        for (const subject of [ALL_OBJECTS, [PERSON], [PERSON, 12, 8], [], Array.from({ length: NUM_CLASSES }, (_, i) => i)]) {
+          for (const invert of [false, true]) {
+            for (const [lo, hi] of [[0.25, 0.75], [0.1, 0.6]]) {
+              const want = subjectKeepAlpha(full, { subject, invert, lo, hi });
+              const got = subjectKeepAlpha(grid, { subject, invert, lo, hi, grid: spec });
+              expect(got.length).toBe(want.length);
+              let diff = 0;
+              for (let i = 3; i < want.length; i += 4) if (want[i] !== got[i]) diff++;
+              expect(diff, `${w}×${h}, ${mode}, ${subject.length} subject classes, invert ${invert}, ramp ${lo}…${hi}`).toBe(0);
+            }
           }
         }
       }
     }
   });
 
-  test('a grid that does not fit the logits falls back to pixel by pixel', () => {
-    const l = gridLogits(3, 'edges');
-    expect(subjectKeepAlpha(l, { subject: [PERSON], grid: { width: 257, step: 7 } })).toEqual(subjectKeepAlpha(l, { subject: [PERSON] }));
-    expect(subjectKeepAlpha(l, { subject: [PERSON], grid: { width: 256, step: 8 } })).toEqual(subjectKeepAlpha(l, { subject: [PERSON] }));
+  test('a grid that does not fit the logits is refused', () => {
+    const { grid } = gridLogits(3, 'edges');
+    expect(() => subjectKeepAlpha(grid, { subject: [PERSON], grid: { width: 257, height: 257, step: 7 } })).toThrow(/do not fit/);
+    expect(() => subjectKeepAlpha(grid, { subject: [PERSON], grid: { width: 265, height: 257, step: 8 } })).toThrow(/do not fit/);
+    expect(() => upsampleLogits(grid, { width: 256, height: 257, step: 8 })).toThrow(/do not fit/);
   });
 });

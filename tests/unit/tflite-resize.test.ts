@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it, test, vi } from 'vitest';
-import { MODEL_FILES, ModelSet, transferSize } from '../../src/inference/models';
+import { MODEL_FILES, ModelSet, segmentationSize, transferSize } from '../../src/inference/models';
+import { serveModelFiles } from '../support/model-files';
 import type { Runtime } from '../../src/inference/runtime';
 import { changedShapes, resizeSizes, resizeTransferModel, tensorShapes } from '../../src/inference/tflite-resize';
 
@@ -138,8 +139,7 @@ describe('ModelSet keeps the transfer model a job compiled at the photo\'s size'
         return { name, async run() { return [new Float32Array(1)]; }, delete() { deleted.push(name); } };
       },
     };
-    const official = models.fp16;
-    vi.stubGlobal('fetch', async () => new Response(official.slice()));
+    serveModelFiles();
     try {
       const set = new ModelSet(runtime, '/models/', 0);
       const size = transferSize(1280, 960);
@@ -147,7 +147,9 @@ describe('ModelSet keeps the transfer model a job compiled at the photo\'s size'
       await set.warmUp('fp16');
       set.preload('fp16');
       await set.transfer('fp16', new Float32Array(1), new Float32Array(1), size);
-      expect(loads).toEqual(['transfer-fp16-332x440:bytes', 'segmentation:url']);
+      // Segmentation is always the official file rewritten (deeplab-resize.ts), before any photo at a square one's size.
+      const square = segmentationSize(1, 1);
+      expect(loads).toEqual(['transfer-fp16-332x440:bytes', `segmentation-${square.height}x${square.width}:bytes`]);
       await set.warmUp('int8');
       expect(loads.at(-1)).toBe('transfer-int8:url');
       expect(deleted).toEqual(['transfer-fp16-332x440']);

@@ -6,7 +6,7 @@
  */
 import { fitWithin, pixelsAt } from './preprocess';
 import { keepRegion, type KeepRegion } from './pick';
-import { refineKeep, type RefineOptions } from './refine';
+import { REFINE_DEFAULTS, refineKeep, type RefineOptions } from './refine';
 import { gpuFailed, gpuRefiner, type RefinePath } from './refine-path';
 import { probe } from '../test-hooks/probe';
 
@@ -35,6 +35,19 @@ export function maskCanvas(keep: ImageData): OffscreenCanvas {
   return raw;
 }
 
+/** The keep-mask side the refinement's radius was tuned at (REFINE_DEFAULTS). */
+const TUNED_MASK_SIDE = 257;
+
+/**
+ * The filter's radius, as a share of the diagonal, for a keep-mask `maskLong` pixels on its long
+ * side: the tuned 3 % at 257, less in proportion for a finer mask, so that the window stays about
+ * as many of the mask's 8-pixel cells wide. A window as wide as at 257 averages the thin parts a finer
+ * mask found (a raised arm two or three cells wide) back under the ramp: on the fixtures, a 769 px
+ * mask kept 14 % of the dancer's raised arm with the 3 % radius, 74 % with this one (docs/benchmark.md,
+ * "Thin parts").
+ */
+export const refineShareFor = (maskLong: number) => REFINE_DEFAULTS.radiusShare * Math.min(1, TUNED_MASK_SIDE / maskLong);
+
 /** Which path and working size a refinement uses; by default, the path refine-path.ts chose and REFINE_SIDE. */
 export interface RefineHow {
   path?: RefinePath;
@@ -45,12 +58,14 @@ export interface RefineHow {
 /**
  * The keep-mask at the segmentation's resolution, upscaled (bilinear, clamped at the frame: no
  * "outside the picture" is pulled in) to the working size, at most REFINE_SIDE on the long side, and
- * refined there with the photo, scaled to the same size, as the guide: on the GPU where this document
- * has one (refine-gl.ts), else on the CPU (refine.ts). A GPU that fails hands this refinement, and
- * every later one, to the CPU. With `region`, only the object holding its point stays (cut here, on
- * the mask at the working size), or, inverted, all but it.
+ * refined there with the photo, scaled to the same size, as the guide (the radius from the mask's own
+ * resolution: refineShareFor): on the GPU where this document has one (refine-gl.ts), else on the CPU
+ * (refine.ts). A GPU that fails hands this refinement, and every later one, to the CPU. With
+ * `region`, only the object holding its point stays (cut here, on the mask at the working size), or,
+ * inverted, all but it.
  */
 export function refinedKeep(original: ImageBitmap, keep: ImageData, region?: KeepRegion, options?: RefineOptions, how: RefineHow = {}): OffscreenCanvas {
+  options = { radiusShare: refineShareFor(Math.max(keep.width, keep.height)), ...options };
   const gl = how.path === 'cpu' ? undefined : gpuRefiner();
   if (how.path === 'gpu' && !gl) throw new Error('no GPU path in this document');
   const side = Math.min(how.side ?? REFINE_SIDE, gl?.maxSide ?? Infinity);

@@ -87,6 +87,11 @@ export interface RefineOptions {
   hi?: number;
 }
 
+/**
+ * Tuned on 257² keep-masks (docs/benchmark.md): a radius of 3 % of the diagonal, about 1.4 of the
+ * mask's 8-pixel cells stretched over the photo. refinedKeep scales it down for a finer mask
+ * (composite.ts refineShareFor).
+ */
 export const REFINE_DEFAULTS: Required<RefineOptions> = { radiusShare: 0.03, eps: 1e-3, lo: 0.35, hi: 0.65 };
 
 /** The filter's radius in pixels for a w×h image. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { boxMean, refineKeep, refineRadius } from '../../src/inference/refine';
+import { boxMean, REFINE_DEFAULTS, refineKeep, refineRadius } from '../../src/inference/refine';
 
 /** A w×h RGBA guide: grey `inside(x, y) ? hi : lo`. */
 function guide(w: number, h: number, inside: (x: number, y: number) => boolean, hiV = 220, loV = 40) {
@@ -70,5 +70,16 @@ describe('refineKeep', () => {
     const g = guide(w, h, (x) => x < 64);
     expect(refineKeep(g, rampMask(w, h, w, w + 1), w, h).every((v, i) => i % 4 !== 3 || v === 255)).toBe(true);
     expect(refineKeep(g, rampMask(w, h, -2, -1), w, h).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('refineShareFor: the radius for a keep-mask of a given resolution', () => {
+  test('the tuned 3 % at 257 (and coarser), less in proportion for a finer mask', async () => {
+    const { refineShareFor } = await import('../../src/inference/composite');
+    expect(refineShareFor(257)).toBe(REFINE_DEFAULTS.radiusShare);
+    expect(refineShareFor(129)).toBe(REFINE_DEFAULTS.radiusShare);
+    expect(refineShareFor(769)).toBeCloseTo((REFINE_DEFAULTS.radiusShare * 257) / 769, 12);
+    // The window over the mask's own pixels stays the same: share × mask side is constant.
+    expect(refineShareFor(513) * 513).toBeCloseTo(refineShareFor(769) * 769, 9);
   });
 });

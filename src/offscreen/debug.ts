@@ -100,6 +100,14 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
       const grid = await models.segment(segmentationInput(image, size), size);
       return b64(argmaxLabels(upsampleLogits(grid, segmentationGrid(size))));
     },
+    /** DeepLab's argmax labels for an image as a job segments it (at segmentationSize of the photo's size), with that size. */
+    async pipelineLabels(url: string, threads = 0) {
+      const models = await host.getModels(threads);
+      const image = await bitmapOf(url);
+      const size = segmentationSize(image.width, image.height);
+      const grid = await models.segment(segmentationInput(image, size), size);
+      return { labels: b64(argmaxLabels(upsampleLogits(grid, segmentationGrid(size)))), ...size };
+    },
     /**
      * DeepLab alone at each of `sizes`, on `url`'s photo stretched to it: per round and size, one
      * untimed run (switching size recompiles) then `n` timed ones; the rounds alternate the order so
@@ -127,31 +135,36 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
       });
     },
     /**
-     * The pipeline's segmentation against the official file, on an image at 257²: the official
-     * graph's logits (its last operator upsamples the 33² grid to 257², align corners) against the
-     * pipeline's graph, which stops before that resize, with its grid upsampled in JavaScript
-     * (largest absolute difference); and how many mask bytes the pipeline's cell-by-cell mask from
-     * the grid differs from the pixel-by-pixel mask of the official logits, for a few subject
-     * settings, with the time each takes. The official file is loaded at one thread (no pool worker:
+     * The pipeline's segmentation against the whole graph, on an image stretched to `size`: at 257²
+     * the official file itself (its last operator upsamples the 33² grid to 257², align corners), at
+     * another size the official file rewritten to it whole (deeplab-resize.ts without `grid`), against
+     * the pipeline's graph, which stops before that resize, with its grid upsampled in JavaScript
+     * (largest absolute difference); and in how many mask bytes, and by how much at most, the
+     * pipeline's cell-by-cell mask from the grid differs from the pixel-by-pixel mask of the whole
+     * graph's logits, for a few subject settings, with the time each takes. The whole graph is loaded at one thread (no pool worker:
      * the live models keep theirs) and deleted after.
      */
-    async maskGridCheck(url: string) {
+    async maskGridCheck(url: string, size: SegmentationSize = OFFICIAL_SEG_SIZE) {
       const models = await host.getModels(0);
       const image = await bitmapOf(url);
-      const size = OFFICIAL_SEG_SIZE, spec = segmentationGrid(size);
+      const spec = segmentationGrid(size);
       const input = segmentationInput(image, size);
       const grid = await models.segment(input, size);
-      const official = await models['runtime'].load(host['config'].modelDir + MODEL_FILES.segmentation, { threads: 1, name: 'segmentation-official' });
+      const fileUrl = host['config'].modelDir + MODEL_FILES.segmentation;
+      const official = size.width === SEG_SIZE && size.height === SEG_SIZE;
+      const source = official ? fileUrl : resizeSegmentationModel(new Uint8Array(await (await fetch(fileUrl)).arrayBuffer()), size.height, size.width);
+      const whole = await models['runtime'].load(source, { threads: 1, name: 'segmentation-whole' });
       let full: Float32Array;
       try {
-        [full] = await official.run([{ data: input, shape: [1, SEG_SIZE, SEG_SIZE, 3] }]);
+        [full] = await whole.run([{ data: input, shape: [1, size.height, size.width, 3] }]);
       } finally {
-        official.delete();
+        whole.delete();
       }
       const upsampled = upsampleLogits(grid, spec);
       let gridError = 0;
       for (let i = 0; i < full.length; i++) gridError = Math.max(gridError, Math.abs(full[i] - upsampled[i]));
       const differing: Record<string, number> = {};
+      let maxDiff = 0;
       const ms: Record<string, number> = {};
       /** Best of 15 runs, ms (this machine is noisy). */
       const best = (f: () => unknown) => {
@@ -169,10 +182,13 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
         ms[`${name} pixel by pixel`] = best(() => subjectKeepAlpha(full, opts));
         ms[`${name} by cells`] = best(() => subjectKeepAlpha(grid, { ...opts, grid: spec }));
         let d = 0;
-        for (let i = 3; i < flat.length; i += 4) if (flat[i] !== cells[i]) d++;
+        for (let i = 3; i < flat.length; i += 4) {
+          if (flat[i] !== cells[i]) d++;
+          maxDiff = Math.max(maxDiff, Math.abs(flat[i] - cells[i]));
+        }
         differing[name] = d;
       }
-      return { gridError, gridPoints: grid.length / NUM_CLASSES, differing, ms };
+      return { gridError, gridPoints: grid.length / NUM_CLASSES, differing, maxDiff, pixels: size.width * size.height, ms };
     },
     /**
      * The official sample's path: centre crop, plain bilinear resize (canvas 'low' is bilinear without

@@ -36,7 +36,7 @@ const setDetail = (detail: string) => ext.worker().then((w) => w.evaluate(async 
   await globalThis.chrome.storage.local.set({ settings: { ...(settings as object), detail } });
 }, detail));
 
-/** Mean gradient magnitude (|dx| + |dy| of the luma) over the background cells of a 257² label mask. */
+/** Mean gradient magnitude (|dx| + |dy| of the luma) over the background cells of a label mask. */
 function backgroundGradient(img: Rgba, mask: { mask: Uint8Array; w: number; h: number }): number {
   const { width: W, height: H, data } = img;
   const luma = (x: number, y: number) => {

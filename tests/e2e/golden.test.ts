@@ -5,6 +5,7 @@
 import { expect, test } from 'vitest';
 import { useOffscreenSuite } from '../support/offscreen-suite';
 import { decodeLabels, readImagePixels } from '../support/pixels';
+import { callDebug } from '../support/debug';
 
 const suite = useOffscreenSuite();
 
@@ -34,15 +35,24 @@ test('DeepLab agrees with the official expected mask on ≥ 99% of pixels', asyn
   expect(share).toBeGreaterThanOrEqual(0.99);
 });
 
-test.each(['tfexamples_segmentation_input_image.jpg', 'pexels-jansel-ferma-3949761.jpg', 'pytorchhub_deeplab1_person_sheep.png'])(
-  'DeepLab\'s logits are its 33² grid upsampled, so the cell-by-cell mask is the pixel-by-pixel one: %s', async (file) => {
-    const { gridError, differing, ms } = await suite.offscreen.evaluate(
-      (url) => globalThis.backdropDebug.maskGridCheck(url), `${suite.server.origin}/fixtures/${file}`,
-    );
-    console.log(`${file}: largest distance from the bilinear grid ${gridError.toExponential(1)}; differing mask bytes ${JSON.stringify(differing)}; ms ${JSON.stringify(ms, (_k, v) => (typeof v === "number" ? +v.toFixed(1) : v))}`);
+test.each([
+  ['tfexamples_segmentation_input_image.jpg', 257, 257],
+  ['pexels-jansel-ferma-3949761.jpg', 257, 257],
+  ['pytorchhub_deeplab1_person_sheep.png', 257, 257],
+  // The file rewritten (deeplab-resize.ts) to the size the pipeline segments a 4:3 photo at, and to a portrait one.
+  ['pytorchhub_deeplab1_person_sheep.png', 769, 577],
+  ['pexels-jansel-ferma-3949761.jpg', 385, 513],
+])(
+  'DeepLab\'s logits are its grid upsampled, so the pipeline\'s graph cut before that resize gives the same mask: %s at %d×%d', async (file, width, height) => {
+    const { gridError, gridPoints, differing, maxDiff, pixels, ms } = await callDebug(suite.offscreen, 'maskGridCheck', `${suite.server.origin}/fixtures/${file}`, { width, height });
+    expect(gridPoints).toBe(((width - 1) / 8 + 1) * ((height - 1) / 8 + 1));
+    console.log(`${file} at ${width}×${height}: largest distance from the bilinear grid ${gridError.toExponential(1)}; differing mask bytes ${JSON.stringify(differing)} (at most ${maxDiff} apart); ms ${JSON.stringify(ms, (_k, v) => (typeof v === "number" ? +v.toFixed(1) : v))}`);
     // Far inside the 1e-3 the mask's margins leave for it.
     expect(gridError).toBeLessThan(1e-4);
-    expect(differing).toEqual({ objects: 0, people: 0, inverted: 0 });
+    // The whole graph resizes in float32, the mask interpolates in doubles (~2e-6 apart): a probability right at
+    // a byte's rounding boundary may land one level off, on a pixel or two of the whole picture.
+    expect(maxDiff).toBeLessThanOrEqual(1);
+    for (const d of Object.values(differing)) expect(d).toBeLessThanOrEqual(pixels * 1e-4);
   });
 
 test('predict + transfer (int8) on the tiger with style24 comes close to the official expected image', async () => {

@@ -3,13 +3,19 @@ import type { Page } from 'puppeteer-core';
 import type { ExtensionBrowser } from './browser';
 import { decodeLabels, erode, meanAbsDiff, readImagePixels, type Rgba } from './pixels';
 
-/** Subject (eroded model mask) and background regions, from the model's own labels at 257². */
+/**
+ * Subject and background regions from the model's own labels, as a job segments the photo (its aspect
+ * ratio, SEG_LONG_SIDE on the long side: backdropDebug.pipelineLabels), each eroded by 1.2 % of that
+ * size's long side (3 px at the official 257²), so that the refined edge between them counts in neither.
+ */
 export async function regions(ext: ExtensionBrowser, url: string) {
   const off = await ext.offscreen();
-  const labels = decodeLabels(await off.evaluate((u) => globalThis.backdropDebug.segmentLabels(u), url));
+  const { labels: b64, width: w, height: h } = await off.evaluate((u) => globalThis.backdropDebug.pipelineLabels(u), url);
+  const labels = decodeLabels(b64);
+  const r = Math.max(1, Math.round((3 * Math.max(w, h)) / 257));
   return {
-    subject: { mask: erode(labels, 257, 257, 3, (l) => l !== 0), w: 257, h: 257 },
-    background: { mask: erode(labels, 257, 257, 3, (l) => l === 0), w: 257, h: 257 },
+    subject: { mask: erode(labels, w, h, r, (l) => l !== 0), w, h },
+    background: { mask: erode(labels, w, h, r, (l) => l === 0), w, h },
   };
 }
 

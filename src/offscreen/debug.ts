@@ -70,6 +70,8 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
     awakeEvery: (ms: number) => (awake ? (awake.every(ms), true) : false),
     modelRuns: () => ({ ...probe.modelRuns }),
     info: () => hostInfo(host),
+    /** The size this build segments a width×height photo at (segmentationSize: SEG_LONG_SIDE can differ per build). */
+    segmentationSizeFor: (width: number, height: number) => segmentationSize(width, height),
     log: () => host.log.slice(-200),
     lastTimings: () => ({ ...probe.lastTimings }),
     openResultPorts,
@@ -111,23 +113,42 @@ export function debugApi(host: InferenceHost, awake?: KeepAwake) {
     /**
      * DeepLab alone at each of `sizes`, on `url`'s photo stretched to it: per round and size, one
      * untimed run (switching size recompiles) then `n` timed ones; the rounds alternate the order so
-     * a size is not always first after a load. Returns every size's times in ms.
+     * a size is not always first after a load. A size marked `uncut` runs the rewritten graph whole,
+     * its last resize of the 21 logits to full size kept (at 257² the official file itself, byte for
+     * byte): loaded here at the pipeline's thread count after the live models are freed (they hold
+     * the pool's workers; the next job loads them again), and deleted after its runs. Returns every
+     * size's times in ms.
      */
-    timeSegmentationAt(sizes: SegmentationSize[], n: number, url: string, rounds = 2, threads = 0) {
+    timeSegmentationAt(sizes: (SegmentationSize & { uncut?: boolean })[], n: number, url: string, rounds = 2, threads = 0) {
       return host.serial(async () => {
         const models = await host.getModels(threads);
         const image = await bitmapOf(url);
         const inputs = sizes.map((s) => segmentationInput(image, s));
+        const official = sizes.some((s) => s.uncut)
+          ? new Uint8Array(await (await fetch(host['config'].modelDir + MODEL_FILES.segmentation)).arrayBuffer())
+          : undefined;
         const times: Record<string, number[]> = {};
         for (let r = 0; r < rounds; r++) {
           const order = sizes.map((_, i) => i);
           if (r % 2) order.reverse();
           for (const i of order) {
-            const size = sizes[i], key = `${size.width}x${size.height}`;
-            for (let k = 0; k <= n; k++) {
-              const t0 = performance.now();
-              await models.segment(inputs[i], size);
-              if (k > 0) (times[key] ??= []).push(performance.now() - t0);
+            const size = sizes[i], key = `${size.width}x${size.height}${size.uncut ? ' uncut' : ''}`;
+            let run = (input: Float32Array) => models.segment(input, size);
+            let whole: LoadedModel | undefined;
+            if (size.uncut) {
+              await models.dispose();
+              const rt = await host.getRuntime();
+              whole = await rt.load(resizeSegmentationModel(official!, size.height, size.width), { threads: ModelSet.planFor(rt, threads).segmentation, name: 'segmentation-uncut' });
+              run = async (input) => (await whole!.run([{ data: input, shape: [1, size.height, size.width, 3] }]))[0];
+            }
+            try {
+              for (let k = 0; k <= n; k++) {
+                const t0 = performance.now();
+                await run(inputs[i]);
+                if (k > 0) (times[key] ??= []).push(performance.now() - t0);
+              }
+            } finally {
+              whole?.delete();
             }
           }
         }

@@ -10,7 +10,8 @@ import { benchConfig, type BenchMode } from './config';
 import { Driver } from './driver';
 import { measurePackage, measurePackageChoices } from './package-size';
 import {
-  measureBrowserColumn, measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads, measureSizes, measureThreads,
+  measureBrowserColumn, measureCold, measureDetail, measureGallery, measureMemory, measureMemoryNoJit, measureMenuPath, measureRuntimeCold, measureRuntimeThreads,
+  measureSegmentationSizes, measureSizes, measureThreads,
 } from './phases';
 import type { BenchRecord, BrowserColumn, RuntimeRecord, Stamp } from './record';
 import { browsersMarkdown, markdown, runtimeMarkdown } from './report';
@@ -56,6 +57,8 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       const detail = await measureDetail(config, d, site.origin);
       const threads = await measureThreads(config, d);
       const memory = await measureMemory(config, d);
+      // After the memory phase: its uncut run frees the live models (the next job loads them again).
+      const segmentationSizes = await measureSegmentationSizes(config, d);
       const runtimeThreads = await measureRuntimeThreads(config, d);
       const memoryNoJit = await measureMemoryNoJit(config, site.origin);
       const runtimeCold = await measureRuntimeCold(config, site.origin);
@@ -71,7 +74,7 @@ export async function runBenchmark(mode: BenchMode, outDir = join(ROOT, 'bench-r
       };
       const record: BenchRecord = {
         stamp, sizes, cold, models, overheadRatio: reference.median.e2e / models.sumMedian,
-        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, memory, memoryNoJit, runtimeThreads, runtimeCold,
+        menuPath, menuPathRatio: menuPath.rightClickMedian.e2e / menuPath.models.sumMedian, gallery, threads, segmentationSizes, memory, memoryNoJit, runtimeThreads, runtimeCold,
         // What users install: the production build, not the test build the benchmark drives.
         package: measurePackage(PRODUCTION_DIR),
         packageChoices: measurePackageChoices(PRODUCTION_DIR),

@@ -5,7 +5,7 @@ import { Driver } from './driver';
 import { loadavg } from 'node:os';
 import type { BrowserColumn,
   ColdResult, DetailResult, GalleryResult, MemoryPoint, MemoryResult, MenuPathResult, ModelMedians, ModelTimes, RuntimeColdResult, RuntimeColdStart, RuntimeModelTimes,
-  RuntimeThreads, Sample, SizeResult, ThreadsResult,
+  RuntimeThreads, Sample, SegmentationSizesResult, SizeResult, ThreadsResult,
 } from './record';
 import { galleryImage, sizeImage } from './site';
 import { withPageTasks, type PageTask } from './page-tasks';
@@ -236,6 +236,33 @@ export async function measureThreads(config: BenchConfig, d: Driver): Promise<Th
   }
   await d.setThreads(original);
   return results;
+}
+
+/**
+ * DeepLab alone on the reference photo at the official file's 257² (the file as shipped, its last
+ * resize kept; and the pipeline's graph, cut before it, at the same size), at the size this build
+ * segments the photo at, and at a few sizes between, all in one document, alternating.
+ */
+export async function measureSegmentationSizes(config: BenchConfig, d: Driver): Promise<SegmentationSizesResult> {
+  await d.goto(new URL('/bench/sizes.html', d.page.url()).href);
+  const ref = config.sizes.find((s) => s.label === config.reference)!;
+  const src = await d.page.$eval(`#${sizeImage(ref.label)}`, (el) => (el as HTMLImageElement).currentSrc);
+  const pipeline = await d.debug('segmentationSizeFor', ref.width, ref.height);
+  const at = (long: number) => {
+    const side = (v: number) => Math.max(9, Math.round((v - 1) / 8) * 8 + 1);
+    const k = long / Math.max(ref.width, ref.height);
+    return { width: side(ref.width * k), height: side(ref.height * k) };
+  };
+  const sizes: { width: number; height: number; uncut?: boolean }[] = [{ width: 257, height: 257, uncut: true }, { width: 257, height: 257 }, at(385), at(513), at(769), pipeline];
+  const unique = sizes.filter((s, i, all) => all.findIndex((t) => t.width === s.width && t.height === s.height && Boolean(t.uncut) === Boolean(s.uncut)) === i);
+  const rounds = 2, runs = Math.max(2, Math.ceil(config.modelRuns / rounds));
+  const t = await d.debug('timeSegmentationAt', unique, runs, src, rounds);
+  const rows = unique.map((s) => {
+    const ms = t[`${s.width}x${s.height}${s.uncut ? ' uncut' : ''}`] ?? [];
+    return { width: s.width, height: s.height, uncut: Boolean(s.uncut), ms, median: median(ms) };
+  });
+  log(`segmentation alone: ${rows.map((r) => `${r.width}×${r.height}${r.uncut ? ' (official)' : ''} ${r.median.toFixed(0)} ms`).join(', ')}`);
+  return { image: ref.label, pipeline, rounds, rows };
 }
 
 /** Memory of the offscreen document before, during and after many stylizations of the smallest image. */

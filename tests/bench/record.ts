@@ -103,6 +103,27 @@ export interface ModelTimes {
   sumMedian: number;
 }
 
+/**
+ * DeepLab alone at several input sizes, on the reference photo stretched to each, the sizes alternating
+ * in one document (backdropDebug.timeSegmentationAt), so that their ratios hold under the same load.
+ */
+export interface SegmentationSizesResult {
+  image: string;
+  /** The size the pipeline segments the reference photo at (segmentationSize of this build). */
+  pipeline: { width: number; height: number };
+  rounds: number;
+  rows: SegmentationSizeRow[];
+}
+
+export interface SegmentationSizeRow {
+  width: number;
+  height: number;
+  /** The graph whole, its last resize of the 21 logits to full size kept (at 257²: the official file as shipped). */
+  uncut: boolean;
+  ms: number[];
+  median: number;
+}
+
 export interface GalleryResult {
   count: number;
   width: number;
@@ -239,6 +260,8 @@ export interface BenchRecord {
   menuPathRatio: number;
   gallery: GalleryResult;
   threads: ThreadsResult[];
+  /** DeepLab alone at the official 257² and at other sizes. */
+  segmentationSizes?: SegmentationSizesResult;
   memory: MemoryResult;
   /** The same memory phase in a browser whose V8 runs no optimizing tier: what grows there is data, not compiled code. */
   memoryNoJit?: MemoryResult;

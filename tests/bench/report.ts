@@ -151,6 +151,7 @@ export function markdown(r: BenchRecord): string {
     ]),
     '',
     ...menuPathSection(r),
+    ...segmentationSizesSection(r),
     ...detailSection(r),
     `## Cold start (${c.image}, ${c.cold.length} fresh browser${c.cold.length > 1 ? 's' : ''})`,
     '',
@@ -217,6 +218,24 @@ const afterClickRatio = (m: BenchRecord['menuPath']) => `${(m.rightClickMedian.e
 
 /** The path users take (right-click, then the menu item) beside the same pause without the right-click. */
 /** High and Full Detail per size: the transfer model's size and time (× Standard's), and the warm end to end. */
+function segmentationSizesSection(r: BenchRecord): string[] {
+  const s = r.segmentationSizes;
+  const official = s?.rows.find((x) => x.uncut && x.width === 257 && x.height === 257);
+  if (!s || !official) return [];
+  const isPipeline = (x: { width: number; height: number; uncut: boolean }) => !x.uncut && x.width === s.pipeline.width && x.height === s.pipeline.height;
+  return [
+    `## Segmentation at each size (DeepLab alone on the ${s.image} photo stretched to each size; ${s.rounds} rounds, the sizes alternating)`,
+    '',
+    'The official file at 257² as shipped, and the rewritten graph (src/inference/deeplab-resize.ts), cut before its last resize, ' +
+      `at 257² and at the photo's aspect ratio; the pipeline segments this photo at ${s.pipeline.width}×${s.pipeline.height}.`,
+    '',
+    table(['size', 'graph', 'median ms', '× official 257²'], s.rows.map((x) => [
+      `${x.width}×${x.height}`, x.uncut ? 'whole (official at 257²)' : isPipeline(x) ? '**cut: the pipeline\'s**' : 'cut', n(x.median), (x.median / official.median).toFixed(2),
+    ])),
+    '',
+  ];
+}
+
 function detailSection(r: BenchRecord): string[] {
   if (!r.detail?.length || !r.detailBaselineMs) return [];
   const base = r.detailBaselineMs;

@@ -20,12 +20,17 @@ export interface SegmentationSize {
 export const OFFICIAL_SEG_SIZE: SegmentationSize = { height: SEG_SIZE, width: SEG_SIZE };
 
 /** SEG_LONG_SIDE unless a build sets another (see there). */
-const DEFAULT_SEG_LONG_SIDE = 385;
+const DEFAULT_SEG_LONG_SIDE = 769;
 
 /**
- * The long side DeepLab sees a photo at. A build can set another with the environment variable
- * VITE_SEG_LONG (e.g. `VITE_SEG_LONG=769 npm run build`), to measure picture quality and cost at
- * another size without editing code (docs/benchmark.md); segmentationSize rounds each side to 8k + 1.
+ * The long side DeepLab sees a photo at: 769, three times the official 257. Chosen by measurement
+ * (docs/benchmark.md, "Thin parts found"): on the fixture photos each step up from 385 (513, 577, 641,
+ * 705, 769) kept more of the thin parts and lowered the halo; at 769 the dancer's raised arm is kept
+ * (tests/e2e/edges.test.ts), which no smaller size nor the old 257² with two close-ups did. One run at
+ * 769×577 costs 1.1–1.3× what the old path's three 257² runs cost (the graph cut before its last
+ * resize helps), and the wasm heap grows by ~60 MB. A build can set another size with the environment
+ * variable VITE_SEG_LONG (e.g. `VITE_SEG_LONG=513 npm run build`), to measure picture quality and cost
+ * without editing code; segmentationSize rounds each side to 8k + 1.
  */
 export const SEG_LONG_SIDE: number = Number(import.meta.env.VITE_SEG_LONG) || DEFAULT_SEG_LONG_SIDE;
 

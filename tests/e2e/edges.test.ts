@@ -18,10 +18,13 @@ const HORSE = '/fixtures/tfexamples_segmentation_input_image.jpg';
 
 const SHEEP = '/fixtures/pytorchhub_deeplab1_person_sheep.png';
 
+const DANCER = '/fixtures/pexels-jansel-ferma-3949761.jpg';
+
 const pageHtml = `<!doctype html><meta charset="utf-8"><title>edges</title>
 <style>body { margin: 0 } img { display: block; margin: 8px; width: 400px }</style>
 <img id="horse" src="${HORSE}" alt="children on a horse">
-<img id="sheep" src="${SHEEP}" alt="a person with sheep">`;
+<img id="sheep" src="${SHEEP}" alt="a person with sheep">
+<img id="dancer" src="${DANCER}" alt="a dancer with a raised arm">`;
 
 beforeAll(async () => {
   site = await startServer(undefined, async (path) => (path === '/edges.html' ? { type: 'text/html; charset=utf-8', body: pageHtml } : undefined));
@@ -73,15 +76,38 @@ describe('edges', () => {
     expect(changed(result, original, hedge)).toBeGreaterThan(0.9 * hedge.w * hedge.h);
   });
 
-  test("thin parts are found: the sheep's legs are kept (segmentation's close-ups)", async () => {
+  test("thin parts are found: the sheep's legs are kept", async () => {
     const { result, original } = await stylized('#sheep', SHEEP);
     // 1282×1026. Boxes inside the sheep's legs, picked by eye (the whole-photo pass at 257² painted them).
     const legs: Record<string, Box> = {
-      // The right leg of the second sheep from the right, and the hind leg of the rightmost sheep (without the
-      // close-ups, 14 and 120 of their 120 pixels were painted).
+      // The right leg of the second sheep from the right, and the hind leg of the rightmost sheep (at 257² without
+      // the close-ups that segmentation then had, 14 and 120 of their 120 pixels were painted).
       secondFromRight: { x: 921, y: 827, w: 6, h: 20 },
       rightmost: { x: 1078, y: 827, w: 6, h: 20 },
     };
     for (const [name, box] of Object.entries(legs)) expect(changed(result, original, box), name).toBe(0);
+  });
+
+  test("thin parts are found: the dancer's raised arm is kept, the background around it painted", async () => {
+    const { result, original } = await stylized('#dancer', DANCER);
+    // 1280². The raised arm runs from the hand near (330, 50) down to the shoulder near (440, 290), 30–50 px
+    // wide. Boxes on its middle line, at least 6 px inside the outline of the ISNet reference mask the quality
+    // run uses (docs/benchmark.md, "Picture quality"): the forearm and the upper arm. Segmented at 257² with
+    // two close-ups, or at 385 on the long side, every one of them was painted; at 513, all but the two
+    // nearest the shoulder.
+    const arm: Box[] = [
+      { x: 385, y: 120, w: 12, h: 12 },
+      { x: 391, y: 140, w: 12, h: 12 },
+      { x: 397, y: 160, w: 12, h: 12 },
+      { x: 405, y: 180, w: 12, h: 12 },
+      { x: 413, y: 200, w: 12, h: 12 },
+      { x: 419, y: 220, w: 12, h: 12 },
+      { x: 426, y: 240, w: 12, h: 12 },
+    ];
+    for (const box of arm) expect(changed(result, original, box), `arm at ${box.x},${box.y}`).toBe(0);
+    // The background on either side of the arm.
+    for (const box of [{ x: 320, y: 150, w: 40, h: 40 }, { x: 450, y: 120, w: 40, h: 40 }]) {
+      expect(changed(result, original, box), `background at ${box.x},${box.y}`).toBeGreaterThan(0.9 * box.w * box.h);
+    }
   });
 });

@@ -32,6 +32,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'happy-dom',
+          // Some unit tests do real-size pixel work (masks, model rewrites) that a busy 2-core machine
+          // stretches past vitest's default 5 s; a timeout there is noise, not a finding.
+          testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },

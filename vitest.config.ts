@@ -31,6 +31,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/unit/setup-i18n.ts'],
           environment: 'happy-dom',
           // Some unit tests do real-size pixel work (masks, model rewrites) that a busy 2-core machine
           // stretches past vitest's default 5 s; a timeout there is noise, not a finding.

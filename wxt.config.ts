@@ -19,8 +19,10 @@ export default defineConfig({
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';
     return {
-      name: 'Backdrop',
-      description: 'Turn the background of any image into art while the subject stays untouched. Runs locally.',
+      // Every string a person reads is in public/_locales/<lang>/messages.json (src/i18n/t.ts).
+      name: '__MSG_extName__',
+      description: '__MSG_extDescription__',
+      default_locale: 'en',
       // Firefox has no offscreen documents: its engine runs in a frame of the background's event page.
       permissions: ['contextMenus', 'storage', 'downloads', ...(firefox ? [] : ['offscreen'])],
       // Reading the bytes of images from any site (cross-origin) needs host access. Firefox lets the
@@ -44,7 +46,7 @@ export default defineConfig({
       // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
       action: { default_title: 'Backdrop' },
       commands: {
-        'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: 'Stylize every image on this page' },
+        'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: '__MSG_commandStylizePage__' },
       },
       // Chrome 148+: extension messages are structured clones, as in Firefox (which needs no key), so a
       // result crosses to the page as a Blob instead of base64 text (src/messaging/result-channel.ts).

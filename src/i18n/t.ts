@@ -1,0 +1,17 @@
+/**
+ * Every string a person reads comes from here: the browser's own i18n, over
+ * public/_locales/<lang>/messages.json (English is the default locale). Works in every context
+ * (background, offscreen/engine, content script, popup, welcome page).
+ *
+ * WXT types browser.i18n.getMessage from the same file (`wxt prepare`, run by `npm install`).
+ *
+ * Placeholders are `$1`…`$9` in the message, filled in order from `subs`.
+ */
+import { browser } from 'wxt/browser';
+import type en from '../../public/_locales/en/messages.json';
+
+export type MessageKey = keyof typeof en;
+
+export function t(key: MessageKey, ...subs: (string | number)[]): string {
+  return browser.i18n.getMessage(key, subs.map(String));
+}

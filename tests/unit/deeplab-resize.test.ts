@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_FILES, SEG_LONG_SIDE, segmentationGrid, segmentationSize } from '../../src/inference/models';
 import { gridPoints } from '../../src/inference/mask';
 import { isSegmentationSide, resizeSegmentationModel, segmentationBakedSizes } from '../../src/inference/deeplab-resize';
-import { tensorShapes } from '../../src/inference/tflite-resize';
+import { tensorShapes } from '../../src/inference/tflite-graph';
 
 const model = new Uint8Array(readFileSync(resolve(__dirname, '../../public/models', MODEL_FILES.segmentation)));
 

@@ -4,7 +4,8 @@ import { describe, expect, it, test, vi } from 'vitest';
 import { MODEL_FILES, ModelSet, segmentationSize, transferSize } from '../../src/inference/models';
 import { serveModelFiles } from '../support/model-files';
 import type { Runtime } from '../../src/inference/runtime';
-import { changedShapes, resizeSizes, resizeTransferModel, tensorShapes } from '../../src/inference/tflite-resize';
+import { changedShapes, tensorShapes } from '../../src/inference/tflite-graph';
+import { resizeSizes, resizeTransferModel } from '../../src/inference/tflite-resize';
 
 const read = (file: string) => new Uint8Array(readFileSync(resolve(__dirname, '../../public/models', file)));
 const models = { fp16: read(MODEL_FILES.transfer.fp16), int8: read(MODEL_FILES.transfer.int8) };

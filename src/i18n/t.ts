@@ -8,9 +8,9 @@
  * Placeholders are `$1`…`$9` in the message, filled in order from `subs`.
  */
 import { browser } from 'wxt/browser';
-import type en from '../../public/_locales/en/messages.json';
 
-export type MessageKey = keyof typeof en;
+/** The keys of messages.json, as WXT's generated types know them (and the browser's own `@@` keys). */
+export type MessageKey = Parameters<typeof browser.i18n.getMessage>[0];
 
 export function t(key: MessageKey, ...subs: (string | number)[]): string {
   return browser.i18n.getMessage(key, subs.map(String));

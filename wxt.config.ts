@@ -14,7 +14,7 @@ export default defineConfig({
   zip: {
     artifactTemplate: '{{name}}-{{version}}-{{browser}}.zip',
     sourcesTemplate: '{{name}}-{{version}}-sources.zip',
-    excludeSources: ['public/models/**', 'public/styles/**', 'bench-results/**', 'docs/**/*.png'],
+    excludeSources: ['public/models/**', 'public/styles/**', 'public/welcome/**', 'bench-results/**', 'docs/**/*.png'],
   },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';

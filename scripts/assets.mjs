@@ -28,6 +28,18 @@ export const MODELS = [
   },
 ];
 
+// The welcome page's live example (src/ui/welcome/): the test photo of the official TFLite image-segmentation
+// sample (children and a girl with a horse, 257×257), the golden input for the DeepLab file above. `local` is
+// where it sits in the local folder (../shared), `name` what the page loads (public/welcome/sample.jpg).
+export const WELCOME = [
+  {
+    name: 'sample.jpg',
+    local: 'fixtures/tfexamples_segmentation_input_image.jpg',
+    sha256: '5bf58d8af1f1c33224f3f3bc0ce451c8daf0739cc15a86d59d8c3bf2879afb97',
+    url: `${GH_RAW}/tensorflow/examples/608f7db8c511e3dcc420afc564496e4516ceb800/lite/examples/image_segmentation/android/app/src/androidTest/assets/input_image.jpg`,
+  },
+];
+
 // The 26 built-in styles of the official TFLite style-transfer sample (style0 … style25).
 // Their sha256 are pinned in styles.sha256 beside this file.
 export const STYLE_COUNT = 26;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODELS } from './assets.mjs';
+import { MODELS, WELCOME } from './assets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '..');
@@ -127,7 +127,9 @@ export function findProblems(env = process.env, { probe = probeBrowser, nodeVers
   }
 
   const p = testPaths(env);
-  const provisioned = MODELS.every((m) => existsSync(join(ROOT, 'public/models', m.name)));
+  // Third-party files a build copies from public/ (provisioned by `npm install`, never committed).
+  const assets = [...MODELS.map((m) => `models/${m.name}`), ...WELCOME.map((w) => `welcome/${w.name}`)];
+  const provisioned = assets.every((a) => existsSync(join(ROOT, 'public', a)));
   const rebuild = withOut(env, provisioned ? 'npm run build' : 'npm run setup');
   // `npm run build` makes all four builds: per browser, the production one and the test one (with the debug surface).
   const builds = [
@@ -140,9 +142,9 @@ export function findProblems(env = process.env, { probe = probeBrowser, nodeVers
     push({ what: 'The built extension', detail: `there is no manifest.json in ${where}.`, fix: rebuild });
   }
   for (const [dir] of builds.filter((b) => !unbuiltDirs.includes(b))) {
-    const unbuilt = MODELS.filter((m) => !existsSync(join(dir, 'models', m.name))).map((m) => m.name);
+    const unbuilt = assets.filter((a) => !existsSync(join(dir, a)));
     if (unbuilt.length) {
-      push({ what: 'The models in the build', detail: `${dir}/models lacks ${unbuilt.join(', ')}.`, fix: rebuild });
+      push({ what: 'The provisioned files in the build', detail: `${dir} lacks ${unbuilt.join(', ')}.`, fix: rebuild });
     }
   }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Provisions public/models/*.tflite and public/styles/*.jpg: copied from a local folder when present
+// Provisions public/models/*.tflite, public/styles/*.jpg and public/welcome/sample.jpg: copied from a local folder when present
 // ($BACKDROP_ASSETS, else ../shared next to the project), otherwise downloaded from the official URLs.
 // Every file must match its pinned sha256, or provisioning fails naming the file.
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODELS, styleUrl } from './assets.mjs';
+import { MODELS, WELCOME, styleUrl } from './assets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -32,39 +32,53 @@ export async function provision({ dest, localDir, fetchImpl = fetch, log = () =>
   const groups = [
     ['models', MODELS],
     ['styles', await styleList()],
+    ['welcome', WELCOME],
   ];
-  let copied = 0, downloaded = 0, kept = 0;
+  const total = { copied: 0, downloaded: 0, kept: 0 };
   for (const [kind, files] of groups) {
-    await mkdir(join(dest, kind), { recursive: true });
-    for (const file of files) {
-      const target = join(dest, kind, file.name);
-      if (existsSync(target) && sha256(await readFile(target)) === file.sha256) { kept++; continue; }
-      let bytes, from;
-      const local = localDir && join(localDir, kind, file.name);
-      if (local && existsSync(local)) {
-        bytes = await readFile(local);
-        from = local;
-        copied++;
-      } else {
-        from = file.url;
-        let res;
-        try {
-          res = await fetchImpl(file.url);
-        } catch (e) {
-          throw new ProvisionError(`${file.name}: not found locally${local ? ` (${local})` : ''} and the download from ${file.url} failed: ${e.message}`);
-        }
-        if (!res.ok) throw new ProvisionError(`${file.name}: download from ${file.url} failed with HTTP ${res.status}`);
-        bytes = Buffer.from(await res.arrayBuffer());
-        downloaded++;
+    const r = await provisionFiles({ dest, kind, files, localDir, fetchImpl, log });
+    for (const k of Object.keys(total)) total[k] += r[k];
+  }
+  return total;
+}
+
+/**
+ * One group of assets into `${dest}/${kind}/`: each file kept when its sha256 is right already, else
+ * copied from `${localDir}/${file.local ?? `${kind}/${file.name}`}`, else downloaded from `file.url`.
+ * @param {{ dest: string, kind: string, files: { name: string, sha256: string, url: string, local?: string }[],
+ *   localDir?: string, fetchImpl?: typeof fetch, log?: (s: string) => void }} opts
+ */
+export async function provisionFiles({ dest, kind, files, localDir, fetchImpl = fetch, log = () => {} }) {
+  let copied = 0, downloaded = 0, kept = 0;
+  await mkdir(join(dest, kind), { recursive: true });
+  for (const file of files) {
+    const target = join(dest, kind, file.name);
+    if (existsSync(target) && sha256(await readFile(target)) === file.sha256) { kept++; continue; }
+    let bytes, from;
+    const local = localDir && join(localDir, file.local ?? join(kind, file.name));
+    if (local && existsSync(local)) {
+      bytes = await readFile(local);
+      from = local;
+      copied++;
+    } else {
+      from = file.url;
+      let res;
+      try {
+        res = await fetchImpl(file.url);
+      } catch (e) {
+        throw new ProvisionError(`${file.name}: not found locally${local ? ` (${local})` : ''} and the download from ${file.url} failed: ${e.message}`);
       }
-      const got = sha256(bytes);
-      if (got !== file.sha256) {
-        throw new ProvisionError(`${file.name}: sha256 mismatch (from ${from}): expected ${file.sha256}, got ${got}`);
-      }
-      await writeFile(`${target}.part`, bytes);
-      await rename(`${target}.part`, target);
-      log(`  ${kind}/${file.name} <- ${from}`);
+      if (!res.ok) throw new ProvisionError(`${file.name}: download from ${file.url} failed with HTTP ${res.status}`);
+      bytes = Buffer.from(await res.arrayBuffer());
+      downloaded++;
     }
+    const got = sha256(bytes);
+    if (got !== file.sha256) {
+      throw new ProvisionError(`${file.name}: sha256 mismatch (from ${from}): expected ${file.sha256}, got ${got}`);
+    }
+    await writeFile(`${target}.part`, bytes);
+    await rename(`${target}.part`, target);
+    log(`  ${kind}/${file.name} <- ${from}`);
   }
   return { copied, downloaded, kept };
 }

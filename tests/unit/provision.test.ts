@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 // @ts-expect-error — a plain .mjs script without types
-import { provision, styleList } from '../../scripts/provision.mjs';
-import { MODELS } from '../../scripts/assets.mjs';
+import { provision, provisionFiles, styleList } from '../../scripts/provision.mjs';
+import { MODELS, WELCOME } from '../../scripts/assets.mjs';
+import { createHash } from 'node:crypto';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'backdrop-provision-'));
 const noNetwork = async (url: string) => {
@@ -48,5 +49,33 @@ describe('provisioning', () => {
   test.skipIf(!existsSync(sources))('the pinned model hashes match ../shared/models/SOURCES.md (skipped without ../shared)', () => {
     const text = readFileSync(sources, 'utf8');
     for (const m of MODELS) expect(text).toContain(m.sha256);
+  });
+
+  // The welcome page's live example (src/ui/welcome): a photo of the official TFLite samples, provisioned
+  // as the models are (never committed), under the name the page loads.
+  test('the welcome sample is pinned: its sha256, and the official tensorflow/examples URL of its photo', () => {
+    expect(WELCOME).toEqual([expect.objectContaining({ name: 'sample.jpg', local: 'fixtures/tfexamples_segmentation_input_image.jpg' })]);
+    expect(WELCOME[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(WELCOME[0].url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/tensorflow\/examples\/[0-9a-f]{40}\/lite\/examples\/image_segmentation\/.*\/input_image\.jpg$/);
+  });
+
+  const fixture = join(__dirname, '../../../shared/fixtures/tfexamples_segmentation_input_image.jpg');
+  test.skipIf(!existsSync(fixture))('the welcome sample is copied from fixtures/ to welcome/sample.jpg, checked (skipped without ../shared)', async () => {
+    const local = tmp(), dest = tmp();
+    mkdirSync(join(local, 'fixtures'));
+    writeFileSync(join(local, WELCOME[0].local), readFileSync(fixture));
+    expect(await provisionFiles({ dest, kind: 'welcome', files: WELCOME, localDir: local, fetchImpl: noNetwork })).toEqual({ copied: 1, downloaded: 0, kept: 0 });
+    const sha = createHash('sha256').update(readFileSync(join(dest, 'welcome', 'sample.jpg'))).digest('hex');
+    expect(sha).toBe(WELCOME[0].sha256);
+    // Again: kept as it is.
+    expect(await provisionFiles({ dest, kind: 'welcome', files: WELCOME, localDir: local, fetchImpl: noNetwork })).toEqual({ copied: 0, downloaded: 0, kept: 1 });
+  });
+
+  test('a tampered welcome sample fails, naming it, and writes nothing', async () => {
+    const local = tmp(), dest = tmp();
+    mkdirSync(join(local, 'fixtures'));
+    writeFileSync(join(local, WELCOME[0].local), 'not the photo');
+    await expect(provisionFiles({ dest, kind: 'welcome', files: WELCOME, localDir: local, fetchImpl: noNetwork })).rejects.toThrow(/sample\.jpg: sha256 mismatch/);
+    expect(existsSync(join(dest, 'welcome', 'sample.jpg'))).toBe(false);
   });
 });

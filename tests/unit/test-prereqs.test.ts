@@ -14,7 +14,7 @@ import { findProblems, describeProblems, testPaths, BROWSERS } from '../../scrip
 // @ts-expect-error — a plain .mjs script without types
 import { setupSystem, planInstall, SetupStop } from '../../scripts/setup.mjs';
 import { CHROMIUM, EXTENSION_DIR, FIREFOX, FIXTURES, PRODUCTION_DIR, ROOT, SHARED } from '../support/paths';
-import { MODELS } from '../../scripts/assets.mjs';
+import { MODELS, WELCOME } from '../../scripts/assets.mjs';
 
 const CHECK = join(ROOT, 'scripts/check-test-prereqs.mjs');
 const SETUP = join(ROOT, 'scripts/setup.mjs');
@@ -91,6 +91,8 @@ describe('npm test: the prerequisite check', () => {
       mkdirSync(join(out, dir, 'models'), { recursive: true });
       writeFileSync(join(out, dir, 'manifest.json'), '{}');
       for (const m of MODELS) writeFileSync(join(out, dir, 'models', m.name), 'x');
+      mkdirSync(join(out, dir, 'welcome'));
+      for (const w of WELCOME) writeFileSync(join(out, dir, 'welcome', w.name), 'x');
     }
     const problems = findProblems(childEnv({ BACKDROP_OUT: out }), { probe: present });
     const message = describeProblems(problems);
@@ -98,6 +100,18 @@ describe('npm test: the prerequisite check', () => {
     expect(message).toContain(`there is no manifest.json in ${join(out, 'chrome-mv3-test')} (the test build).`);
     expect(message).not.toContain(`${join(out, 'chrome-mv3')} (the production build)`);
     expect(message).toMatch(new RegExp(`Fix: BACKDROP_OUT=${out} npm run (build|setup)$`, 'm'));
+  });
+
+  test('a build without the welcome page\'s sample photo (built before it was provisioned) names it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'backdrop-nosample-'));
+    for (const dir of ['chrome-mv3', 'chrome-mv3-test', 'firefox-mv3', 'firefox-mv3-test']) {
+      mkdirSync(join(out, dir, 'models'), { recursive: true });
+      writeFileSync(join(out, dir, 'manifest.json'), '{}');
+      for (const m of MODELS) writeFileSync(join(out, dir, 'models', m.name), 'x');
+    }
+    const problems = findProblems(childEnv({ BACKDROP_OUT: out }), { probe: present });
+    expect(problems.map((p: { what: string }) => p.what)).toEqual(Array(4).fill('The provisioned files in the build'));
+    expect(describeProblems(problems)).toContain(`${join(out, 'chrome-mv3-test')} lacks welcome/sample.jpg.`);
   });
 
   test('no Chromium at the default path: the fix is `npm run setup`, which installs Debian\'s chromium', () => {

@@ -7,11 +7,15 @@ import { closeOffscreen, ensureOffscreen } from '../src/background/offscreen';
 import { handleBatchCommand, handleCommand, registerBatch } from '../src/background/batch-runner';
 import { FIREFOX } from '../src/platform/browser';
 import { openBridgeOnInstall } from '../src/test-hooks/bridge';
+import { openWelcomeOnInstall } from '../src/background/welcome';
 
 export default defineBackground({
   type: 'module',
   main() {
     browser.runtime.onInstalled.addListener(createMenus);
+    // The welcome page, on a first install. Not in the test build: every e2e launch is a first
+    // install, and a tab opening then would disturb every test (tests/unit/welcome.test.ts holds the rule).
+    if (import.meta.env.MODE !== 'test') browser.runtime.onInstalled.addListener((details) => void openWelcomeOnInstall(details));
     browser.contextMenus.onClicked.addListener((info, tab) => void handleContextMenuClick(info, tab));
     registerBatch();
 

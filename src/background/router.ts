@@ -7,12 +7,14 @@
 import type { Browser } from 'wxt/browser';
 import { dispatch, type Handlers } from '../messaging/contract';
 import { isObject } from '../messaging/guards';
-import { fromContentScript, fromOffscreen, fromPopup } from '../messaging/senders';
-import { parseContentMessage, parseOffscreenMessage, parsePopupMessage } from '../messaging/validate';
+import { fromContentScript, fromOffscreen, fromPopup, fromWelcome } from '../messaging/senders';
+import { parseContentMessage, parseOffscreenMessage, parsePopupMessage, parseWelcomeMessage } from '../messaging/validate';
 import { addFound, handleBatchCommand } from './batch-runner';
 import { closeOffscreen } from './offscreen';
 import { addStyleFromFile, restoreTab, restyleTab } from './styles';
 import { warmUp } from './warm-up';
+import { paintWelcomeExample } from './welcome';
+import { builtinStyle } from '../styles/builtins';
 
 type Sender = Browser.runtime.MessageSender;
 /** A content script's sender: the browser set its tab. */
@@ -28,6 +30,11 @@ const popup = {
   'batch-restore-all': handleBatchCommand,
   'batch-status': handleBatchCommand,
 } satisfies Handlers<'popupToBackground'>;
+
+/** The welcome page, opened in a tab on install. */
+const welcome = {
+  'welcome-example': ({ styleId }) => paintWelcomeExample(styleId),
+} satisfies Handlers<'welcomeToBackground'>;
 
 /** Backdrop's content script in a web page. */
 const content = {
@@ -58,6 +65,10 @@ export function routeMessage(message: unknown, sender: Sender): Promise<unknown>
   if (fromPopup(sender)) {
     const msg = parsePopupMessage(message);
     return msg && dispatch(popup, msg, undefined);
+  }
+  if (fromWelcome(sender)) {
+    const msg = parseWelcomeMessage(message, (id) => builtinStyle(id) !== undefined);
+    return msg && dispatch(welcome, msg, undefined);
   }
   if (fromContentScript(sender)) {
     const msg = parseContentMessage(message, sender.frameId);

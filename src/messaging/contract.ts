@@ -17,7 +17,7 @@
  */
 import type {
   AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, PickPoint, SaveRecipe, SaveReply, StylizedInfo,
-  StylizeOptions, StylizeReply, StylizeResult, StyleOriginWire, ToPngReply,
+  StylizeOptions, StylizeReply, StylizeResult, StyleOriginWire, ToPngReply, WelcomeExampleReply,
 } from './protocol';
 import type { BatchStatus, FoundImage } from './batch';
 import type { DeliverTo } from './result-channel';
@@ -48,6 +48,14 @@ export interface Contract {
     'batch-restore-all': Request<TabPayload, BatchStatus>;
     /** Progress only (done + failed of total), polled for the progress bar. */
     'batch-status': Request<TabPayload, BatchStatus>;
+  };
+  /** The welcome page (an extension page, opened on install) asks the service worker. */
+  welcomeToBackground: {
+    /**
+     * Paint the bundled sample photo as a right-click would (the person's settings, or this
+     * built-in style instead of theirs); → the picture, as a data: URL, and the style's name.
+     */
+    'welcome-example': Request<{ styleId?: string }, WelcomeExampleReply>;
   };
   /** A content script tells the service worker. Page-facing: validated before use. */
   contentToBackground: {
@@ -175,6 +183,7 @@ export function isMessageTo<D extends Direction>(to: AddressOf<D>, handlers: Han
 
 // Each direction's union of messages, by the names the rest of the code uses.
 export type PopupToBackground = Message<'popupToBackground'>;
+export type WelcomeToBackground = Message<'welcomeToBackground'>;
 export type ContentToBackground = Message<'contentToBackground'>;
 export type OffscreenToBackground = Message<'offscreenToBackground'>;
 export type BackgroundToContent = Message<'backgroundToContent'>;

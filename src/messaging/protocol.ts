@@ -127,6 +127,8 @@ export type JobBeginReply =
 export type StyleOriginWire = { kind: 'url'; url: string } | { kind: 'file'; fileName: string };
 
 export type StylizeReply = Outcome<{ result: StylizeResult }>;
+/** The welcome page's live example: the sample painted (a data: URL), with the style it was painted in. */
+export type WelcomeExampleReply = Outcome<{ dataUrl: string; styleId: string; styleName: string }>;
 export type AddStyleReply = Outcome<{ id: string; name: string }>;
 
 /**

@@ -16,6 +16,8 @@ function sender<D extends ToBackground>() {
 
 /** The popup asks the service worker. */
 export const sendFromPopup = sender<'popupToBackground'>();
+/** The welcome page asks the service worker. */
+export const sendFromWelcome = sender<'welcomeToBackground'>();
 /** A content script tells the service worker. */
 export const sendFromContent = sender<'contentToBackground'>();
 /** The offscreen document tells the service worker. */

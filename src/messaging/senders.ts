@@ -6,6 +6,8 @@
  * - The background: no tab, its URL (Chrome: the service worker's script; Firefox: its event page;
  *   src/platform/browser.ts).
  * - The popup: the extension's `/popup.html` (with a tab when opened as a page).
+ * - The welcome page: the extension's `/welcome.html`, in a tab (no web page may frame it: it is not
+ *   web-accessible).
  * - The offscreen document: `/offscreen.html`, never in a tab.
  * - A content script: a tab, and the URL of the web page (or frame) it runs in — never an
  *   extension page (the view frame Backdrop puts in pages is one, and is not a content script).
@@ -34,6 +36,9 @@ export const fromExtensionPage = (s: Sender | undefined, path: string) =>
 
 /** The popup, also when opened as a page in a tab. */
 export const fromPopup = (s: Sender | undefined) => fromExtensionPage(s, '/popup.html');
+
+/** The welcome page the background opens on install (src/ui/welcome). */
+export const fromWelcome = (s: Sender | undefined) => fromExtensionPage(s, '/welcome.html');
 
 /** The offscreen document (it is never in a tab). */
 export const fromOffscreen = (s: Sender | undefined) => fromExtensionPage(s, '/offscreen.html') && !s?.tab;

@@ -3,7 +3,7 @@
  * content script (page-facing) sends or answers, and what any extension page asks the service
  * worker. Each returns the contract's type (./contract.ts) or undefined / a safe stand-in.
  */
-import type { ContentToBackground, MessageOf, OffscreenToBackground, PopupToBackground, ReplyParsers } from './contract';
+import type { ContentToBackground, MessageOf, OffscreenToBackground, PopupToBackground, ReplyParsers, WelcomeToBackground } from './contract';
 import type { ErrorCode, JobBeginReply, JobError, PickPoint, StylizedInfo } from './protocol';
 import { parseFoundImages } from './batch';
 import { isObject } from './guards';
@@ -134,6 +134,18 @@ export function parsePopupMessage(v: unknown): PopupToBackground | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Validates a message addressed to the background by the welcome page: its live example, in the
+ * person's style or a built-in one (`isBuiltin`: from src/styles/, a folder that imports the library,
+ * whose folder imports this one). It names no image (the sample is the background's own).
+ */
+export function parseWelcomeMessage(v: unknown, isBuiltin: (styleId: string) => boolean): WelcomeToBackground | undefined {
+  if (!isObject(v) || v.to !== 'background' || v.type !== 'welcome-example') return undefined;
+  if (v.styleId === undefined) return { to: 'background', type: 'welcome-example' };
+  return typeof v.styleId === 'string' && isBuiltin(v.styleId)
+    ? { to: 'background', type: 'welcome-example', styleId: v.styleId } : undefined;
 }
 
 /**

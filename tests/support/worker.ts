@@ -91,6 +91,8 @@ export const SENDERS = {
   popup: (): Sender => ({ id: fakeBrowser.runtime.id, url: ext('/popup.html'), frameId: 0 }),
   popupInTab: (): Sender => ({ id: fakeBrowser.runtime.id, url: ext('/popup.html'), frameId: 0, tab: fakeTab(3, ext('/popup.html')) }),
   offscreen: (): Sender => ({ id: fakeBrowser.runtime.id, url: ext('/offscreen.html') }),
+  /** The welcome page (src/ui/welcome), opened in a tab of its own on install. */
+  welcome: (): Sender => ({ id: fakeBrowser.runtime.id, url: ext('/welcome.html'), frameId: 0, tab: fakeTab(4, ext('/welcome.html')) }),
   /** The extension frame Backdrop lays over opaque results: an extension page inside a web page's tab. */
   viewFrame: (tabId: number, page: string): Sender => ({ id: fakeBrowser.runtime.id, url: ext('/view.html'), frameId: 9, tab: fakeTab(tabId, page) }),
   contentTop: (tabId: number, page: string): Sender => ({ id: fakeBrowser.runtime.id, url: page, frameId: 0, tab: fakeTab(tabId, page) }),

@@ -22,6 +22,7 @@ const SENDER_OF: Record<string, () => Sender> = {
   popup: SENDERS.popup,
   popupInTab: SENDERS.popupInTab,
   offscreen: SENDERS.offscreen,
+  welcome: SENDERS.welcome,
   viewFrame: () => SENDERS.viewFrame(TAB, PAGE),
   contentTop: () => SENDERS.contentTop(TAB, PAGE),
   contentFrame: () => SENDERS.contentFrame(TAB, PAGE),
@@ -47,7 +48,8 @@ beforeEach(async () => {
   content = fakeContent({
     'restore-all': () => 2, 'list-stylized': () => [], 'batch-scan': () => [], 'batch-stop': () => true, 'batch-restore-all': () => 0,
   });
-  offscreen = fakeOffscreen((msg) => (msg.type === 'add-style' ? { ok: true, id: 'user:1', name: 'x' } : { ok: true }));
+  offscreen = fakeOffscreen((msg) => (msg.type === 'add-style' ? { ok: true, id: 'user:1', name: 'x' }
+    : msg.type === 'stylize' ? { ok: true, result: { width: 257, height: 257, timings: {}, dataUrl: 'data:image/bmp;base64,Qk0=' } } : { ok: true }));
   // As Chrome does, tabs.get rejects for a tab that does not exist (the fake resolves undefined).
   fakeBrowser.tabs.get = (async (id: number) => {
     if (id === TAB) return fakeTab(TAB, PAGE);
@@ -88,6 +90,11 @@ const CASES: { message: Record<string, unknown>; from: string[]; did: Partial<ty
   // A right-click hint, from a content script in any frame: the engine warms (and reads the image ahead).
   { message: { type: 'warm', srcUrl: 'https://img.example/a.jpg' }, from: ['contentTop', 'contentFrame'], did: { toOffscreen: ['read-ahead', 'warm'] } },
   { message: { type: 'offscreen-idle' }, from: ['offscreen'], did: { closed: true } },
+  // The welcome page's live example: the engine paints the bundled sample, for that page only.
+  {
+    message: { type: 'welcome-example', styleId: 'builtin:style2' }, from: ['welcome'], did: { toOffscreen: ['stylize'] },
+    reply: { ok: true, dataUrl: 'data:image/bmp;base64,Qk0=', styleId: 'builtin:style2', styleName: 'Style 3' },
+  },
   // Firefox's engine keeping the event page awake: answered, and nothing else happens.
   { message: { type: 'offscreen-awake' }, from: ['offscreen'], did: {} },
 ];

@@ -22,6 +22,7 @@ const SENDERS: Record<string, Sender> = {
   popup: { id: ID, url: ext('/popup.html'), origin: ext(''), frameId: 0 },
   popupInTab: { id: ID, url: ext('/popup.html?tab=7'), frameId: 0, tab: tab(3, ext('/popup.html?tab=7')) },
   offscreen: { id: ID, url: ext('/offscreen.html'), origin: ext('') },
+  welcome: { id: ID, url: ext('/welcome.html'), frameId: 0, tab: tab(4, ext('/welcome.html')) },
   // The extension frame Backdrop puts over cross-origin results: an extension page inside a web page's tab.
   viewFrame: { id: ID, url: ext('/view.html'), frameId: 12, tab: tab(7, PAGE) },
   contentTop: { id: ID, url: PAGE, frameId: 0, tab: tab(7, PAGE), origin: 'https://site.example' },
@@ -35,26 +36,31 @@ const senders = await import('../../src/messaging/senders');
 describe('who is who', () => {
   const table = Object.fromEntries(Object.entries(SENDERS).map(([name, s]) => [name, [
     senders.fromServiceWorker(s), senders.fromPopup(s), senders.fromOffscreen(s),
-    senders.fromContentScript(s), senders.fromContentScript(s, { topFrame: true }),
+    senders.fromContentScript(s), senders.fromContentScript(s, { topFrame: true }), senders.fromWelcome(s),
   ]]));
   test.each(Object.keys(SENDERS))('%s', (name) => {
     const want: Record<string, boolean[]> = {
-      //             worker popup  offscreen content top-content
-      serviceWorker: [true, false, false, false, false],
-      popup: [false, true, false, false, false],
-      popupInTab: [false, true, false, false, false],
-      offscreen: [false, false, true, false, false],
-      viewFrame: [false, false, false, false, false],
-      contentTop: [false, false, false, true, true],
-      contentFrame: [false, false, false, true, false],
-      otherExtension: [false, false, false, false, false],
-      noUrl: [false, false, false, false, false],
+      //             worker popup  offscreen content top-content welcome
+      serviceWorker: [true, false, false, false, false, false],
+      popup: [false, true, false, false, false, false],
+      popupInTab: [false, true, false, false, false, false],
+      offscreen: [false, false, true, false, false, false],
+      welcome: [false, false, false, false, false, true],
+      viewFrame: [false, false, false, false, false, false],
+      contentTop: [false, false, false, true, true, false],
+      contentFrame: [false, false, false, true, false, false],
+      otherExtension: [false, false, false, false, false, false],
+      noUrl: [false, false, false, false, false, false],
     };
     expect(table[name]).toEqual(want[name]);
   });
 
   test('a look-alike path is not the page', () => {
     expect(senders.fromPopup({ id: ID, url: ext('/popup.html.evil') })).toBe(false);
+    expect(senders.fromWelcome({ id: ID, url: ext('/welcome.html.evil'), tab: tab(4, ext('/welcome.html.evil')) })).toBe(false);
+    expect(senders.fromWelcome({ id: 'someone-else', url: 'chrome-extension://someone-else/welcome.html' })).toBe(false);
+    // A web page at a look-alike path is a content script's sender, never the welcome page.
+    expect(senders.fromWelcome({ ...SENDERS.contentTop, url: 'https://site.example/welcome.html' })).toBe(false);
     expect(senders.fromServiceWorker({ id: ID, url: `https://site.example/background.js` })).toBe(false);
     expect(senders.fromOffscreen({ ...SENDERS.offscreen, tab: tab(1, PAGE) })).toBe(false);
   });

@@ -19,7 +19,7 @@ export const CONTEXTS = {
   background: 'service worker (or Firefox event page)',
   content: 'content script, in web pages',
   offscreen: 'offscreen document (the inference engine)',
-  ui: 'popup (Preact)',
+  ui: 'popup and welcome page (Preact)',
   view: 'view frame (an opaque result, inside a web page)',
 };
 
@@ -29,6 +29,7 @@ export const ENTRYPOINTS = {
   'content.ts': 'content',
   offscreen: 'offscreen',
   popup: 'ui',
+  welcome: 'ui',
   view: 'view',
 };
 

@@ -115,3 +115,14 @@ describe('what the welcome page may ask', () => {
       .toEqual({ to: 'background', type: 'welcome-example' });
   });
 });
+
+describe('"Try another style"', async () => {
+  const { nextBuiltinStyle } = await import('../../src/ui/welcome/Example');
+  test('walks the built-in styles in the grid\'s order, from the one shown, and round again', () => {
+    expect(nextBuiltinStyle('builtin:style19')).toBe('builtin:style20');
+    expect(nextBuiltinStyle('builtin:style25')).toBe('builtin:style0');
+    // After a style of the person's own (or none yet): the first built-in one.
+    expect(nextBuiltinStyle('user:abc')).toBe('builtin:style0');
+    expect(nextBuiltinStyle(undefined)).toBe('builtin:style0');
+  });
+});

@@ -46,7 +46,7 @@ export default defineConfig({
       // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
       action: { default_title: 'Backdrop' },
       commands: {
-        'stylize-page': { suggested_key: { default: 'Alt+Shift+B' }, description: '__MSG_commandStylizePage__' },
+        'stylize-page': { suggested_key: { default: 'Alt+Shift+Y' }, description: '__MSG_commandStylizePage__' },
       },
       // Chrome 148+: extension messages are structured clones, as in Firefox (which needs no key), so a
       // result crosses to the page as a Blob instead of base64 text (src/messaging/result-channel.ts).

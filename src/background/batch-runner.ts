@@ -237,7 +237,7 @@ export function handleBatchCommand(msg: BatchCommand): Promise<BatchStatus> {
   }
 }
 
-/** The keyboard shortcut (the manifest's `stylize-page` command, Alt+Shift+B): a batch on the active tab. */
+/** The keyboard shortcut (the manifest's `stylize-page` command, Alt+Shift+Y): a batch on the active tab. */
 export function handleCommand(command: string, tab?: { id?: number }): Promise<BatchStatus> | undefined {
   if (command === 'stylize-page' && tab?.id !== undefined && tab.id >= 0) return startBatch(tab.id);
   return undefined;

@@ -229,10 +229,10 @@ describe('Batch: stylize every image on the page', () => {
   });
 
   test('a second run, from the keyboard shortcut, cancelled midway leaves the rest untouched, and restore all still works', async () => {
-    // Alt+Shift+B: puppeteer cannot press an extension's shortcut, so the test checks the manifest binds
+    // Alt+Shift+Y: puppeteer cannot press an extension's shortcut, so the test checks the manifest binds
     // it and calls the very function registered with commands.onCommand.
     const manifest = await (await ext.worker()).evaluate(() => globalThis.chrome.runtime.getManifest());
-    expect(manifest.commands['stylize-page'].suggested_key.default).toBe('Alt+Shift+B');
+    expect(manifest.commands['stylize-page'].suggested_key.default).toBe('Alt+Shift+Y');
     await (await ext.worker()).evaluate((id) => globalThis.backdrop.handleCommand('stylize-page', { id }), tabId);
     await page.waitForFunction(() => document.querySelectorAll('[data-backdrop-batch="done"]').length >= 3, { timeout: 60_000 });
     const status = await command('batch-cancel');

@@ -199,7 +199,7 @@ describe('a right-click on an image', () => {
 });
 
 describe('a batch from the menu or the keyboard', () => {
-  test('"Stylize every image on this page" and Alt+Shift+B scan the tab\'s top frame', async () => {
+  test('"Stylize every image on this page" and Alt+Shift+Y scan the tab\'s top frame', async () => {
     const content = page();
     expect(await handleContextMenuClick(click(MENU.stylizePage), { id: TAB })).toMatchObject({ tabId: TAB });
     expect(await handleCommand('stylize-page', { id: TAB + 1 })).toMatchObject({ tabId: TAB + 1 });

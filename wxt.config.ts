@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import { shippedLitertBuilds } from './src/inference/litert-builds';
+import { ACTION_ICON_SIZES, iconMap, iconPath, renderIcons } from './scripts/icons.mjs';
 
 export default defineConfig({
   srcDir: '.',
@@ -43,8 +44,10 @@ export default defineConfig({
       // Firefox needs a stable add-on id for storage and messaging; 128 is its first ESR with the MV3
       // APIs used here (event pages with wasm, storage.session, scripting of all frames).
       browser_specific_settings: { gecko: { id: 'backdrop@backdrop.invalid', strict_min_version: '128.0' } },
+      // The icon, drawn in assets/icon.svg and rendered to these PNGs by the build (scripts/icons.mjs).
+      icons: iconMap(),
       // The toolbar button: its badge shows a batch's progress (done/total); the popup attaches to it.
-      action: { default_title: 'Backdrop' },
+      action: { default_title: 'Backdrop', default_icon: iconMap(ACTION_ICON_SIZES) },
       commands: {
         'stylize-page': { suggested_key: { default: 'Alt+Shift+Y' }, description: '__MSG_commandStylizePage__' },
       },
@@ -61,9 +64,13 @@ export default defineConfig({
       const bridge = entrypoints.findIndex((e) => e.name === 'test-bridge');
       if (bridge >= 0) entrypoints.splice(bridge, 1);
     },
-    // LiteRT.js's wasm, under /litert/: only the build this browser loads (src/inference/litert-builds.ts),
-    // threaded for Chrome, plain for Firefox; none of the other three (~9 MiB each) can ever load there.
     'build:publicAssets': (wxt, files) => {
+      // The icon's PNGs, rendered from assets/icon.svg (no binary art in the repository).
+      for (const { size, file } of renderIcons(resolve('.generated/icons'))) {
+        files.push({ absoluteSrc: file, relativeDest: iconPath(size) });
+      }
+      // LiteRT.js's wasm, under /litert/: only the build this browser loads (src/inference/litert-builds.ts),
+      // threaded for Chrome, plain for Firefox; none of the other three (~9 MiB each) can ever load there.
       for (const build of shippedLitertBuilds(wxt.config.browser)) {
         for (const ext of ['js', 'wasm']) {
           files.push({

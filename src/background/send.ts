@@ -7,6 +7,7 @@ import { browser } from 'wxt/browser';
 import type { MessageOf, MessageType, ReplyOf } from '../messaging/contract';
 import { ENGINE_LOST, type JobError } from '../messaging/protocol';
 import { CONTENT_REPLIES } from '../messaging/validate';
+import { recordTransferRun } from '../settings/latency';
 import { ensureOffscreen } from './offscreen';
 
 export interface TabTarget {
@@ -25,6 +26,17 @@ export async function sendToContent<K extends MessageType<'backgroundToContent'>
   const reply: unknown = await browser.tabs.sendMessage(target.tabId, msg, { frameId: target.frameId });
   const parse = CONTENT_REPLIES[msg.type] as (v: unknown) => ReplyOf<'backgroundToContent', K>;
   return parse(reply);
+}
+
+/**
+ * Every result passes here (right-click, batch, live restyle): its transfer run is this machine's
+ * latency for that variant, which the popup shows.
+ */
+function noteTransfer(msg: { type: string }, reply: unknown) {
+  if (msg.type !== 'stylize') return;
+  const { options } = msg as MessageOf<'backgroundToOffscreen', 'stylize'>;
+  const outcome = reply as ReplyOf<'backgroundToOffscreen', 'stylize'>;
+  if (outcome.ok && outcome.result.transfer) void recordTransferRun(outcome.result.transfer, options.detail);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +62,7 @@ export async function sendToOffscreen<K extends MessageType<'backgroundToOffscre
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = (await browser.runtime.sendMessage(msg)) as ReplyOf<'backgroundToOffscreen', K> | undefined;
+      if (reply) noteTransfer(msg, reply);
       if (reply) return reply;
       throw new Error('no reply'); // only listeners that do not answer this (no offscreen document yet)
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { LoadedModel, Runtime } from './runtime';
+import type { TransferRun } from '../messaging/protocol';
 import { threadPlan } from './runtime';
 import { probe } from '../test-hooks/probe';
 import { resizeTransferModel } from './tflite-resize';
@@ -65,6 +66,12 @@ export const MODEL_FILES = {
 } as const;
 
 export type TransferKind = keyof typeof MODEL_FILES.transfer;
+
+/**
+ * The transfer files' sizes in bytes, as shipped (provisioning pins their sha256, so these cannot
+ * drift; tests/unit/model-pins.test.ts checks them against public/models). The popup shows them.
+ */
+export const TRANSFER_FILE_BYTES: Record<TransferKind, number> = { fp16: 422_086, int8: 284_398 };
 
 /** sha256 of the installed prediction model (pinned by provisioning): stamps every cached bottleneck. */
 export const PREDICTION_SHA256 = 'af6ad4b2e7aeba0675f32636082ab915ced5375229a3f8aff7e714c6213f5ed2';
@@ -156,6 +163,12 @@ export class ModelSet {
   private transferBytes = new Map<TransferKind, Promise<Uint8Array>>();
   /** The models that have run at least once (the first run pays the set-up): warmUp skips them. */
   private ran = new Set<string>();
+  /**
+   * The last transfer run on a real input: the kind that ran (High and Full may have fallen back to
+   * int8), how long the model ran (not its loading), and whether it had run before at that size (a
+   * first run pays its set-up too). The popup shows it as the variant's latency on this machine.
+   */
+  lastTransfer?: TransferRun;
   readonly plan: ReturnType<typeof threadPlan>;
 
   constructor(private runtime: Runtime, private modelDir: string, threads: number) {
@@ -306,6 +319,7 @@ export class ModelSet {
     const t0 = performance.now();
     const [stylized] = await model.run(transferInputs(content, bottleneck, size));
     const ms = performance.now() - t0;
+    this.lastTransfer = { model: kind, ms, warm: this.ran.has(key) };
     // A first run at a size pays its set-up (weight packing): only later runs teach the rate.
     if (this.ran.has(key)) {
       const expected = this.msPerPixel * pixels;

@@ -209,7 +209,7 @@ export async function paint(p: Prepared, options: StylizeOptions, deps: PaintDep
   sw.lap('encode');
   return {
     file, fetched: p.fetched, width: p.bitmap.width, height: p.bitmap.height, downscaledFrom: p.downscaledFrom,
-    picked: p.keep!.picked, timings: sw.timings, layers,
+    picked: p.keep!.picked, timings: sw.timings, transfer: deps.models.lastTransfer, layers,
   };
 }
 

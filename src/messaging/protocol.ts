@@ -83,6 +83,16 @@ export interface StylizeResult {
    */
   picked?: 'object' | 'every-object';
   timings: StageTimings;
+  /** The style transfer's own run (absent where none ran). */
+  transfer?: TransferRun;
+}
+
+/** One run of the style-transfer model: which variant ran, for how long (ms), and whether it had run at that size before. */
+export interface TransferRun {
+  model: 'fp16' | 'int8';
+  ms: number;
+  /** False for a model's first run at a size, which pays its set-up (weight packing) too. */
+  warm: boolean;
 }
 
 /**

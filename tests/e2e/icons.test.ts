@@ -28,6 +28,10 @@ afterAll(async () => {
   await ext?.close();
 });
 
+/** Icon paths inside the package (Firefox's getManifest() gives them as full moz-extension: URLs). */
+const relative = (icons: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(icons).map(([size, path]) => [size, path.replace(/^[a-z-]+:\/\/[^/]+/, '').replace(/^\//, '')]));
+
 /** The width and height a PNG file's header declares (its IHDR chunk). */
 function pngSize(file: string) {
   const bytes = readFileSync(file);
@@ -102,7 +106,7 @@ describe('icons', () => {
 
   test('every declared icon is in the package at its declared size, as the browser loads it', async () => {
     const manifest = await page.evaluate(() => globalThis.chrome.runtime.getManifest()) as IconManifest;
-    const declared = [...Object.entries(manifest.icons ?? {}), ...Object.entries(manifest.action?.default_icon as Record<string, string> ?? {})];
+    const declared = [...Object.entries(relative(manifest.icons)), ...Object.entries(relative(manifest.action?.default_icon as Record<string, string>))];
     expect(declared.length).toBeGreaterThan(0);
     for (const [size, path] of declared) {
       const loaded = await page.evaluate(async (path) => {
@@ -116,7 +120,7 @@ describe('icons', () => {
     // The package a person installs (the production build) declares and holds the same files.
     for (const dir of [PRODUCTION_DIR, EXTENSION_DIR]) {
       const onDisk = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8')) as IconManifest;
-      expect(onDisk.icons).toEqual(manifest.icons);
+      expect(relative(onDisk.icons)).toEqual(relative(manifest.icons));
       for (const [size, path] of Object.entries(onDisk.icons ?? {})) {
         expect(pngSize(resolve(dir, path)), `${dir}/${path}`).toEqual({ width: Number(size), height: Number(size) });
       }
@@ -125,7 +129,7 @@ describe('icons', () => {
 
   test('the 16-px icon stands out on light and on dark toolbars', async () => {
     const manifest = await page.evaluate(() => globalThis.chrome.runtime.getManifest()) as IconManifest;
-    const path = (manifest.action?.default_icon as Record<string, string>)['16'];
+    const path = relative(manifest.action?.default_icon as Record<string, string>)['16'];
     const icon = await readImagePixels(page, { url: await page.evaluate((p) => globalThis.chrome.runtime.getURL(p), path) });
     expect([icon.width, icon.height]).toEqual([16, 16]);
     let opaque = 0;

@@ -37,14 +37,14 @@ describe('transfer latency', () => {
 
   it('is recorded from a stylize result as the background receives it, under the variant that ran', async () => {
     const result = { width: 10, height: 10, timings: { transfer: 400 }, transfer: { model: 'int8' as const, ms: 321, warm: true } };
-    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValue({ ok: true, result });
+    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValue({ ok: true, result } as never);
     const reply = await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId: 'j', source: { kind: 'url', url: 'https://a.example/x.jpg' }, options });
     expect(reply.ok).toBe(true);
     await vi.waitFor(async () => expect((await transferLatencyItem.getValue()).int8).toEqual({ ms: 321, detail: 'high', warm: true }));
   });
 
   it('a failed job records nothing', async () => {
-    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValue({ ok: false, error: { code: 'internal', message: 'x' } });
+    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValue({ ok: false, error: { code: 'internal', message: 'x' } } as never);
     await sendToOffscreen({ to: 'offscreen', type: 'stylize', jobId: 'j', source: { kind: 'url', url: 'https://a.example/x.jpg' }, options });
     await recordTransferRun({ model: 'fp16', ms: 1, warm: true }); // queued after anything the send recorded
     expect(Object.keys(await transferLatencyItem.getValue())).toEqual(['fp16']);

@@ -13,6 +13,8 @@ import { StyleGrid, type GridStyle } from './StyleGrid';
 import { SiteAccess } from './SiteAccess';
 import { SubjectPicker } from './SubjectPicker';
 import { useLibrary } from './useLibrary';
+import { Advanced } from './Advanced';
+import { t } from '../i18n/t';
 
 type Message = { kind: 'ok' | 'error'; text: string } | undefined;
 
@@ -37,10 +39,10 @@ export function App() {
     void targetTab().then(setTabId);
   }, []);
   useEffect(() => {
-    if (listing.damaged.length) setMessage({ kind: 'error', text: `Skipped ${listing.damaged.length} damaged style(s): ${listing.damaged.map((d) => d.problem).join('; ')}.` });
+    if (listing.damaged.length) setMessage({ kind: 'error', text: t('popupDamaged', listing.damaged.length, listing.damaged.map((d) => d.problem).join('; ')) });
   }, [listing.damaged.length]);
 
-  if (!settings) return <main aria-busy="true">Loading…</main>;
+  if (!settings) return <main aria-busy="true">{t('popupLoading')}</main>;
 
   const userStyles = listing.styles.filter((s) => s.origin.kind !== 'builtin');
   const gridStyles: GridStyle[] = [
@@ -59,11 +61,11 @@ export function App() {
     setBusy(true);
     setMessage(undefined);
     try {
-      if (!file.type.startsWith('image/')) throw new Error(`“${file.name}” is not an image.`);
+      if (!file.type.startsWith('image/')) throw new Error(t('popupNotImage', file.name));
       const reply = await sendFromPopup({ to: 'background', type: 'add-style-file', dataUrl: await blobToDataUrl(file), fileName: file.name });
-      if (!reply?.ok) throw new Error(reply?.error.message ?? 'Backdrop could not add this style.');
+      if (!reply?.ok) throw new Error(reply?.error.message ?? t('popupAddFailed'));
       await reload();
-      setMessage({ kind: 'ok', text: `Added “${reply.name}”.` });
+      setMessage({ kind: 'ok', text: t('popupAdded', reply.name) });
     } catch (e) {
       setMessage({ kind: 'error', text: (e as Error).message });
     } finally {
@@ -77,7 +79,7 @@ export function App() {
     const a = Object.assign(document.createElement('a'), { href: url, download: 'backdrop-styles.json' });
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    setMessage({ kind: 'ok', text: `Exported ${data.styles.length} style(s).` });
+    setMessage({ kind: 'ok', text: t('popupExported', data.styles.length) });
   };
 
   const doImport = async (file: File | undefined) => {
@@ -86,82 +88,87 @@ export function App() {
     try {
       parsed = parseExport(JSON.parse(await file.text()));
     } catch {
-      parsed = { ok: false as const, error: 'The file is not valid JSON.' };
+      parsed = { ok: false as const, error: t('popupNotJson') };
     }
-    if (!parsed.ok) return setMessage({ kind: 'error', text: `Import rejected, the library is unchanged: ${parsed.error}` });
+    if (!parsed.ok) return setMessage({ kind: 'error', text: t('popupImportRejected', parsed.error) });
     const n = await importStyles(parsed.styles);
     await reload();
-    setMessage({ kind: 'ok', text: `Imported ${n} style(s).` });
+    setMessage({ kind: 'ok', text: t('popupImported', n) });
   };
 
   const mixOptions = gridStyles.filter((s) => s.id !== settings.styleId);
 
   return (
     <main>
-      <h1>Backdrop <small style={{ fontWeight: 400, color: 'var(--muted)' }}>backgrounds into art</small></h1>
+      <h1><span class="brand"><img src={extensionUrl('/icon/32.png')} alt="" width={20} height={20} />{t('extName')}</span> <small>{t('popupTagline')}</small></h1>
       <SiteAccess />
       {message && <div class={`msg ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-message={message.kind}>{message.text}</div>}
 
       <section>
-        <h2 id="styles-label">Style</h2>
-        <StyleGrid styles={gridStyles} active={settings.styleId} label="Style" onSelect={(styleId) => change({ styleId })} />
+        <h2 id="styles-label">{t('popupStyle')}</h2>
+        <StyleGrid styles={gridStyles} active={settings.styleId} label={t('popupStyle')} onSelect={(styleId) => change({ styleId })} />
       </section>
 
       <section>
         <div class="row">
-          <label for="strength">Strength</label>
+          <label for="strength">{t('popupStrength')}</label>
           <input id="strength" type="range" min="0" max="1" step="0.05" value={settings.strength}
             onChange={(e) => change({ strength: Number((e.target as HTMLInputElement).value) })} />
-          <output for="strength">{Math.round(settings.strength * 100)}%</output>
+          <output for="strength">{t('popupStrengthValue', Math.round(settings.strength * 100))}</output>
         </div>
         <div class="row">
-          <label for="mix">Mix with</label>
+          <label for="mix">{t('popupMixWith')}</label>
           <select id="mix" value={settings.mixStyleId ?? ''} onChange={(e) => change({ mixStyleId: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="">No second style</option>
+            <option value="">{t('popupMixNone')}</option>
             {mixOptions.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
           {settings.mixStyleId && (
-            <input aria-label="Share of the first style" type="range" min="0" max="1" step="0.05" value={settings.mixRatio}
+            <input aria-label={t('popupMixShare')} type="range" min="0" max="1" step="0.05" value={settings.mixRatio}
               onChange={(e) => change({ mixRatio: Number((e.target as HTMLInputElement).value) })} />
           )}
         </div>
         <div class="row">
-          <label for="detail">Detail</label>
+          <label for="detail">{t('popupDetail')}</label>
           {/* The painting model's time per level, measured on 2 cores (docs/benchmark.md, "Detail"). */}
           <select id="detail" value={settings.detail} onChange={(e) => change({ detail: (e.target as HTMLSelectElement).value as Settings['detail'] })}>
-            <option value="standard">Standard: fastest (~0.3 s)</option>
-            <option value="high">High: 768 px, ~3–4× the time, 0.6 GB</option>
-            <option value="full">Full: photo's size to 1024×768, ~5×, 0.9 GB</option>
+            <option value="standard">{t('popupDetailStandard')}</option>
+            <option value="high">{t('popupDetailHigh')}</option>
+            <option value="full">{t('popupDetailFull')}</option>
           </select>
         </div>
       </section>
 
       <SubjectPicker settings={settings} onChange={change} />
 
-      <BatchPanel tabId={tabId} onRestored={(rightClicked, batch) => setMessage({ kind: 'ok', text: `Restored the originals: ${rightClicked} right-clicked and ${batch} batch image(s).` })} />
+      <BatchPanel tabId={tabId} onRestored={(rightClicked, batch) => setMessage({ kind: 'ok', text: t('popupRestored', rightClicked, batch) })} />
 
       <section>
-        <h2>Add a style</h2>
+        <h2>{t('popupAddStyle')}</h2>
+        {/* A label around a visually hidden file input: one click or drop target, and the input itself
+            takes the keyboard focus (Enter or Space opens the file chooser), its ring drawn on the zone. */}
         <label
           class={`drop ${dragOver ? 'over' : ''}`}
           onDragOver={(e) => { e.preventDefault(); setDragOver(true); }}
           onDragLeave={() => setDragOver(false)}
           onDrop={(e) => { e.preventDefault(); setDragOver(false); void addFile(e.dataTransfer?.files[0]); }}
         >
-          {busy ? 'Computing the style…' : 'Drop an image here or choose a file'}
-          <input type="file" accept="image/*" name="style-file" hidden onChange={(e) => void addFile((e.target as HTMLInputElement).files?.[0])} />
+          {busy ? t('popupComputingStyle') : t('popupDropHere')}
+          <input type="file" accept="image/*" name="style-file" class="visually-hidden" onChange={(e) => void addFile((e.target as HTMLInputElement).files?.[0])} />
         </label>
-        <p style={{ color: 'var(--muted)', margin: '4px 0 0' }}>Or right-click any image on the web → “Use image as style”.</p>
+        <p class="caption">{t('popupRightClickHint')}</p>
       </section>
 
       <MyStyles styles={userStyles} thumbs={thumbs} onChanged={reload} />
 
       <section class="actions">
-        <button type="button" onClick={doExport}>Export library</button>
-        <label class="actions"><button type="button" onClick={(e) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>Import library</button>
-          <input type="file" accept="application/json,.json" name="import-file" hidden onChange={(e) => void doImport((e.target as HTMLInputElement).files?.[0])} />
+        <button type="button" onClick={doExport}>{t('popupExport')}</button>
+        <label class="button">
+          {t('popupImport')}
+          <input type="file" accept="application/json,.json" name="import-file" class="visually-hidden" onChange={(e) => void doImport((e.target as HTMLInputElement).files?.[0])} />
         </label>
       </section>
+
+      <Advanced settings={settings} onChange={(patch) => void updateSettings(patch).then(setSettings)} />
     </main>
   );
 }

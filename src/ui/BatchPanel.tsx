@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BatchCommandType, BatchStatus } from '../messaging/batch';
 import { sendFromPopup } from '../messaging/send';
+import { t } from '../i18n/t';
 
 const command = (type: BatchCommandType, tabId: number) => sendFromPopup({ to: 'background', type, tabId });
 
@@ -18,18 +19,18 @@ export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; o
   const finished = status ? status.done + status.failed : 0;
   const running = Boolean(status?.active && status.total > finished);
   return (
-    <section aria-label="This page">
-      <h2>This page</h2>
+    <section aria-label={t('popupThisPage')} data-batch-panel>
+      <h2>{t('popupThisPage')}</h2>
       {status && status.total > 0 && (
         <div class="row">
-          <progress max={status.total} value={finished} aria-label="Images stylized" style={{ flex: 1 }} />
-          <span data-batch-progress>{status.done}/{status.total}{status.failed ? ` · ${status.failed} failed` : ''}</span>
+          <progress max={status.total} value={finished} aria-label={t('popupImagesStylized')} style={{ flex: 1 }} />
+          <span data-batch-progress>{status.failed ? t('popupBatchFailed', t('popupBatchProgress', status.done, status.total), status.failed) : t('popupBatchProgress', status.done, status.total)}</span>
         </div>
       )}
       <div class="actions">
         {running
-          ? <button type="button" onClick={async () => setStatus(await command('batch-cancel', tabId))}>Cancel</button>
-          : <button type="button" class="primary" onClick={async () => setStatus(await command('batch-start', tabId))}>Stylize every image</button>}
+          ? <button type="button" onClick={async () => setStatus(await command('batch-cancel', tabId))}>{t('popupCancel')}</button>
+          : <button type="button" class="primary" onClick={async () => setStatus(await command('batch-start', tabId))}>{t('popupStylizeAll')}</button>}
         <button type="button" onClick={async () => {
           // Right-clicked images first, by the module that showed them (it lets go of their results);
           // then the batch cancels and puts back the rest.
@@ -37,7 +38,7 @@ export function BatchPanel({ tabId, onRestored }: { tabId: number | undefined; o
           const after = await command('batch-restore-all', tabId);
           setStatus(after);
           onRestored(n ?? 0, after?.restored ?? 0);
-        }}>Restore all on this page</button>
+        }}>{t('popupRestoreAll')}</button>
       </div>
     </section>
   );

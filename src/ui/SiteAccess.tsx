@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { t } from '../i18n/t';
 
 /** The host access Backdrop's manifest asks for: reading images on any site. */
 const ALL_SITES = { origins: ['<all_urls>'] };
@@ -18,8 +19,8 @@ export function SiteAccess() {
   const ask = async () => setGranted(await browser.permissions.request(ALL_SITES).catch(() => false));
   return (
     <div class="msg error" role="alert" data-site-access="missing">
-      Backdrop may not read images on websites yet, so it cannot stylize any.{' '}
-      <button type="button" class="primary" onClick={() => void ask()}>Allow access to all websites</button>
+      {t('popupSiteAccessMissing')}{' '}
+      <button type="button" class="primary" onClick={() => void ask()}>{t('popupSiteAccessAllow')}</button>
     </div>
   );
 }

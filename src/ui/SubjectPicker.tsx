@@ -1,5 +1,14 @@
-import { VOC_LABELS } from '../inference/mask';
+import { t } from '../i18n/t';
 import type { Settings, SubjectChoice } from '../settings/settings';
+
+/** The object classes a person may choose, by their index in DeepLab's output (src/inference/mask.ts, VOC_LABELS; 0 is the background). */
+const classNames = (): [number, string][] => [
+  [1, t('popupClassAeroplane')], [2, t('popupClassBicycle')], [3, t('popupClassBird')], [4, t('popupClassBoat')],
+  [5, t('popupClassBottle')], [6, t('popupClassBus')], [7, t('popupClassCar')], [8, t('popupClassCat')],
+  [9, t('popupClassChair')], [10, t('popupClassCow')], [11, t('popupClassDiningTable')], [12, t('popupClassDog')],
+  [13, t('popupClassHorse')], [14, t('popupClassMotorbike')], [15, t('popupClassPerson')], [16, t('popupClassPottedPlant')],
+  [17, t('popupClassSheep')], [18, t('popupClassSofa')], [19, t('popupClassTrain')], [20, t('popupClassTv')],
+];
 
 /** What stays untouched: every object, people only, a chosen set of classes, or the object right-clicked; and invert. */
 export function SubjectPicker({ settings, onChange }: { settings: Settings; onChange: (p: Partial<Settings>) => void }) {
@@ -16,22 +25,22 @@ export function SubjectPicker({ settings, onChange }: { settings: Settings; onCh
   };
   return (
     <fieldset>
-      <h2>Subject (kept untouched)</h2>
-      <div class="row">{choice('all', 'Every object')}{choice('people', 'People only')}{choice('custom', 'Chosen…')}</div>
-      <div class="row">{choice('clicked', 'What I right-click on')}</div>
-      {settings.subject === 'clicked' && <p class="hint">Only the object under the pointer stays; Stylize every image keeps every object.</p>}
+      <legend>{t('popupSubject')}</legend>
+      <div class="row">{choice('all', t('popupSubjectAll'))}{choice('people', t('popupSubjectPeople'))}{choice('custom', t('popupSubjectCustom'))}</div>
+      <div class="row">{choice('clicked', t('popupSubjectClicked'))}</div>
+      {settings.subject === 'clicked' && <p class="hint">{t('popupSubjectClickedHint')}</p>}
       {settings.subject === 'custom' && (
         <div class="classes">
-          {VOC_LABELS.map((name, c) => c === 0 ? null : (
+          {classNames().map(([c, name]) => (
             <label key={c}>
               <input type="checkbox" checked={settings.customClasses.includes(c)} onChange={(e) => toggle(c, (e.target as HTMLInputElement).checked)} /> {name}
             </label>
           ))}
         </div>
       )}
-      <label class="row" style={{ marginTop: '6px' }}>
+      <label class="row invert">
         <input type="checkbox" name="invert" checked={settings.invert} onChange={(e) => onChange({ invert: (e.target as HTMLInputElement).checked })} />
-        Invert: stylize the subject, keep the background
+        {t('popupInvert')}
       </label>
     </fieldset>
   );

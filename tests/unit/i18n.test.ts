@@ -67,11 +67,6 @@ const NOT_YET_TRANSLATED = new Set([
   'src/messaging/validate.ts',
   'src/offscreen/host.ts',
   'src/offscreen/styles.ts',
-  'src/ui/App.tsx',
-  'src/ui/BatchPanel.tsx',
-  'src/ui/MyStyles.tsx',
-  'src/ui/SiteAccess.tsx',
-  'src/ui/SubjectPicker.tsx',
   'src/view/frame.ts',
 ]);
 

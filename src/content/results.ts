@@ -12,12 +12,16 @@
  * flow may keep it for elements to come: it lives while anyone holds it. Let go, its blob: URL is
  * revoked and its detached image goes to ./release.ts, which lets the page free it a few megabytes
  * per garbage collection.
+ *
+ * A compare (./compare.ts) shows an element's original for a moment, its result kept
+ * (`showOriginal`, `showResultAgain`); a new result or a restore ends it first. Whoever must know
+ * when an element starts or stops showing a result (compare makes it focusable) watches here.
  */
 import type { Delivered } from './result-channel';
 import { blobToDataUrl } from './page-bytes';
 import { releaseResult } from './release';
-import { isSwapped, loadDetached, originalUrl, restoreSwap, swapBackground, swapImage } from './swap';
-import { hasView, removeView, showInView } from './view';
+import { endPeek, isSwapped, loadDetached, originalUrl, peekOriginal, restoreSwap, swapBackground, swapImage } from './swap';
+import { hasView, hideView, removeView, showInView } from './view';
 
 /** Which flow put a result on an element. */
 export type Flow = 'right-click' | 'batch';
@@ -47,6 +51,8 @@ interface Slot {
   result?: Result;
   /** The style's name, for Save stylized image. */
   styleName?: string;
+  /** A compare shows the page's own picture in it for now (showOriginal). */
+  comparing?: boolean;
 }
 
 const slots = new Map<Element, Slot>();
@@ -59,6 +65,24 @@ const replaced = new Map<string, WeakRef<Element>>();
 
 // Test build only (see src/test-hooks/probe.ts for why the comparison is written out at each site).
 const counts = { made: 0, letGo: 0, revoked: 0, released: 0 };
+
+/** Told when an element shows a result (after each show), and when it stops (restored, or its result refused). */
+export type ResultWatcher = (el: Element, showing: boolean) => void;
+const watchers: ResultWatcher[] = [];
+
+export function watchResults(watcher: ResultWatcher): void {
+  watchers.push(watcher);
+}
+
+function tell(el: Element, showing: boolean) {
+  for (const w of watchers) {
+    try {
+      w(el, showing);
+    } catch (e) {
+      console.error('Backdrop: a result watcher failed', e);
+    }
+  }
+}
 
 function hold(result: Result) {
   holds.set(result, (holds.get(result) ?? 0) + 1);
@@ -122,6 +146,7 @@ const putBack = (el: Element) => {
  * stands). Rejects when the page refuses it: the element then shows the page's own picture again.
  */
 export async function showResult(el: Element, result: Result, flow: Flow): Promise<boolean> {
+  showResultAgain(el);
   let slot = slots.get(el);
   if (!slot) slots.set(el, slot = { flow, epoch: 0 });
   const epoch = ++slot.epoch;
@@ -161,6 +186,7 @@ export async function showResult(el: Element, result: Result, flow: Flow): Promi
     if (previous.url && previous !== result) remember(previous.url, el);
     dropResult(previous);
   }
+  tell(el, true);
   return true;
 }
 
@@ -174,6 +200,7 @@ function forget(el: Element) {
   const slot = slots.get(el);
   if (!slot) return;
   slots.delete(el);
+  tell(el, false);
   if (slot.result) dropResult(slot.result);
 }
 
@@ -183,6 +210,7 @@ function forget(el: Element) {
  * or the page had put a picture of its own in it meanwhile (which stays).
  */
 export function restoreElement(el: Element): boolean {
+  showResultAgain(el);
   forget(el);
   return putBack(el);
 }
@@ -217,6 +245,29 @@ export function originalOf(el: Element): string | undefined {
   if (!showsResult(el)) return undefined;
   if (hasView(el)) return el instanceof HTMLImageElement ? el.currentSrc || el.src : undefined;
   return originalUrl(el);
+}
+
+/**
+ * Shows the page's own picture in `el` for a moment, its result kept (a compare): an element showing
+ * a result in place takes back the original it still holds; a view frame is hidden over the
+ * original the page has under it, so the page is handed no pixels. True when it does; false when
+ * `el` shows no result now (restored, or taken back by the page), or shows its original already.
+ */
+export function showOriginal(el: Element): boolean {
+  const slot = slots.get(el);
+  if (!slot?.result || slot.comparing || !showsResult(el)) return false;
+  if (!(hasView(el) ? hideView(el, true) : peekOriginal(el))) return false;
+  slot.comparing = true;
+  return true;
+}
+
+/** Ends showOriginal: `el` shows its result again (what the page put in it meanwhile stays). */
+export function showResultAgain(el: Element): void {
+  const slot = slots.get(el);
+  if (!slot?.comparing) return;
+  slot.comparing = false;
+  if (hasView(el)) hideView(el, false);
+  else endPeek(el);
 }
 
 /** The result `el` shows (for Save stylized image: its file, and the job that made it). */

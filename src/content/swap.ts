@@ -8,6 +8,11 @@
  * what it was. Restore puts back every attribute the swap touched exactly as the page wrote it: the
  * same values, the inline style's very text (the browser would re-serialize it: spaces, a trailing
  * semicolon, an empty style=""), and the attributes in their order.
+ *
+ * A compare (./compare.ts, through ./results.ts) shows the page's own picture for a moment and then
+ * the result again: `peekOriginal` and `endPeek`. The original stays held by a detached image from
+ * before the swap, so showing it again takes it from memory: no new request (Chromium would fetch a
+ * `no-store` image anew once nothing held it) and nothing for the page to decode but what it had.
  */
 
 /** Marks an <img> showing a result in place. */
@@ -39,6 +44,10 @@ interface Original {
   url: string;
   /** The result's URL, as set on the element: a page that sets another has taken the element back. */
   shown: string;
+  /** A detached image holding the page's own picture while the result shows (for a compare). */
+  keep?: HTMLImageElement;
+  /** While a compare shows the original: what it set (an <img>'s `src`, a background's inline value). */
+  peek?: string;
 }
 
 const originals = new WeakMap<Element, Original>();
@@ -52,10 +61,25 @@ function saveImage(img: HTMLImageElement, url: string): Original {
   if (img.parentElement instanceof HTMLPictureElement) {
     for (const source of img.parentElement.querySelectorAll(':scope > source')) elements.push(save(source, ['srcset', 'sizes']));
   }
+  const original = img.currentSrc || img.src;
   return {
     kind: 'img', elements, style: { attr: img.getAttribute('style'), cssText: img.style.cssText },
-    url: img.currentSrc || img.src, shown: url,
+    url: original, shown: url,
+    keep: img.complete && img.naturalWidth > 0 ? keepPicture(original, img.crossOrigin, img.referrerPolicy) : undefined,
   };
+}
+
+/**
+ * A detached image of `url`, made while the element still shows it, so it is the very resource the
+ * page loaded (the same request mode, or it would be another entry of the browser's cache).
+ */
+function keepPicture(url: string, crossOrigin: string | null = null, referrerPolicy = ''): HTMLImageElement | undefined {
+  if (!url) return undefined;
+  const keep = new Image();
+  if (crossOrigin !== null) keep.crossOrigin = crossOrigin;
+  if (referrerPolicy) keep.referrerPolicy = referrerPolicy;
+  keep.src = url;
+  return keep;
 }
 
 /** The URL a CSS background of `el` shows (undefined: none, or not one plain url()). */
@@ -68,8 +92,10 @@ function backgroundUrlOf(el: HTMLElement): string | undefined {
 export function isSwapped(el: Element): boolean {
   const saved = originals.get(el);
   if (!saved) return false;
-  if (saved.kind === 'img') return el.getAttribute('src') === saved.shown;
-  return el instanceof HTMLElement && el.style.getPropertyValue('background-image').includes(saved.shown);
+  if (saved.kind === 'img') return el.getAttribute('src') === (saved.peek ?? saved.shown);
+  if (!(el instanceof HTMLElement)) return false;
+  const bg = el.style.getPropertyValue('background-image');
+  return saved.peek !== undefined ? bg === saved.peek : bg.includes(saved.shown);
 }
 
 /** The URL a swapped element showed before (undefined when it does not show a result now). */
@@ -107,6 +133,7 @@ export async function swapImage(img: HTMLImageElement, url: string): Promise<voi
   }
   const saved = originals.get(img)!;
   saved.shown = url;
+  saved.peek = undefined;
   for (const { el, attrs } of saved.elements) for (const { name } of attrs) if (name !== 'src') el.removeAttribute(name);
   // A lazy image out of view would never load its new source: let it load, then put the attribute back.
   const lazy = img.getAttribute('loading') === 'lazy';
@@ -141,15 +168,52 @@ const px = (v: string) => parseFloat(v) || 0;
 export function swapBackground(el: HTMLElement, url: string): void {
   if (!isSwapped(el)) {
     restoreSwap(el);
+    const original = backgroundUrlOf(el) ?? '';
     originals.set(el, {
       kind: 'background', elements: [save(el, [])], style: { attr: el.getAttribute('style'), cssText: el.style.cssText },
       background: [el.style.getPropertyValue('background-image'), el.style.getPropertyPriority('background-image')],
-      url: backgroundUrlOf(el) ?? '', shown: url,
+      url: original, shown: url, keep: keepPicture(original),
     });
   }
-  originals.get(el)!.shown = url;
+  const saved = originals.get(el)!;
+  saved.shown = url;
+  saved.peek = undefined;
   el.style.setProperty('background-image', `url("${url}")`, 'important');
   el.setAttribute(BG_STYLIZED_ATTR, '');
+}
+
+/**
+ * Shows the page's own picture in a swapped element for a moment, its result kept: an <img>'s
+ * original source (the candidate it showed, its srcset still set aside, its box as pinned), or the
+ * background as the page's styles give it. True when it does; false when the element does not show
+ * a result now, or shows its original already.
+ */
+export function peekOriginal(el: Element): boolean {
+  const saved = originals.get(el);
+  if (!saved || saved.peek !== undefined || !isSwapped(el)) return false;
+  if (saved.kind === 'img') {
+    if (!saved.url) return false;
+    el.setAttribute('src', saved.url);
+    saved.peek = saved.url;
+  } else {
+    const style = (el as HTMLElement).style;
+    const [value, priority] = saved.background!;
+    if (value) style.setProperty('background-image', value, priority);
+    else style.removeProperty('background-image');
+    saved.peek = style.getPropertyValue('background-image');
+  }
+  return true;
+}
+
+/** Shows the result again after peekOriginal (unless the page put a picture of its own meanwhile: that stays). */
+export function endPeek(el: Element): void {
+  const saved = originals.get(el);
+  if (!saved || saved.peek === undefined) return;
+  const ours = isSwapped(el);
+  saved.peek = undefined;
+  if (!ours) return;
+  if (saved.kind === 'img') el.setAttribute('src', saved.shown);
+  else (el as HTMLElement).style.setProperty('background-image', `url("${saved.shown}")`, 'important');
 }
 
 /**

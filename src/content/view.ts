@@ -194,6 +194,18 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
   }
 }
 
+/**
+ * Hides the frame over `el` for a moment, or shows it again (a compare, ./compare.ts): the page's own
+ * picture under it shows meanwhile. The page is handed nothing: it has that picture already, and the
+ * frame keeps its result. False when `el` has no view.
+ */
+export function hideView(el: Element, hidden: boolean): boolean {
+  const view = views.get(el);
+  if (!view) return false;
+  view.frame.style.setProperty('visibility', hidden ? 'hidden' : 'visible', 'important');
+  return true;
+}
+
 /** Takes the view off an element: the page's own picture shows again. */
 export function removeView(el: Element): boolean {
   const view = views.get(el);

@@ -5,7 +5,9 @@
  * set to a blob: URL counts as shown at once (complete, currentSrc), which is all the swap waits for.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { BG_STYLIZED_ATTR, isSwapped, originalUrl, restoreSwap, STYLIZED_ATTR, swapBackground, swapImage } from '../../src/content/swap';
+import {
+  BG_STYLIZED_ATTR, endPeek, isSwapped, originalUrl, peekOriginal, restoreSwap, STYLIZED_ATTR, swapBackground, swapImage,
+} from '../../src/content/swap';
 
 const RESULT = 'blob:http://localhost:3000/result-1';
 const NEWER = 'blob:http://localhost:3000/result-2';
@@ -131,5 +133,57 @@ describe('a CSS background swapped and restored', () => {
     expect(el.style.getPropertyValue('opacity')).toBe('0.5');
     expect(el.style.getPropertyValue('background-image')).toMatch(/^url\("?\/b\.jpg"?\)$/);
     expect(el.style.getPropertyPriority('background-image')).toBe('');
+  });
+});
+
+describe('a compare: the original for a moment, then the result again', () => {
+  test('<img>: the source it showed, then the result; still its result meanwhile, and restore is exact after', async () => {
+    const root = page('<img id="a" src="/a.jpg?small" srcset="/a.jpg?w640 640w" sizes="50vw" style="width:220px" alt="">');
+    const before = markup(root);
+    const img = byId<HTMLImageElement>('a');
+    await swapImage(img, RESULT);
+    const original = originalUrl(img)!;
+    expect(peekOriginal(img)).toBe(true);
+    expect(img.getAttribute('src')).toBe(original);
+    expect(img.getAttribute('srcset')).toBeNull(); // still set aside: the one candidate it showed
+    expect(isSwapped(img)).toBe(true);
+    expect(peekOriginal(img)).toBe(false); // shows it already
+    endPeek(img);
+    expect(img.getAttribute('src')).toBe(RESULT);
+    expect(peekOriginal(img)).toBe(true);
+    expect(restoreSwap(img)).toBe(true); // a restore while held
+    expect(markup(root)).toBe(before);
+    expect(peekOriginal(img)).toBe(false); // after restore: nothing
+    endPeek(img);
+    expect(markup(root)).toBe(before);
+  });
+
+  test('a background: the page\'s own styles meanwhile, then the result; the style attribute\'s text back after', async () => {
+    const root = page(`<div id="bg" style="width:240px; background-image:url('/b3.jpg')"></div><div id="css" class="hero"></div>`);
+    const before = markup(root);
+    for (const id of ['bg', 'css']) {
+      const el = byId<HTMLElement>(id);
+      const inline = el.style.getPropertyValue('background-image');
+      swapBackground(el, RESULT);
+      expect(peekOriginal(el)).toBe(true);
+      expect(el.style.getPropertyValue('background-image')).toBe(inline);
+      expect(isSwapped(el)).toBe(true);
+      endPeek(el);
+      expect(el.style.getPropertyValue('background-image')).toBe(`url("${RESULT}")`);
+      expect(el.style.getPropertyPriority('background-image')).toBe('important');
+      expect(restoreSwap(el)).toBe(true);
+    }
+    expect(markup(root)).toBe(before);
+  });
+
+  test('a page that shows a picture of its own during a compare keeps it', async () => {
+    page('<img id="a" src="/a.jpg" alt="">');
+    const img = byId<HTMLImageElement>('a');
+    await swapImage(img, RESULT);
+    peekOriginal(img);
+    img.src = '/mine.jpg';
+    endPeek(img);
+    expect(img.getAttribute('src')).toBe('/mine.jpg');
+    expect(isSwapped(img)).toBe(false);
   });
 });

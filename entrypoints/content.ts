@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { rightClickHandlers } from '../src/content/controller';
 import { batchHandlers } from '../src/content/batch';
 import { trackClickPoints } from '../src/content/click-point';
+import { trackCompare } from '../src/content/compare';
 import { trackContextMenu } from '../src/content/targets';
 import { warmOnContextMenu } from '../src/content/warm-up';
 import { dispatch, isMessageTo, type Handlers } from '../src/messaging/contract';
@@ -16,6 +17,7 @@ export default defineContentScript({
     trackContextMenu();
     trackClickPoints();
     warmOnContextMenu();
+    trackCompare();
     // Every message the service worker sends a content script, one handler each.
     const handlers = { ...rightClickHandlers, ...batchHandlers } satisfies Handlers<'backgroundToContent'>;
     browser.runtime.onMessage.addListener((message: unknown, sender) => {

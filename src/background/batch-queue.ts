@@ -14,6 +14,7 @@ export interface BatchItem {
   visible: boolean;
   /** Arrival order (document order within one scan). */
   seq: number;
+  /** Why it failed, in words (the page shows its own, made from the error's key). */
   error?: string;
   /** Times its job was lost with the offscreen document (closed or crashed mid-job) and run again. */
   retries?: number;

@@ -14,7 +14,8 @@
  */
 import { browser } from 'wxt/browser';
 import type { MessageOf, MessageType, ReplyOf } from '../messaging/contract';
-import { isEngineLost, type JobError } from '../messaging/protocol';
+import { isEngineLost, jobError, type JobError } from '../messaging/protocol';
+import { errorText } from '../i18n/errors';
 import { isFetchableUrl } from '../messaging/validate';
 import { BATCH_PORT, type BatchCommand, type BatchStatus, type FoundImage } from '../messaging/batch';
 import { resolveOptions, topPageOf } from './jobs';
@@ -160,15 +161,16 @@ async function runLoop(tabId: number) {
  * "working" for good.
  */
 async function processItem(tabId: number, item: BatchItem) {
-  const fail = async ({ code, message }: JobError) => {
-    await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: message }) : b));
-    await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error: { code, message } }).catch(() => {});
+  const fail = async (error: JobError) => {
+    await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: false, error: errorText(error) }) : b));
+    // The page makes the text from the key (src/i18n/errors.ts).
+    await toContent(tabId, { to: 'content', type: 'batch-fail', url: item.url, error }).catch(() => {});
     await showBadge(tabId);
   };
   try {
     await runItem(tabId, item, fail);
   } catch (e) {
-    await fail({ code: 'internal', message: `Backdrop failed on this image (${(e as Error)?.message ?? e}). Try again.` }).catch(() => {});
+    await fail(jobError('internal', 'errBatchFailed', String((e as Error)?.message ?? e).slice(0, 400))).catch(() => {});
   }
 }
 
@@ -181,7 +183,7 @@ async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) =
   try {
     begin = await toContent(tabId, { to: 'content', type: 'batch-begin', url: item.url, jobId });
   } catch {
-    begin = { ok: false as const, error: { code: 'no-target' as const, message: 'The page is gone.' } };
+    begin = { ok: false as const, error: jobError('no-target', 'errPageGone') };
   }
   if (!begin.ok) {
     // The image left the page: it is no longer part of the batch.
@@ -196,7 +198,7 @@ async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) =
   if (!isWorking(await loadBatch(tabId), item.url)) return;
   const source = begin.dataUrl ? { kind: 'data' as const, dataUrl: begin.dataUrl }
     : isFetchableUrl(item.url) ? { kind: 'url' as const, url: item.url, page: await topPageOf(tabId) } : undefined;
-  if (!source) return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
+  if (!source) return fail(jobError('blocked', 'errAddressUnreadable'));
 
   const options = await resolveOptions();
   const jobs = jobsInFlight.get(tabId) ?? jobsInFlight.set(tabId, new Set()).get(tabId)!;
@@ -220,7 +222,7 @@ async function runItem(tabId: number, item: BatchItem, fail: (error: JobError) =
   }
   if (!reply.ok) return fail(reply.error);
   const shown = await toContent(tabId, { to: 'content', type: 'batch-apply', url: item.url }).catch(() => false);
-  if (!shown) return fail({ code: 'internal', message: 'The page refused to show the stylized image.' });
+  if (!shown) return fail(jobError('internal', 'errPageRefusedResult'));
   const remembered = rememberRecipe(jobId, { tabId, frameId: 0 }, recipeOf(source, options)); // for a later save
   await setBatch(tabId, (b) => (b ? finish(b, item.url, { ok: true }) : b));
   await showBadge(tabId);

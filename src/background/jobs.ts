@@ -1,7 +1,8 @@
 /** Routing jobs: content script (target, progress, swap) ⇄ offscreen document (pipeline). */
 import { browser } from 'wxt/browser';
-import type { ImageSource, JobError, PageContext, PickPoint, StylizeOptions } from '../messaging/protocol';
-import { isEngineLost } from '../messaging/protocol';
+import type { ImageSource, JobError, PageContext, PickPoint, StylizeOptions, ToldError } from '../messaging/protocol';
+import { isEngineLost, jobError } from '../messaging/protocol';
+import { withText } from '../i18n/errors';
 import { isFetchableUrl } from '../messaging/validate';
 import { getSettings, subjectClasses, updateSettings, withRecent } from '../settings/settings';
 import { styleName } from '../styles/names';
@@ -41,13 +42,15 @@ export async function topPageOf(tabId: number): Promise<PageContext | undefined>
 
 /**
  * Stylizes the image at `srcUrl` in the given frame, end to end. Resolves when the page shows the
- * outcome. `page`: the frame and top page as the browser reported them (the context menu's click).
+ * outcome (a failure with its text, for the caller's logs). `page`: the frame and top page as the
+ * browser reported them (the context menu's click).
  */
-export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string, page?: PageContext): Promise<{ ok: boolean; error?: JobError }> {
+export async function stylizeImage(target: TabTarget, srcUrl: string, styleId?: string, page?: PageContext): Promise<{ ok: boolean; error?: ToldError }> {
   // A job whose offscreen document went away mid-job runs once more from the start, in a fresh
   // document with a fresh result port; lost again, the page is told.
-  const first = await runJob(target, srcUrl, styleId, page, false);
-  return first.lost ? runJob(target, srcUrl, styleId, page, true) : first;
+  let outcome = await runJob(target, srcUrl, styleId, page, false);
+  if (outcome.lost) outcome = await runJob(target, srcUrl, styleId, page, true);
+  return outcome.error ? { ok: false, error: withText(outcome.error) } : { ok: outcome.ok };
 }
 
 async function runJob(target: TabTarget, srcUrl: string, styleId: string | undefined, page: PageContext | undefined, last: boolean): Promise<{ ok: boolean; error?: JobError; lost?: boolean }> {
@@ -81,7 +84,7 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
     begin = await beginReply;
   } catch {
     cancelEarly();
-    return { ok: false, error: { code: 'no-target', message: 'Backdrop is not running in this page yet: reload the page.' } };
+    return { ok: false, error: jobError('no-target', 'errNotRunning') };
   }
   if (!begin.ok) {
     cancelEarly();
@@ -94,7 +97,7 @@ async function runJob(target: TabTarget, srcUrl: string, styleId: string | undef
   else if (begin.dataUrl) reply = await stylize({ kind: 'data', dataUrl: begin.dataUrl });
   else if (begin.sourceUrl && isFetchableUrl(begin.sourceUrl)) reply = await stylize({ kind: 'url', url: begin.sourceUrl, page });
   else if (!begin.sourceUrl && isFetchableUrl(srcUrl)) reply = await stylize({ kind: 'url', url: srcUrl, page });
-  else return fail({ code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' });
+  else return fail(jobError('blocked', 'errAddressUnreadable'));
   // Not retried yet: the page keeps its veil, and the next attempt's job-begin takes the image over.
   if (!reply.ok && isEngineLost(reply.error) && !last) return { ok: false, error: reply.error, lost: true };
   if (!reply.ok) return fail(reply.error);

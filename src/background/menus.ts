@@ -1,6 +1,7 @@
 /** Context menus: ids, creation, and the one click handler (exposed for tests as a stable seam). */
 import { browser, type Browser } from 'wxt/browser';
 import { getSettings } from '../settings/settings';
+import { t } from '../i18n/t';
 import { styleName } from '../styles/names';
 import { restoreImage, stylizeImage } from './jobs';
 import { saveStylized, useAsStyle } from './styles';
@@ -21,11 +22,11 @@ const WITH_PREFIX = `${MENU.stylizeWith}:`;
 
 export function createMenus() {
   browser.contextMenus.removeAll(() => {
-    browser.contextMenus.create({ id: MENU.stylize, title: 'Stylize background', contexts: ['image'] });
-    browser.contextMenus.create({ id: MENU.restore, title: 'Restore original', contexts: ['image'] });
-    browser.contextMenus.create({ id: MENU.save, title: 'Save stylized image', contexts: ['image'] });
-    browser.contextMenus.create({ id: MENU.useAsStyle, title: 'Use image as style', contexts: ['image'] });
-    browser.contextMenus.create({ id: MENU.stylizePage, title: 'Stylize every image on this page', contexts: ['page', 'image'] });
+    browser.contextMenus.create({ id: MENU.stylize, title: t('menuStylize'), contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.restore, title: t('menuRestore'), contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.save, title: t('menuSave'), contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.useAsStyle, title: t('menuUseAsStyle'), contexts: ['image'] });
+    browser.contextMenus.create({ id: MENU.stylizePage, title: t('menuStylizePage'), contexts: ['page', 'image'] });
     void refreshRecentMenu();
   });
 }
@@ -35,7 +36,7 @@ export async function refreshRecentMenu() {
   const { recentStyleIds, styleId } = await getSettings();
   const ids = recentStyleIds.length ? recentStyleIds : [styleId];
   await browser.contextMenus.remove(MENU.stylizeWith).catch(() => {});
-  browser.contextMenus.create({ id: MENU.stylizeWith, title: 'Stylize background with', contexts: ['image'] });
+  browser.contextMenus.create({ id: MENU.stylizeWith, title: t('menuStylizeWith'), contexts: ['image'] });
   for (const id of ids) {
     browser.contextMenus.create({ id: WITH_PREFIX + id, parentId: MENU.stylizeWith, title: await styleName(id), contexts: ['image'] });
   }

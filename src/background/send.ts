@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { MessageOf, MessageType, ReplyOf } from '../messaging/contract';
-import { ENGINE_LOST, type JobError } from '../messaging/protocol';
+import { ENGINE_LOST, jobError, type JobError } from '../messaging/protocol';
 import { CONTENT_REPLIES } from '../messaging/validate';
 import { recordTransferRun } from '../settings/latency';
 import { ensureOffscreen } from './offscreen';
@@ -71,7 +71,7 @@ export async function sendToOffscreen<K extends MessageType<'backgroundToOffscre
       if (received && msg.type === 'stylize' && 'deliverTo' in msg && msg.deliverTo) return { ok: false, error: ENGINE_LOST };
       // A save that took the document down (a picture too large for its memory) would only do it again.
       if (received && msg.type === 'save') return { ok: false, error: ENGINE_LOST };
-      if (attempt >= 20) return { ok: false, error: { code: 'internal', message: `The inference engine did not answer: ${message}` } };
+      if (attempt >= 20) return { ok: false, error: jobError('internal', 'errEngineNoAnswer', message.slice(0, 400)) };
       if (attempt > 0) await sleep(100);
       await ensureOffscreen();
     }

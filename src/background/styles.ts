@@ -1,20 +1,22 @@
 /** Style-library actions the background routes: use a web image as a style, save a result, live restyle. */
 import { browser, type Browser } from 'wxt/browser';
 import type { MessageOf } from '../messaging/contract';
-import type { AddStyleReply, ImageSource, JobError, Outcome, SaveRecipe } from '../messaging/protocol';
-import { isEngineLost, SAVE_MAX_PIXELS, SAVE_MAX_SIDE } from '../messaging/protocol';
+import type { AddStyleReply, ImageSource, JobError, Outcome, SaveRecipe, Told, ToldError } from '../messaging/protocol';
+import { isEngineLost, jobError, SAVE_MAX_PIXELS, SAVE_MAX_SIDE } from '../messaging/protocol';
+import { errorText, told, withText } from '../i18n/errors';
+import { t } from '../i18n/t';
 import { isFetchableUrl, isPageLocalUrl } from '../messaging/validate';
 import { stylizeImage, topPageOf } from './jobs';
 import { recipeFor } from './save-recipes';
 import { sendToContent, sendToOffscreen, type TabTarget } from './send';
 
 /** "Use image as style": the offscreen document computes the bottleneck and stores the record. */
-export async function useAsStyle(target: TabTarget | undefined, srcUrl: string): Promise<AddStyleReply> {
+export async function useAsStyle(target: TabTarget | undefined, srcUrl: string): Promise<Told<AddStyleReply>> {
   let source: ImageSource;
   if (isFetchableUrl(srcUrl)) source = { kind: 'url', url: srcUrl };
   else if (isPageLocalUrl(srcUrl) && srcUrl.startsWith('data:')) source = { kind: 'data', dataUrl: srcUrl };
-  else return { ok: false, error: { code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' } };
-  const name = nameFromUrl(srcUrl) || 'Web style';
+  else return { ok: false, error: withText(jobError('blocked', 'errAddressUnreadable')) };
+  const name = nameFromUrl(srcUrl) || t('styleNameWeb');
   const reply = await sendToOffscreen({
     to: 'offscreen', type: 'add-style', source, name,
     origin: { kind: 'url', url: source.kind === 'url' ? srcUrl : 'data:' },
@@ -22,14 +24,16 @@ export async function useAsStyle(target: TabTarget | undefined, srcUrl: string):
   if (!reply.ok && target) {
     await sendToContent(target, { to: 'content', type: 'job-failed', jobId: '', error: reply.error }).catch(() => {});
   }
-  return reply;
+  return told(reply);
 }
 
-export async function addStyleFromFile(dataUrl: string, fileName: string): Promise<AddStyleReply> {
-  return sendToOffscreen({
+/** A style from a file the popup hands over; a failure comes back with its text, which the popup shows. */
+export async function addStyleFromFile(dataUrl: string, fileName: string): Promise<Told<AddStyleReply>> {
+  return told(await sendToOffscreen({
     to: 'offscreen', type: 'add-style', source: { kind: 'data', dataUrl },
-    name: fileName.replace(/\.[a-z0-9]+$/i, ''), origin: { kind: 'file', fileName: fileName.slice(0, 200) },
-  });
+    name: fileName.replace(/\.[a-z0-9]+$/i, '').trim().slice(0, 80) || t('styleNameFile'),
+    origin: { kind: 'file', fileName: fileName.slice(0, 200) },
+  }));
 }
 
 /** The last path segment of a URL, without its extension, as a readable name. */
@@ -59,10 +63,8 @@ export interface SaveOutcome {
   downscaledFrom?: { width: number; height: number };
   /** The result was saved as shown in the page (its size), because it could not be rendered again: why. */
   asShown?: string;
-  error?: JobError;
+  error?: ToldError;
 }
-
-const SAVE_CAP = `${SAVE_MAX_PIXELS / 1e6} megapixels, ${SAVE_MAX_SIDE} px a side`;
 
 /**
  * "Save stylized image": the result at the original's own size, as a PNG download. The offscreen
@@ -78,11 +80,12 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
   const note = (kind: 'note' | 'error', text: string) =>
     sendToContent(target, { to: 'content', type: 'save-note', srcUrl, kind, text }).catch(() => false);
   const failed = async (error: JobError): Promise<SaveOutcome> => {
-    await note('error', `Backdrop could not save this image: ${error.message}`);
-    return { ok: false, error };
+    const shown = withText(error);
+    await note('error', t('saveFailed', shown.message));
+    return { ok: false, error: shown };
   };
 
-  let why = 'Backdrop no longer knows how it painted this image. Stylize it again to save it at the original\'s size';
+  let why = t('saveWhyForgotten');
   if (info.jobId) {
     const { jobId, originalData } = info;
     const ask = (recipe?: SaveRecipe) => sendToOffscreen({
@@ -99,24 +102,24 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
       if (!downloaded.ok) return failed(downloaded.error);
       const downloadId = downloaded.id;
       if (downscaledFrom) {
-        await note('note', `Saved at ${width}×${height}, scaled down from the original's ${downscaledFrom.width}×${downscaledFrom.height} (Backdrop saves at most ${SAVE_CAP}).`);
+        await note('note', t('saveScaledDown', width, height, downscaledFrom.width, downscaledFrom.height, SAVE_MAX_PIXELS / 1e6, SAVE_MAX_SIDE));
       }
       return { ok: true, downloadId, filename, width, height, ...(downscaledFrom ? { downscaledFrom } : {}) };
     }
     if (!('missing' in reply)) {
       why = isEngineLost(reply.error)
-        ? 'Backdrop\'s engine stopped while it rendered the original\'s size (it was closed or ran out of memory)'
-        : `the original could not be read again (${reply.error.message.replace(/\.$/, '')})`;
+        ? t('saveWhyEngineLost')
+        : t('saveWhyUnreadable', errorText(reply.error).replace(/\.$/, ''));
     }
   }
 
   // Saved as shown: what the page holds is still the person's result (re-encoded as PNG, held as above).
   const shown = await sendToContent(target, { to: 'content', type: 'stylized-info', srcUrl, shown: true }).catch(() => null);
   const png = shown?.dataUrl ? await sendToOffscreen({ to: 'offscreen', type: 'to-png', dataUrl: shown.dataUrl }) : undefined;
-  if (!png?.ok) return failed(png && !png.ok ? png.error : { code: 'no-target', message: 'The stylized image is no longer on the page.' });
+  if (!png?.ok) return failed(png && !png.ok ? png.error : jobError('no-target', 'errStylizedGone'));
   const downloaded = await download(png.url, filename);
   if (!downloaded.ok) return failed(downloaded.error);
-  await note('note', `Saved at ${png.width}×${png.height}, the size shown: ${why}.`);
+  await note('note', t('saveAsShown', png.width, png.height, why));
   return { ok: true, downloadId: downloaded.id, filename, width: png.width, height: png.height, asShown: why };
 }
 
@@ -126,7 +129,7 @@ export async function saveStylized(target: TabTarget, srcUrl: string): Promise<S
  * SAVE_DOWNLOAD_WAIT_MS: the document lets it go itself later). Refused or failed: why.
  */
 async function download(url: string, filename: string): Promise<Outcome<{ id: number }>> {
-  const refused = (why: string): Outcome<{ id: number }> => ({ ok: false, error: { code: 'internal', message: `The browser did not save the file (${why.slice(0, 200)}).` } });
+  const refused = (why: string): Outcome<{ id: number }> => ({ ok: false, error: jobError('internal', 'errDownloadRefused', why.slice(0, 200)) });
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false });
     const error = await downloadEnded(id, SAVE_DOWNLOAD_WAIT_MS);

@@ -9,7 +9,9 @@
  */
 import { browser } from 'wxt/browser';
 import type { Handlers } from '../messaging/contract';
-import type { JobBeginReply } from '../messaging/protocol';
+import { jobError, type JobBeginReply } from '../messaging/protocol';
+import { errorText } from '../i18n/errors';
+import { t } from '../i18n/t';
 import { BATCH_PORT, type BatchToContent, type FoundImage, type ItemState } from '../messaging/batch';
 import { sendFromContent } from '../messaging/send';
 import { backgroundUrl, classify, inViewport, MIN_RENDERED_SIDE, type ImageFacts } from './batch-rules';
@@ -162,7 +164,7 @@ async function findCandidates(elements: Iterable<Element>): Promise<Candidate[]>
 function setState(el: Element, state: ItemState, error?: string) {
   el.setAttribute(BATCH_STATE_ATTR, state);
   if (state === 'working') overlayFor(el).show({ kind: 'working' });
-  else if (state === 'error') overlayFor(el).show({ kind: 'error', text: error ?? 'Backdrop could not stylize this image.' });
+  else if (state === 'error') overlayFor(el).show({ kind: 'error', text: error ?? t('errNotStylized') });
   // Queued is a small corner label, not a veil (a page full of veils would be anything but unobtrusive).
   else if (state === 'queued') overlayFor(el).show({ kind: 'queued' });
   else clearOverlay(el); // done shows the result itself
@@ -233,14 +235,12 @@ function connect() {
   });
 }
 
-const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Reload the page to try again.';
-
 /** No extension behind this script any more: nothing queued will run, and nothing working will finish. */
 function orphaned() {
   active = false;
   stopWatching();
   for (const entry of [...entries.values()]) {
-    if (entry.state === 'working') fail(entry.url, ENGINE_GONE);
+    if (entry.state === 'working') fail(entry.url, t('errEngineGoneReload'));
     else if (entry.state === 'queued') {
       for (const el of entry.elements) forget(el);
       entries.delete(entry.url);
@@ -346,7 +346,7 @@ const liveElements = (entry: Entry) => [...entry.elements].filter((el) => el.isC
 async function begin(url: string, jobId: string): Promise<JobBeginReply> {
   const entry = entries.get(url);
   const elements = entry ? liveElements(entry) : [];
-  if (!entry || !elements.length) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
+  if (!entry || !elements.length) return { ok: false, error: jobError('no-target', 'errImageGone') };
   entry.state = 'working';
   entry.pending?.cancel(); // a new attempt (after a worker stop) replaces an unfinished one
   const pending = expectResult(jobId);
@@ -354,14 +354,14 @@ async function begin(url: string, jobId: string): Promise<JobBeginReply> {
   // The port dropped before any result: every extension end of it is gone (the extension crashed
   // or was reloaded), so nothing will apply or fail this image. Say so rather than keep the veil.
   pending.result.catch(() => {
-    if (entries.get(url) === entry && entry.pending === pending && entry.state === 'working') fail(url, ENGINE_GONE);
+    if (entries.get(url) === entry && entry.pending === pending && entry.state === 'working') fail(url, t('errEngineGoneReload'));
   });
   for (const el of elements) setState(el, 'working');
   if (!url.startsWith('blob:')) return { ok: true };
   try {
     return { ok: true, dataUrl: await readPageLocal(url) };
   } catch {
-    return { ok: false, error: { code: 'blocked', message: 'The page does not let Backdrop read this image.' } };
+    return { ok: false, error: jobError('blocked', 'errPageRefusesRead') };
   }
 }
 
@@ -400,7 +400,7 @@ export const batchHandlers = {
   'batch-scan': () => scan(),
   'batch-begin': (msg) => begin(msg.url, msg.jobId),
   'batch-apply': (msg) => apply(msg.url),
-  'batch-fail': (msg) => (fail(msg.url, msg.error.message), true),
+  'batch-fail': (msg) => (fail(msg.url, errorText(msg.error)), true),
   'batch-stop': () => (stop(), true),
   'batch-restore-all': () => restoreAll(),
 } satisfies Pick<Handlers<'backgroundToContent'>, BatchToContent['type']>;

@@ -4,8 +4,10 @@
  * list, save, restore all.
  */
 import type { Handlers, MessageOf } from '../messaging/contract';
-import type { JobBeginReply, StylizedInfo } from '../messaging/protocol';
+import { jobError, type JobBeginReply, type StylizedInfo } from '../messaging/protocol';
 import { isPageLocalUrl } from '../messaging/validate';
+import { errorText } from '../i18n/errors';
+import { t } from '../i18n/t';
 import { clickPointOf } from './click-point';
 import { clearOverlay, overlayFor } from './overlay';
 import { findImage, imageMatches } from './targets';
@@ -19,11 +21,8 @@ import {
 /**
  * "What I right-click on" found no object under the click: every object is kept rather than none,
  * since a person who asked to stylize the background wants the subject kept, and a click beside
- * it is the likelier mistake than a wish to paint the whole picture.
+ * it is the likelier mistake than a wish to paint the whole picture (the note `noteNothingPicked`).
  */
-const NOTHING_PICKED = 'No object under the pointer, so every object found was kept. Right-click on the subject to keep only it.';
-
-const ENGINE_GONE = 'Backdrop stopped before it finished (it was closed or crashed). Try again, or reload the page.';
 
 /**
  * Jobs under way: the image, its result arriving over the result channel, and the swap, which
@@ -49,7 +48,7 @@ function endJob(jobId: string) {
 
 async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   const img = findForRestore(srcUrl);
-  if (!img) return { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } };
+  if (!img) return { ok: false, error: jobError('no-target', 'errImageGone') };
   // A newer job for the image replaces an unfinished one (a retry after the engine was lost, or a
   // second choice): the older one's result would be stale, and its port must not report later.
   for (const [id, job] of jobs) if (job.img === img) endJob(id);
@@ -70,7 +69,7 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   pending.result.catch(() => {
     if (!jobs.has(jobId)) return;
     endJob(jobId);
-    overlayFor(img).show({ kind: 'error', text: ENGINE_GONE });
+    overlayFor(img).show({ kind: 'error', text: t('errEngineGoneRetry') });
   });
   jobs.set(jobId, { img, pending, swapped });
   overlayFor(img).show({ kind: 'working' });
@@ -83,8 +82,8 @@ async function begin(jobId: string, srcUrl: string): Promise<JobBeginReply> {
   try {
     return { ok: true, dataUrl: await readPageLocal(source), ...at };
   } catch {
-    const error = { code: 'blocked' as const, message: 'The page does not let Backdrop read this image.' };
-    overlayFor(img).show({ kind: 'error', text: error.message });
+    const error = jobError('blocked', 'errPageRefusesRead');
+    overlayFor(img).show({ kind: 'error', text: errorText(error) });
     endJob(jobId);
     return { ok: false, error };
   }
@@ -123,8 +122,8 @@ async function jobDone(msg: MessageOf<'backgroundToContent', 'job-done'>): Promi
   }
   const from = msg.result.downscaledFrom;
   const notes = [
-    ...(msg.result.picked === 'every-object' ? [NOTHING_PICKED] : []),
-    ...(from ? [`Processed at ${msg.result.width}×${msg.result.height} (the original is ${from.width}×${from.height}).`] : []),
+    ...(msg.result.picked === 'every-object' ? [t('noteNothingPicked')] : []),
+    ...(from ? [t('noteProcessedAt', msg.result.width, msg.result.height, from.width, from.height)] : []),
   ];
   if (notes.length) overlayFor(img).show({ kind: 'note', text: notes.join(' ') });
   return true;
@@ -171,7 +170,7 @@ export const rightClickHandlers = {
   'job-failed': (msg) => {
     const img = jobs.get(msg.jobId)?.img;
     endJob(msg.jobId);
-    if (img) overlayFor(img).show({ kind: 'error', text: msg.error.message });
+    if (img) overlayFor(img).show({ kind: 'error', text: errorText(msg.error) });
     return true;
   },
   restore: (msg) => {

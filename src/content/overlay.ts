@@ -1,3 +1,5 @@
+import { t } from '../i18n/t';
+
 /**
  * The in-page state over an image: queued (a small corner label), working (a veil and a spinner),
  * error (plain words and a dismiss button), or a short note. It lives in a shadow root so page styles cannot reach it, and
@@ -75,14 +77,18 @@ export class Overlay {
     this.host.dataset.state = state.kind;
     const style = `<style>${CSS}</style>`;
     if (state.kind === 'queued') {
-      this.root.innerHTML = `${style}<div class="box queued"><div class="pill" role="status">Queued</div></div>`;
+      this.root.innerHTML = `${style}<div class="box queued"><div class="pill" role="status"></div></div>`;
+      this.root.querySelector('.pill')!.textContent = t('overlayQueued');
     } else if (state.kind === 'working') {
       this.root.innerHTML = `${style}<div class="box working" role="status" aria-live="polite"><div class="pill"><div class="spinner"></div><span></span></div></div>`;
-      this.root.querySelector('span')!.textContent = state.text ?? 'Stylizing background…';
+      this.root.querySelector('span')!.textContent = state.text ?? t('overlayWorking');
     } else if (state.kind === 'error') {
-      this.root.innerHTML = `${style}<div class="box error"><div class="card" role="alert"><div><b>Backdrop</b><span></span></div><button type="button" aria-label="Dismiss">✕</button></div></div>`;
+      this.root.innerHTML = `${style}<div class="box error"><div class="card" role="alert"><div><b></b><span></span></div><button type="button">✕</button></div></div>`;
+      this.root.querySelector('b')!.textContent = t('extName');
       this.root.querySelector('span')!.textContent = state.text;
-      this.root.querySelector('button')!.addEventListener('click', () => this.remove());
+      const dismiss = this.root.querySelector('button')!;
+      dismiss.setAttribute('aria-label', t('overlayDismiss'));
+      dismiss.addEventListener('click', () => this.remove());
     } else {
       this.root.innerHTML = `${style}<div class="box note"><div class="pill" role="status"></div></div>`;
       this.root.querySelector('.pill')!.textContent = state.text;

@@ -1,6 +1,9 @@
 /** The content side of the result channel: one port per job, the result file as it arrives. */
 import { browser } from 'wxt/browser';
 import { fromBase64, resultPortHello, resultPortName, type ResultPortMessage } from '../messaging/result-channel';
+import { parseEngineError } from '../messaging/validate';
+import { errorText } from '../i18n/errors';
+import { t } from '../i18n/t';
 
 /** A result as it arrived: the file, whether the page must not be able to read it, and the job that made it. */
 export interface Delivered {
@@ -35,9 +38,13 @@ export function expectResult(jobId: string): PendingResult {
       if (m?.kind === 'slice' && typeof m.data === 'string') parts.push(fromBase64(m.data));
       else if (m?.kind === 'file' && m.file instanceof Blob && isImageType(m.file.type)) settle({ file: m.file, opaque: m.opaque !== false, jobId });
       else if (m?.kind === 'end' && isImageType(m.mimeType)) settle({ file: new Blob(parts, { type: m.mimeType }), opaque: m.opaque !== false, jobId });
-      else settle(new Error(m?.kind === 'error' && typeof m.message === 'string' ? m.message : 'The result did not arrive.'));
+      else {
+        // The engine's error names its sentence by key; this script, which shows it, makes the text.
+        const error = m?.kind === 'error' ? parseEngineError(m.error) : undefined;
+        settle(new Error(error ? errorText(error) : t('errResultLost')));
+      }
     });
-    port.onDisconnect.addListener(() => reject(new Error('The result did not arrive.')));
+    port.onDisconnect.addListener(() => reject(new Error(t('errResultLost'))));
   });
   result.catch(() => {}); // a job that fails earlier never reads it
   return { result, cancel: () => port.disconnect() };

@@ -19,6 +19,7 @@
  */
 import type { Delivered } from './result-channel';
 import { blobToDataUrl } from './page-bytes';
+import { t } from '../i18n/t';
 import { releaseResult } from './release';
 import { endPeek, isSwapped, loadDetached, originalUrl, peekOriginal, restoreSwap, swapBackground, swapImage } from './swap';
 import { hasView, hideView, removeView, showInView } from './view';
@@ -159,15 +160,15 @@ export async function showResult(el: Element, result: Result, flow: Flow): Promi
       restoreSwap(el);
       await showInView(el, result.file);
     } else if (!result.url) {
-      throw new Error('The stylized image could not be shown.');
+      throw new Error(t('errResultNotShown'));
     } else {
       removeView(el);
       if (el instanceof HTMLImageElement) await swapImage(el, result.url);
       else if (el instanceof HTMLElement) swapBackground(el, result.url);
-      else throw new Error('Backdrop cannot show a result on this element.');
+      else throw new Error(t('errCannotShowHere'));
     }
   } catch (e) {
-    failure = e ?? new Error('The stylized image could not be shown.');
+    failure = e ?? new Error(t('errResultNotShown'));
   }
   if (!current()) {
     dropResult(result);

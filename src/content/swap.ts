@@ -14,6 +14,7 @@
  * before the swap, so showing it again takes it from memory: no new request (Chromium would fetch a
  * `no-store` image anew once nothing held it) and nothing for the page to decode but what it had.
  */
+import { t } from '../i18n/t';
 
 /** Marks an <img> showing a result in place. */
 export const STYLIZED_ATTR = 'data-backdrop-stylized';
@@ -117,7 +118,7 @@ export const loadDetached = (url: string) => new Promise<HTMLImageElement | unde
 const shows = (img: HTMLImageElement, url: string) => new Promise<void>((resolve, reject) => {
   if (img.complete && img.currentSrc === url) return resolve();
   img.addEventListener('load', () => resolve(), { once: true });
-  img.addEventListener('error', () => reject(new Error('The page refused to show the stylized image.')), { once: true });
+  img.addEventListener('error', () => reject(new Error(t('errPageRefusedResult'))), { once: true });
 });
 
 /**

@@ -16,6 +16,7 @@
  * clips and moves with the element without a script following it around.
  */
 import { browser } from 'wxt/browser';
+import { t } from '../i18n/t';
 import type { ViewLayout, ViewMessage, ViewReply } from '../messaging/view';
 
 /** Marks an element shown through a view (the page may see it: it carries no pixels). */
@@ -108,29 +109,29 @@ const FRAME_MS = 30_000;
 
 const frameLoaded = (frame: HTMLIFrameElement) => new Promise<void>((resolve, reject) => {
   // (A frame the page removes before it loads never says so: the time limit ends the wait.)
-  const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), FRAME_MS);
+  const timer = setTimeout(() => reject(new Error(t('errResultNotShown'))), FRAME_MS);
   frame.addEventListener('load', () => {
     clearTimeout(timer);
     resolve();
   }, { once: true });
   frame.addEventListener('error', () => {
     clearTimeout(timer);
-    reject(new Error('The stylized image could not be shown.'));
+    reject(new Error(t('errResultNotShown')));
   }, { once: true });
 });
 
 /** Sends the frame its file; resolves once it shows it. */
 function post(frame: HTMLIFrameElement, file: Blob, layout: ViewLayout): Promise<void> {
   const win = frame.contentWindow;
-  if (!win) return Promise.reject(new Error('The stylized image could not be shown.'));
+  if (!win) return Promise.reject(new Error(t('errResultNotShown')));
   const { port1, port2 } = new MessageChannel();
   const shown = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The stylized image could not be shown.')), FRAME_MS);
+    const timer = setTimeout(() => reject(new Error(t('errResultNotShown'))), FRAME_MS);
     port1.onmessage = (e: MessageEvent<ViewReply>) => {
       clearTimeout(timer);
       port1.close();
       if (e.data?.ok) resolve();
-      else reject(new Error('The stylized image could not be shown.'));
+      else reject(new Error(t('errResultNotShown')));
     };
   });
   const msg: ViewMessage = { type: 'backdrop-view', file, layout };
@@ -146,7 +147,7 @@ function post(frame: HTMLIFrameElement, file: Blob, layout: ViewLayout): Promise
  */
 export async function showInView(el: Element, file: Blob): Promise<void> {
   // A sandboxed document's frames inherit its sandbox: the view could not run, so say so at once.
-  if (self.origin === 'null') throw new Error('This page is sandboxed: Backdrop cannot show the result here without letting the page read it.');
+  if (self.origin === 'null') throw new Error(t('errSandboxed'));
   let view = views.get(el);
   if (!view || !view.frame.isConnected) {
     if (view) removeView(el);
@@ -164,7 +165,7 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
       el.style.setProperty('isolation', 'isolate', 'important');
       el.prepend(frame);
     } else {
-      throw new Error('Backdrop cannot show a result on this element.');
+      throw new Error(t('errCannotShowHere'));
     }
     const ro = new ResizeObserver(() => {
       if (!el.isConnected) removeView(el);
@@ -172,7 +173,7 @@ export async function showInView(el: Element, file: Blob): Promise<void> {
     });
     let takenOff!: () => void;
     const gone = new Promise<never>((_, reject) => {
-      takenOff = () => reject(new Error('The stylized image was taken off the page.'));
+      takenOff = () => reject(new Error(t('errResultTakenOff')));
     });
     gone.catch(() => {});
     loaded.catch(() => {});

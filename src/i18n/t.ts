@@ -1,7 +1,9 @@
 /**
  * Every string a person reads comes from here: the browser's own i18n, over
- * public/_locales/<lang>/messages.json (English is the default locale). Works in every context
- * (background, offscreen/engine, content script, popup, welcome page).
+ * public/_locales/<lang>/messages.json (English is the default locale). Works in the background,
+ * the content script, the view frame, the popup and the welcome page; not in Chrome's offscreen
+ * document (the engine), which has no `chrome.i18n`: the engine names its sentences by key
+ * (a JobError) and the context that shows them makes the text (./errors.ts).
  *
  * WXT types browser.i18n.getMessage from the same file (`wxt prepare`, run by `npm install`).
  *

@@ -1,11 +1,25 @@
-import { MAX_PIXELS, MAX_SIDE, MIN_SIDE, type ErrorCode, type ImageSource } from '../messaging/protocol';
+import { jobError, MAX_PIXELS, MAX_SIDE, MIN_SIDE, type ErrorCode, type ErrorKey, type ImageSource, type JobError } from '../messaging/protocol';
 import { fitWithin } from './preprocess';
 import { credentialsFor, DOWNLOAD_MS, MAX_IMAGE_BYTES, requestInit, STALL_MS, type CredentialsMode } from './fetch-policy';
 import { endsCutShort, looksLikeSvg, readImageHeader, TAIL_BYTES } from './image-header';
 
+/**
+ * A failure the engine reports to the person: its kind, and its sentence named by a messages.json key
+ * with the substitutions it takes. The engine makes no text (Chrome's offscreen document has no
+ * `chrome.i18n`): the context that shows the error does (src/i18n/errors.ts). `message` is the key and
+ * its substitutions, for the engine's own logs.
+ */
 export class JobFailure extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
-    super(message);
+  readonly error: JobError;
+
+  constructor(readonly code: ErrorCode, readonly key: ErrorKey, ...subs: (string | number)[]) {
+    const error = jobError(code, key, ...subs);
+    super(error.subs ? `${key} (${error.subs.join(', ')})` : key);
+    this.error = error;
+  }
+
+  get subs(): string[] | undefined {
+    return this.error.subs;
   }
 }
 
@@ -43,8 +57,9 @@ export interface FetchLimits {
 
 export const FETCH_LIMITS: FetchLimits = { maxBytes: MAX_IMAGE_BYTES, stallMs: STALL_MS, totalMs: DOWNLOAD_MS };
 
-const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+/** Sizes and times as the sentences show them: whole megabytes, whole seconds. */
+const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+const seconds = (ms: number) => Math.round(ms / 1000);
 
 /** Aborts a download that stalls or runs too long, remembering which limit ended it. */
 class DownloadGuard {
@@ -55,16 +70,14 @@ class DownloadGuard {
   private total: ReturnType<typeof setTimeout>;
 
   constructor(private limits: FetchLimits) {
-    this.total = setTimeout(() => this.stop(new JobFailure('timeout',
-      `The image took longer than ${seconds(limits.totalMs)} to download, so Backdrop gave up.`)), limits.totalMs);
+    this.total = setTimeout(() => this.stop(new JobFailure('timeout', 'errDownloadTooLong', seconds(limits.totalMs))), limits.totalMs);
     this.progress();
   }
 
   /** Bytes (or an answer) came: the stall clock starts again. */
   progress() {
     clearTimeout(this.stall);
-    this.stall = setTimeout(() => this.stop(new JobFailure('timeout',
-      `The image's server stopped sending it: nothing came for ${seconds(this.limits.stallMs)}.`)), this.limits.stallMs);
+    this.stall = setTimeout(() => this.stop(new JobFailure('timeout', 'errDownloadStalled', seconds(this.limits.stallMs))), this.limits.stallMs);
   }
 
   stop(reason: JobFailure) {
@@ -88,16 +101,16 @@ export async function fetchImage(source: ImageSource, limits: FetchLimits = FETC
   if (source.kind === 'data') {
     // Bytes the page handed over (bounded by validate.ts): nothing travels.
     const res = await fetch(source.dataUrl).catch(() => undefined);
-    if (!res?.ok) throw new JobFailure('decode-failed', 'The image the page handed over could not be read.');
+    if (!res?.ok) throw new JobFailure('decode-failed', 'errPageBytesUnreadable');
     return { blob: await res.blob(), facts: { kind: 'data' } };
   }
   const guard = new DownloadGuard(limits);
   try {
     const res = await request(source, guard);
     guard.progress();
-    if (res.status === 404 || res.status === 410) throw new JobFailure('not-found', `Image not found (HTTP ${res.status}).`);
-    if (res.status === 401 || res.status === 403) throw new JobFailure('blocked', `Access to the image was refused (HTTP ${res.status}).`);
-    if (!res.ok) throw new JobFailure('blocked', `The server could not deliver the image (HTTP ${res.status}).`);
+    if (res.status === 404 || res.status === 410) throw new JobFailure('not-found', 'errHttpNotFound', res.status);
+    if (res.status === 401 || res.status === 403) throw new JobFailure('blocked', 'errHttpRefused', res.status);
+    if (!res.ok) throw new JobFailure('blocked', 'errHttpFailed', res.status);
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > limits.maxBytes) throw tooLarge(limits, declared);
     const blob = await readCapped(res, guard, limits);
@@ -109,9 +122,9 @@ export async function fetchImage(source: ImageSource, limits: FetchLimits = FETC
   }
 }
 
-const tooLarge = (limits: FetchLimits, size?: number) => new JobFailure('too-large', size
-  ? `The image file is ${mb(size)}; Backdrop reads files up to ${mb(limits.maxBytes)}.`
-  : `The image file is larger than ${mb(limits.maxBytes)}, more than Backdrop reads.`);
+const tooLarge = (limits: FetchLimits, size?: number) => (size
+  ? new JobFailure('too-large', 'errFileTooLarge', mb(size), mb(limits.maxBytes))
+  : new JobFailure('too-large', 'errFileLargerThan', mb(limits.maxBytes)));
 
 /** The request itself: with cookies only where the page's own request would carry them (no redirects), else without. */
 async function request(source: Extract<ImageSource, { kind: 'url' }>, guard: DownloadGuard): Promise<Response> {
@@ -136,9 +149,9 @@ async function request(source: Extract<ImageSource, { kind: 'url' }>, guard: Dow
   await probe?.body?.cancel().catch(() => {});
   if (guard.reason) throw guard.reason;
   if (probe && (probe.type === 'opaqueredirect' || (probe.status >= 300 && probe.status < 400))) {
-    throw new JobFailure('blocked', 'The image\'s address redirects somewhere Backdrop does not read images from (it follows only http and https addresses).');
+    throw new JobFailure('blocked', 'errRedirectRefused');
   }
-  throw new JobFailure('blocked', 'Could not download the image: the network refused it or it is blocked.');
+  throw new JobFailure('blocked', 'errNetwork');
 }
 
 /** Reads a response's body, counting: past the cap it stops at once (a missing or false Content-Length changes nothing). */
@@ -189,13 +202,14 @@ const FORMAT_NAMES: Record<string, string> = {
  */
 export function checkHeader(bytes: Uint8Array): void {
   const header = readImageHeader(bytes);
-  if (!header) throw new JobFailure('decode-failed', 'The image could not be decoded: the file is damaged or incomplete.');
+  if (!header) throw new JobFailure('decode-failed', 'errDamaged');
   const { width, height } = header;
   if (width > MAX_DECODE_SIDE || height > MAX_DECODE_SIDE || width * height > MAX_DECODE_PIXELS) {
-    throw new JobFailure('too-large', `The image says it is ${width}×${height} pixels: too large to decode safely (Backdrop decodes at most ${MAX_DECODE_PIXELS / 1e6} megapixels).`);
+    throw new JobFailure('too-large', 'errTooManyPixels', width, height, MAX_DECODE_PIXELS / 1e6);
   }
   if (header.animated) {
-    throw new JobFailure('unsupported', `This is an animated ${FORMAT_NAMES[header.type] ?? 'image'}; Backdrop paints still pictures only, so it is left as it is.`);
+    const format = FORMAT_NAMES[header.type];
+    throw format ? new JobFailure('unsupported', 'errAnimated', format) : new JobFailure('unsupported', 'errAnimatedImage');
   }
 }
 
@@ -231,25 +245,24 @@ export async function decodeImage(blob: Blob, size: DecodeSize = RESULT_SIZE): P
   const type = sniffImageType(head.subarray(0, 16));
   if (!type) {
     if (looksLikeSvg(head, blob.type)) {
-      throw new JobFailure('unsupported', 'This is an SVG drawing; Backdrop paints photos and other raster images only.');
+      throw new JobFailure('unsupported', 'errSvg');
     }
-    const declared = blob.type ? ` (the server said ${blob.type})` : '';
-    throw new JobFailure('not-image', `This is not an image Backdrop can read${declared}.`);
+    throw blob.type ? new JobFailure('not-image', 'errNotImageDeclared', blob.type.slice(0, 100)) : new JobFailure('not-image', 'errNotImage');
   }
   checkHeader(await headerBytes(blob, head, type));
   if (endsCutShort(new Uint8Array(await blob.slice(-TAIL_BYTES).arrayBuffer()), type)) {
-    throw new JobFailure('decode-failed', 'The image could not be decoded: the file is damaged or incomplete.');
+    throw new JobFailure('decode-failed', 'errDamaged');
   }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   } catch {
-    throw new JobFailure('decode-failed', 'The image could not be decoded: the file is damaged or incomplete.');
+    throw new JobFailure('decode-failed', 'errDamaged');
   }
   const { width, height } = bitmap;
   if (width < MIN_SIDE || height < MIN_SIDE) {
     bitmap.close();
-    throw new JobFailure('too-small', `The image is too small (${width}×${height}); Backdrop needs at least ${MIN_SIDE}×${MIN_SIDE} px.`);
+    throw new JobFailure('too-small', 'errTooSmall', width, height, MIN_SIDE, MIN_SIDE);
   }
   const fit = fitWithin(width, height, size.maxSide, size.maxPixels);
   if (!fit.scaled) return { bitmap, type };

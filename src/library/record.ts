@@ -1,6 +1,7 @@
 /** The style library's record shape, its validation, and the bottleneck maths. Pure: no storage here. */
 import { BOTTLENECK } from '../inference/models';
 import { isObject } from '../messaging/guards';
+import { t } from '../i18n/t';
 
 export type StyleOrigin =
   | { kind: 'builtin'; path: string }
@@ -62,20 +63,24 @@ export interface ExportedStyle extends Omit<StyleRecord, 'thumbnail' | 'image'> 
   image?: string; // data: URL
 }
 
-/** Validates a whole import file: every problem is named and nothing is imported unless all is sound. */
+/**
+ * Validates a whole import file: every problem is named and nothing is imported unless all is sound.
+ * The popup's (it has i18n): the engine, which imports this file too, never calls it. A record's
+ * field problem (`checkRecordFields`, which the engine does call) is a technical note, quoted as it is.
+ */
 export function parseExport(v: unknown): { ok: true; styles: ExportedStyle[] } | { ok: false; error: string } {
-  if (!isObject(v)) return { ok: false, error: 'The file is not a Backdrop style library (not a JSON object).' };
-  if (v.format !== EXPORT_FORMAT) return { ok: false, error: `The file is not a Backdrop style library (format is ${JSON.stringify(v.format)}).` };
-  if (v.version !== EXPORT_VERSION) return { ok: false, error: `Unsupported library version ${JSON.stringify(v.version)}.` };
-  if (!Array.isArray(v.styles)) return { ok: false, error: 'The file has no "styles" list.' };
+  if (!isObject(v)) return { ok: false, error: t('libraryNotObject') };
+  if (v.format !== EXPORT_FORMAT) return { ok: false, error: t('libraryWrongFormat', String(JSON.stringify(v.format)).slice(0, 100)) };
+  if (v.version !== EXPORT_VERSION) return { ok: false, error: t('libraryWrongVersion', String(JSON.stringify(v.version)).slice(0, 100)) };
+  if (!Array.isArray(v.styles)) return { ok: false, error: t('libraryNoStyles') };
   const ids = new Set<string>();
   for (const [i, s] of v.styles.entries()) {
     const problem = checkRecordFields(s);
-    if (problem) return { ok: false, error: `Style #${i + 1}: ${problem}.` };
+    if (problem) return { ok: false, error: t('libraryStyleProblem', i + 1, problem) };
     const rec = s as Record<string, unknown>;
-    if (typeof rec.thumbnail !== 'string' || !rec.thumbnail.startsWith('data:image/')) return { ok: false, error: `Style #${i + 1}: thumbnail is not an image data URL.` };
-    if (rec.image !== undefined && (typeof rec.image !== 'string' || !rec.image.startsWith('data:image/'))) return { ok: false, error: `Style #${i + 1}: image is not an image data URL.` };
-    if (ids.has(rec.id as string)) return { ok: false, error: `Style #${i + 1}: duplicate id ${rec.id}.` };
+    if (typeof rec.thumbnail !== 'string' || !rec.thumbnail.startsWith('data:image/')) return { ok: false, error: t('libraryBadThumbnail', i + 1) };
+    if (rec.image !== undefined && (typeof rec.image !== 'string' || !rec.image.startsWith('data:image/'))) return { ok: false, error: t('libraryBadImage', i + 1) };
+    if (ids.has(rec.id as string)) return { ok: false, error: t('libraryDuplicateId', i + 1, rec.id as string) };
     ids.add(rec.id as string);
   }
   return { ok: true, styles: v.styles as ExportedStyle[] };

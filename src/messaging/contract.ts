@@ -17,7 +17,7 @@
  */
 import type {
   AddStyleReply, ImageSource, JobBeginReply, JobError, MaskOptions, PageContext, PickPoint, SaveRecipe, SaveReply, StylizedInfo,
-  StylizeOptions, StylizeReply, StylizeResult, StyleOriginWire, ToPngReply, WelcomeExampleReply,
+  StylizeOptions, StylizeReply, StylizeResult, StyleOriginWire, Told, ToPngReply, WelcomeExampleReply,
 } from './protocol';
 import type { BatchStatus, FoundImage } from './batch';
 import type { DeliverTo } from './result-channel';
@@ -38,8 +38,8 @@ export interface Contract {
     'restyle-tab': Request<TabPayload, number>;
     /** Restore every right-clicked image in a tab; → how many were restored. */
     'restore-page': Request<TabPayload, number>;
-    /** Add a style from a file the person chose or dropped. */
-    'add-style-file': Request<{ dataUrl: string; fileName: string }, AddStyleReply>;
+    /** Add a style from a file the person chose or dropped; a failure comes with its text (`error.message`). */
+    'add-style-file': Request<{ dataUrl: string; fileName: string }, Told<AddStyleReply>>;
     /** Scan the tab's page and stylize every eligible image (viewport first); again: add images found since. */
     'batch-start': Request<TabPayload, BatchStatus>;
     /** Stop at once: queued images stay untouched, finished ones stay stylized. */
@@ -80,6 +80,7 @@ export interface Contract {
     'job-begin': Request<{ jobId: string; srcUrl: string }, JobBeginReply>;
     /** The result was delivered; add its details (style name, a downscale note). → shown. */
     'job-done': Request<{ jobId: string; result: StylizeResult; styleName: string }, boolean>;
+    /** The job failed: the page says why (the content script makes the text from the error's key). */
     'job-failed': Request<{ jobId: string; error: JobError }, boolean>;
     /** Restore the image `srcUrl` shows (or was stylized from). → restored. */
     restore: Request<{ srcUrl: string }, boolean>;
@@ -113,6 +114,7 @@ export interface Contract {
       /** Deliver the image to this frame's content script over the result channel (it opened the job's port). */
       deliverTo?: DeliverTo;
     }, StylizeReply>;
+    /** Add a style; `name` is never empty (the worker's translated default when the image names nothing). */
     'add-style': Request<{ source: ImageSource; name: string; origin: StyleOriginWire }, AddStyleReply>;
     /** A result as shown (a data: URL) as PNG, held under a blob: URL for the download as `save`'s file is. */
     'to-png': Request<{ dataUrl: string }, ToPngReply>;

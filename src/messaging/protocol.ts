@@ -2,6 +2,7 @@
  * The data Backdrop's contexts exchange: jobs, their options, results and errors, and the limits
  * every part applies. Which message carries what, in which direction, is ./contract.ts.
  */
+import type en from '../../public/_locales/en/messages.json';
 
 export type ErrorCode =
   | 'not-found' // the server answered 404/410
@@ -15,9 +16,33 @@ export type ErrorCode =
   | 'unsupported' // an image Backdrop will not paint (SVG, animated)
   | 'internal'; // a bug or a runtime failure
 
+/** The messages.json keys of the sentences that say what went wrong: every one starts with `err`. */
+export type ErrorKey = Extract<keyof typeof en, `err${string}`>;
+
+/**
+ * What went wrong, as data: its kind (`code`, what the code acts on) and the sentence that tells the
+ * person, named by its key in messages.json with the substitutions it takes (numbers formatted as
+ * the sentence shows them). It carries no text: the context that shows it makes the text
+ * (src/i18n/errors.ts), because the engine has no `chrome.i18n` in Chrome's offscreen document, and
+ * a page-facing content script must not choose what Backdrop says (./validate.ts).
+ */
 export interface JobError {
   code: ErrorCode;
+  key: ErrorKey;
+  subs?: string[];
+}
+
+/**
+ * A JobError with its text in the person's language, as the service worker hands it on to the popup
+ * and to its callers (logs, tests): src/i18n/errors.ts `withText`.
+ */
+export interface ToldError extends JobError {
   message: string;
+}
+
+/** A JobError; `subs` only when the sentence takes some. */
+export function jobError(code: ErrorCode, key: ErrorKey, ...subs: (string | number)[]): JobError {
+  return subs.length ? { code, key, subs: subs.map(String) } : { code, key };
 }
 
 /** What the pipeline needs to know about how to paint, resolved by the background from settings. */
@@ -100,13 +125,14 @@ export interface TransferRun {
  * held the job, or the page's result port never reached the document that ran it (it connected to
  * one that was closing): the page cannot get this result, and the job is worth running again.
  */
-export const ENGINE_LOST: JobError = {
-  code: 'internal',
-  message: 'Backdrop’s engine stopped before it finished (it was closed or crashed). Try again.',
-};
-export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.message === ENGINE_LOST.message;
+export const ENGINE_LOST: JobError = jobError('internal', 'errEngineLost');
+export const isEngineLost = (e: JobError) => e.code === ENGINE_LOST.code && e.key === ENGINE_LOST.key;
 
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: JobError };
+/** Done, or why not: a JobError as the engine and the pages send it, or a ToldError as the service worker hands it on. */
+export type Outcome<T, E extends JobError = JobError> = ({ ok: true } & T) | { ok: false; error: E };
+
+/** A reply whose error the service worker has put into words (src/i18n/errors.ts `told`). */
+export type Told<R> = R extends { ok: false; error: JobError } ? Omit<R, 'error'> & { error: ToldError } : R;
 
 /** What the content script knows of an image it shows a result in, for "Save stylized image". */
 export interface StylizedInfo {

@@ -11,6 +11,8 @@
  * clone (JSON makes it a plain object).
  */
 
+import type { JobError } from './protocol';
+
 /** Port name: `backdrop-result:<jobId>`. */
 export const RESULT_PORT_PREFIX = 'backdrop-result:';
 /** Base64 characters per slice (a multiple of 4, so each slice decodes on its own). */
@@ -25,7 +27,8 @@ export type ResultPortMessage =
   | { kind: 'file'; file: Blob; opaque: boolean }
   | { kind: 'slice'; data: string }
   | { kind: 'end'; mimeType: string; opaque: boolean }
-  | { kind: 'error'; message: string };
+  /** The job failed: its error as data, put into words by the content script that shows it. */
+  | { kind: 'error'; error: JobError };
 
 /** content → offscreen, first on the port. */
 export interface ResultPortHello {

@@ -4,7 +4,7 @@
  * worker. Each returns the contract's type (./contract.ts) or undefined / a safe stand-in.
  */
 import type { ContentToBackground, MessageOf, OffscreenToBackground, PopupToBackground, ReplyParsers, WelcomeToBackground } from './contract';
-import type { ErrorCode, JobBeginReply, JobError, PickPoint, StylizedInfo } from './protocol';
+import { jobError, type ErrorCode, type ErrorKey, type JobBeginReply, type JobError, type PickPoint, type StylizedInfo } from './protocol';
 import { parseFoundImages } from './batch';
 import { isObject } from './guards';
 
@@ -16,10 +16,35 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 /** A data: URL of an image the page handed over; 64 MiB of base64 at most. */
 const MAX_DATA_URL = 64 * 1024 * 1024;
 
+/**
+ * The only sentences a content script may name when it says why it cannot take a job (its errors
+ * go back through the service worker, which may show them in the page and return them to its
+ * callers). None takes a substitution: a page-facing context chooses no words of what Backdrop says.
+ */
+export const PAGE_ERROR_KEYS: ReadonlySet<string> = new Set<ErrorKey>(['errImageGone', 'errPageRefusesRead']);
 
-export function isJobError(v: unknown): v is JobError {
-  return isObject(v) && typeof v.code === 'string' && ERROR_CODES.has(v.code)
-    && typeof v.message === 'string' && v.message.length <= 500;
+/**
+ * An error a content script reports: a known code and one of PAGE_ERROR_KEYS, nothing else (no
+ * substitutions, no text of its own). Returns it rebuilt from those two fields only, or undefined.
+ */
+export function parsePageError(v: unknown): JobError | undefined {
+  if (!isObject(v) || typeof v.code !== 'string' || !ERROR_CODES.has(v.code)) return undefined;
+  if (typeof v.key !== 'string' || !PAGE_ERROR_KEYS.has(v.key)) return undefined;
+  if (v.subs !== undefined && !(Array.isArray(v.subs) && v.subs.length === 0)) return undefined;
+  return jobError(v.code as ErrorCode, v.key as ErrorKey);
+}
+
+/**
+ * An error the extension's own engine sent (over a result port): a known code, an `err…` key and
+ * at most nine short substitutions. Rebuilt from those fields only; the text is made where it is
+ * shown (src/i18n/errors.ts), which says a generic sentence for a key it does not know.
+ */
+export function parseEngineError(v: unknown): JobError | undefined {
+  if (!isObject(v) || typeof v.code !== 'string' || !ERROR_CODES.has(v.code)) return undefined;
+  if (typeof v.key !== 'string' || !/^err[A-Z][A-Za-z0-9]{0,60}$/.test(v.key)) return undefined;
+  const subs = v.subs ?? [];
+  if (!Array.isArray(subs) || subs.length > 9 || !subs.every((s) => typeof s === 'string' && s.length <= 500)) return undefined;
+  return jobError(v.code as ErrorCode, v.key as ErrorKey, ...subs as string[]);
 }
 
 /** The bytes of an image only the page can read (data:, blob:), as it hands them over: a data: URL of a sane size. */
@@ -33,19 +58,20 @@ export function parseJobBeginReply(v: unknown): JobBeginReply {
     const at = point ? { point } : {};
     if (v.sourceUrl !== undefined) {
       return typeof v.sourceUrl === 'string' && isFetchableUrl(v.sourceUrl) && v.dataUrl === undefined
-        ? { ok: true, sourceUrl: v.sourceUrl, ...at } : invalid;
+        ? { ok: true, sourceUrl: v.sourceUrl, ...at } : invalid();
     }
     if (v.dataUrl === undefined) return { ok: true, ...at };
     if (isPageBytes(v.dataUrl)) {
       return { ok: true, dataUrl: v.dataUrl, ...at };
     }
-  } else if (isObject(v) && v.ok === false && isJobError(v.error)) {
-    return { ok: false, error: { code: v.error.code, message: v.error.message } };
+  } else if (isObject(v) && v.ok === false) {
+    const error = parsePageError(v.error);
+    if (error) return { ok: false, error };
   }
-  return invalid;
+  return invalid();
 }
 
-const invalid = { ok: false, error: { code: 'internal', message: 'The page sent an answer Backdrop does not understand.' } } as const;
+const invalid = (): JobBeginReply => ({ ok: false, error: jobError('internal', 'errPageAnswer') });
 
 /** A job id as the service worker makes them (crypto.randomUUID). */
 export const isJobId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v);

@@ -6,7 +6,7 @@ import type {
   AddStyleReply, ImageSource, MaskOptions, PageContext, SaveReply, StylizeOptions, StylizeReply, ToPngReply,
 } from '../messaging/protocol';
 import { dispatch, type BackgroundToOffscreen, type Handlers, type MessageOf, type MessageType } from '../messaging/contract';
-import { ENGINE_LOST } from '../messaging/protocol';
+import { ENGINE_LOST, jobError, type JobError } from '../messaging/protocol';
 import { credentialsFor, sourceKey } from '../inference/fetch-policy';
 import { fetchImage, JobFailure } from '../inference/decode';
 import { loadLiteRtRuntime } from '../inference/litert';
@@ -128,7 +128,7 @@ export class InferenceHost {
       this.jobsQueued--;
       const dropEarly = () => void early?.then((x) => x.bitmap.close(), () => {});
       const stopIfCancelled = () => {
-        if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'The job was cancelled.');
+        if (isCancelled(msg.jobId)) throw new JobFailure('no-target', 'errCancelled');
       };
       try {
         stopIfCancelled();
@@ -188,8 +188,8 @@ export class InferenceHost {
         // No port reached this document: the page left, or its port went to a document that was
         // closing as this one started. The background runs such a job again with a fresh port
         // (where the page is gone, that attempt ends quietly at job-begin).
-        if (sent === 'no-port') throw new JobFailure(ENGINE_LOST.code, ENGINE_LOST.message);
-        if (sent !== 'sent') throw new JobFailure('no-target', 'The page closed before the result arrived.');
+        if (sent === 'no-port') throw new JobFailure(ENGINE_LOST.code, ENGINE_LOST.key);
+        if (sent !== 'sent') throw new JobFailure('no-target', 'errPageClosed');
         // Kept for "Save stylized image": a page-local original's bytes are not (the page hands them over again).
         this.saves.set(msg.jobId, { to: msg.deliverTo, source: msg.source.kind === 'url' ? msg.source : undefined, layers });
       } else {
@@ -262,13 +262,13 @@ export class InferenceHost {
     return this.serial(async (): Promise<SaveReply> => {
       const record = this.saves.get(msg.jobId, msg.from);
       if (!record && !msg.recipe) {
-        return { ok: false, missing: true, error: { code: 'internal', message: 'Backdrop no longer holds this painting.' } };
+        return { ok: false, missing: true, error: jobError('internal', 'errPaintingGone') };
       }
       return outcome(async () => {
         const sw = new Stopwatch();
         const source: ImageSource | undefined = (record ? record.source : msg.recipe?.source)
           ?? (msg.originalData ? { kind: 'data', dataUrl: msg.originalData } : undefined);
-        if (!source) throw new JobFailure('blocked', 'The page no longer lets Backdrop read this image.');
+        if (!source) throw new JobFailure('blocked', 'errPageNoLongerReads');
         const { blob, facts } = await fetchImage(source);
         sw.lap('fetch');
         const layers = record?.layers ?? await this.repaint(msg.jobId, msg.from, source, msg.recipe!, blob, facts, sw);
@@ -338,7 +338,7 @@ function nextTask(): Promise<void> {
   });
 }
 
-async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: ReturnType<typeof toJobError> }> {
+async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: JobError }> {
   try {
     return { ok: true as const, ...(await work()) };
   } catch (e) {
@@ -346,8 +346,13 @@ async function outcome<T extends object>(work: () => Promise<T>): Promise<({ ok:
   }
 }
 
-export function toJobError(e: unknown) {
-  if (e instanceof JobFailure) return { code: e.code, message: e.message };
+/**
+ * What the service worker is told of a failure: a JobFailure's key and substitutions (no text: this
+ * document has no i18n; the context that shows it makes the text), or for anything else (a bug, the
+ * runtime failing) the generic sentence with the error's own words in it.
+ */
+export function toJobError(e: unknown): JobError {
+  if (e instanceof JobFailure) return e.error;
   const message = e instanceof Error ? e.message : String(e);
-  return { code: 'internal' as const, message: `Backdrop failed: ${message}`.slice(0, 480) };
+  return jobError('internal', 'errEngineFailed', message.slice(0, 460));
 }

@@ -54,9 +54,9 @@ export class StyleService {
       const { blob } = await fetchImage({ kind: 'url', url: this.extensionUrl(builtin.path) });
       return { image: await createImageBitmap(blob), origin: { kind: 'builtin', path: builtin.path }, name: builtin.name };
     }
-    if (!rec) throw new JobFailure('internal', 'That style is no longer in the library: pick another one.');
+    if (!rec) throw new JobFailure('internal', 'errStyleGone');
     const blob = rec.image ?? (rec.origin.kind === 'url' ? (await fetchImage({ kind: 'url', url: rec.origin.url })).blob : undefined);
-    if (!blob) throw new JobFailure('internal', `The style “${rec.name}” has no image left to recompute it from.`);
+    if (!blob) throw new JobFailure('internal', 'errStyleNoImage', rec.name);
     return { image: (await decodeImage(blob)).bitmap, origin: rec.origin, name: rec.name };
   }
 
@@ -67,7 +67,8 @@ export class StyleService {
       const bottleneck = await predictBottleneck(models, bitmap);
       const now = Date.now();
       const id = `user:${crypto.randomUUID()}`;
-      const clean = name.trim().slice(0, 80) || 'My style';
+      // The service worker always names it (in the person's language when the image names nothing).
+      const clean = name.trim().slice(0, 80);
       await putStyle({
         id, name: clean, origin,
         thumbnail: await scaled(bitmap, 160),

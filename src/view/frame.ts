@@ -4,6 +4,7 @@
  * showed the original, and answers over the port that came with it.
  */
 import { parseViewMessage, type ViewLayout, type ViewReply } from '../messaging/view';
+import { t } from '../i18n/t';
 
 let shownUrl: string | undefined;
 
@@ -58,7 +59,7 @@ export function listenForViews() {
     };
     render(msg.file, msg.layout).then(
       () => reply({ ok: true }),
-      () => reply({ ok: false, message: 'The stylized image could not be shown.' }),
+      () => reply({ ok: false, message: t('errResultNotShown') }),
     );
   });
 }

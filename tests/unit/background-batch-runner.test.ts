@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Browser } from 'wxt/browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
+import { errorText } from '../../src/i18n/errors';
 import { MAX_RETRIES, type TabBatch } from '../../src/background/batch-queue';
 import { updateSettings } from '../../src/settings/settings';
 import {
@@ -129,7 +130,7 @@ describe('a batch runs', () => {
     const blob = 'blob:https://site.example/4f1c';
     const blobData = 'data:image/png;base64,iVBORw0KGgo=';
     const content = page([['ok', true], ['broken', true], ['small', true], ['refused', true]], (url) => {
-      if (url === img('small')) return { ok: false, error: { code: 'too-small', message: 'Too small to paint.' } };
+      if (url === img('small')) return { ok: false, error: { code: 'blocked', key: 'errPageRefusesRead' } };
       if (url === blob) return { ok: true, dataUrl: blobData };
       return { ok: true };
     });
@@ -140,7 +141,7 @@ describe('a batch runs', () => {
     ];
     content.handlers['batch-apply'] = (msg) => msg.url !== img('refused');
     fakeOffscreen((msg) => (msg.type !== 'stylize' ? undefined
-      : sourceUrl(msg) === img('broken') ? { ok: false, error: { code: 'decode-failed', message: 'The file is damaged.' } }
+      : sourceUrl(msg) === img('broken') ? { ok: false, error: { code: 'decode-failed', key: 'errDamaged' } }
         : stylized()));
 
     await runner.startBatch(tabId);
@@ -149,19 +150,20 @@ describe('a batch runs', () => {
 
     expect(Object.fromEntries(batch!.items.map((i) => [i.url, [i.state, i.error]]))).toEqual({
       [img('ok')]: ['done', undefined],
-      [img('broken')]: ['error', 'The file is damaged.'],
-      [img('small')]: ['error', 'Too small to paint.'],
+      [img('broken')]: ['error', 'The image could not be decoded: the file is damaged or incomplete.'],
+      [img('small')]: ['error', 'The page does not let Backdrop read this image.'],
       [img('refused')]: ['error', 'The page refused to show the stylized image.'],
       [blob]: ['done', undefined],
       // The page handed over no bytes for a blob: image, and the offscreen document cannot read it.
       'blob:https://site.example/unread': ['error', 'Backdrop cannot read images from this kind of address.'],
     });
     const fails = Object.fromEntries(content.of('batch-fail').map((m) => [m.url, m.error]));
+    // The page gets each error as its key: the content script makes the words.
     expect(fails).toEqual({
-      [img('broken')]: { code: 'decode-failed', message: 'The file is damaged.' },
-      [img('small')]: { code: 'too-small', message: 'Too small to paint.' },
-      [img('refused')]: { code: 'internal', message: 'The page refused to show the stylized image.' },
-      'blob:https://site.example/unread': { code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' },
+      [img('broken')]: { code: 'decode-failed', key: 'errDamaged' },
+      [img('small')]: { code: 'blocked', key: 'errPageRefusesRead' },
+      [img('refused')]: { code: 'internal', key: 'errPageRefusedResult' },
+      'blob:https://site.example/unread': { code: 'blocked', key: 'errAddressUnreadable' },
     });
     expect(content.urls('batch-apply').sort()).toEqual([img('ok'), img('refused'), blob].sort());
     expect(await runner.batchStatus(tabId)).toMatchObject({ total: 6, done: 2, failed: 4, queued: 0, working: 0 });
@@ -190,7 +192,7 @@ describe('a batch runs', () => {
 
   test('an image gone from the page leaves the batch, with no error', async () => {
     const content = page([['a', true], ['gone', true], ['c', true]],
-      (url) => (url === img('gone') ? { ok: false, error: { code: 'no-target', message: 'The image is no longer on the page.' } } : { ok: true }));
+      (url) => (url === img('gone') ? { ok: false, error: { code: 'no-target', key: 'errImageGone' } } : { ok: true }));
     const offscreen = fakeOffscreen((msg) => (msg.type === 'stylize' ? stylized() : undefined));
 
     await runner.startBatch(tabId);
@@ -368,7 +370,7 @@ describe('the offscreen document lost a job', () => {
     expect(content.urls('batch-begin').map(nameOf)).toEqual(['v1', ...Array(runs).fill('h1'), 'v9', 'h2']);
     expect(new Set(content.of('batch-begin').filter((m) => m.url === img('h1')).map((m) => m.jobId)).size).toBe(runs);
     expect(offscreen.stylizeOf(img('h1'))).toHaveLength(runs);
-    expect(failed!.items.find((i) => i.url === img('h1'))).toMatchObject({ state: 'error', error: ENGINE_LOST.message, retries: MAX_RETRIES });
+    expect(failed!.items.find((i) => i.url === img('h1'))).toMatchObject({ state: 'error', error: errorText(ENGINE_LOST), retries: MAX_RETRIES });
     expect(content.of('batch-fail')).toEqual([{ to: 'content', type: 'batch-fail', url: img('h1'), error: ENGINE_LOST }]);
     expect(await runner.batchStatus(tabId)).toMatchObject({ total: 4, done: 3, failed: 1 });
   });

@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
+import { withText } from '../../src/i18n/errors';
 import { builtinStyle, DEFAULT_STYLE_ID } from '../../src/styles/builtins';
 import { getSettings, updateSettings } from '../../src/settings/settings';
 import { deferred, fakeContent, fakeOffscreen, settled, stylized } from '../support/worker';
@@ -66,10 +67,11 @@ describe('a right-click on an image', () => {
   });
 
   test('a failure in the offscreen document is reported to the page as job-failed, in the clicked frame', async () => {
-    const error = { code: 'not-found', message: 'The server says this image does not exist (404).' } as const;
+    const error = { code: 'not-found', key: 'errHttpNotFound', subs: ['404'] } as const;
     const content = page();
     engine(() => ({ ok: false, error }));
-    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error });
+    // The caller hears it in words; the page gets the key, and makes the words itself.
+    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error: { ...error, message: 'Image not found (HTTP 404).' } });
 
     const [begin] = content.of('job-begin');
     expect(content.log.entries.map((e) => [e.tabId, e.frameId, e.msg.type])).toEqual([[TAB, FRAME, 'job-begin'], [TAB, FRAME, 'job-failed']]);
@@ -78,10 +80,10 @@ describe('a right-click on an image', () => {
   });
 
   test('the page says no (the image is gone): the page is told, and the job already sent is cancelled', async () => {
-    const error = { code: 'no-target', message: 'The image is no longer on the page.' } as const;
+    const error = { code: 'no-target', key: 'errImageGone' } as const;
     const content = page(() => ({ ok: false, error }));
     const offscreen = engine(() => undefined); // the early stylize never answers
-    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error });
+    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error: { ...error, message: 'The image is no longer on the page.' } });
 
     const [begin] = content.of('job-begin');
     expect(content.of('job-failed')).toEqual([{ to: 'content', type: 'job-failed', jobId: begin.jobId, error }]);
@@ -116,8 +118,8 @@ describe('a right-click on an image', () => {
     const content = page();
     const offscreen = engine();
     const outcome = await handleContextMenuClick(click(MENU.stylize, 'blob:https://news.example/0d9e'), { id: TAB });
-    const error = { code: 'blocked', message: 'Backdrop cannot read images from this kind of address.' };
-    expect(outcome).toEqual({ ok: false, error });
+    const error = { code: 'blocked', key: 'errAddressUnreadable' };
+    expect(outcome).toEqual({ ok: false, error: { ...error, message: 'Backdrop cannot read images from this kind of address.' } });
     expect(content.of('job-failed')).toEqual([expect.objectContaining({ error })]);
     expect(offscreen.calls('stylize')).toEqual([]);
   });
@@ -137,7 +139,7 @@ describe('a right-click on an image', () => {
   test('the engine lost it twice: the page is told so (once, for the second job)', async () => {
     const content = page();
     const offscreen = engine(() => ({ ok: false, error: ENGINE_LOST }));
-    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error: ENGINE_LOST });
+    expect(await handleContextMenuClick(click(MENU.stylize), { id: TAB })).toEqual({ ok: false, error: withText(ENGINE_LOST) });
     const jobs = content.of('job-begin').map((m) => m.jobId);
     expect(jobs).toHaveLength(2);
     expect(offscreen.calls('stylize')).toHaveLength(2);

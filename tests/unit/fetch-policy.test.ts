@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { credentialsFor, requestInit, sameHost, sourceKey } from '../../src/inference/fetch-policy';
 import { fetchImage, JobFailure, type FetchLimits } from '../../src/inference/decode';
+import { errorText } from '../../src/i18n/errors';
 import { solidPng } from '../support/hostile-images';
 
 describe('credentialsFor', () => {
@@ -104,7 +105,7 @@ describe('fetchImage', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => (e instanceof JobFailure ? [e.code, e.message] : e));
+  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => (e instanceof JobFailure ? [e.code, errorText(e)] : e));
   const sameHostPage = () => ({ frameUrl: `${origin}/page.html`, topUrl: `${origin}/page.html` });
 
   test('reads an image, and says where it came from', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { endsCutShort, looksLikeSvg, readImageHeader, TAIL_BYTES } from '../../src/inference/image-header';
 import { checkHeader, headerBytes, JobFailure } from '../../src/inference/decode';
+import { errorText } from '../../src/i18n/errors';
 import { FIXTURES } from '../support/paths';
 import { animatedWebp, apng, bmp, gif, icoWithPng, jpegDeclaring, pngBomb, solidPng, SVG } from '../support/hostile-images';
 
@@ -89,7 +90,7 @@ describe('checkHeader', () => {
       checkHeader(b);
       return undefined;
     } catch (e) {
-      return e instanceof JobFailure ? [e.code, e.message] : e;
+      return e instanceof JobFailure ? [e.code, errorText(e)] : e;
     }
   };
 

@@ -94,7 +94,7 @@ describe('Save stylized image, in the service worker', () => {
     await rememberRecipe(JOB, { tabId: TAB, frameId: FRAME }, RECIPE);
     const offscreen = fakeOffscreen((msg) => {
       if (msg.type !== 'save') return { ok: true };
-      return msg.recipe ? { ok: true, url: SAVED_URL, width: 4000, height: 3000 } : { ok: false, missing: true, error: { code: 'internal', message: 'gone' } };
+      return msg.recipe ? { ok: true, url: SAVED_URL, width: 4000, height: 3000 } : { ok: false, missing: true, error: { code: 'internal', key: 'errPaintingGone' } };
     });
     expect(await save()).toMatchObject({ ok: true, width: 4000 });
     expect(offscreen.calls('save').map((c) => c.msg.recipe)).toEqual([undefined, RECIPE]);
@@ -116,7 +116,7 @@ describe('Save stylized image, in the service worker', () => {
     const content = page();
     const downloads = fakeDownloads();
     const offscreen = fakeOffscreen((msg) => {
-      if (msg.type === 'save') return { ok: false, error: { code: 'not-found', message: 'Image not found (HTTP 404).' } };
+      if (msg.type === 'save') return { ok: false, error: { code: 'not-found', key: 'errHttpNotFound', subs: ['404'] } };
       if (msg.type === 'to-png') return { ok: true, url: SHOWN_PNG_URL, width: 1847, height: 1385 };
       return { ok: true };
     });
@@ -150,7 +150,7 @@ describe('Save stylized image, in the service worker', () => {
     const content = page();
     fakeDownloads();
     fakeOffscreen((msg) => {
-      if (msg.type === 'save') return { ok: false, missing: true, error: { code: 'internal', message: 'gone' } };
+      if (msg.type === 'save') return { ok: false, missing: true, error: { code: 'internal', key: 'errPaintingGone' } };
       if (msg.type === 'to-png') return { ok: true, url: SHOWN_PNG_URL, width: 1847, height: 1385 };
       return { ok: true };
     });
@@ -161,10 +161,10 @@ describe('Save stylized image, in the service worker', () => {
   test('nothing could be saved: an error on the image, and the page keeps its result (nothing restores it)', async () => {
     const content = page({ jobId: undefined });
     const downloads = fakeDownloads();
-    fakeOffscreen((msg) => (msg.type === 'to-png' ? { ok: false, error: { code: 'decode-failed', message: 'The result could not be read.' } } : { ok: true }));
+    fakeOffscreen((msg) => (msg.type === 'to-png' ? { ok: false, error: { code: 'decode-failed', key: 'errDamaged' } } : { ok: true }));
     expect(await save()).toMatchObject({ ok: false, error: { code: 'decode-failed' } });
     expect(downloads).toEqual([]);
-    expect(content.of('save-note')).toEqual([expect.objectContaining({ kind: 'error', text: 'Backdrop could not save this image: The result could not be read.' })]);
+    expect(content.of('save-note')).toEqual([expect.objectContaining({ kind: 'error', text: 'Backdrop could not save this image: The image could not be decoded: the file is damaged or incomplete.' })]);
     expect(content.log.entries.map((e) => e.msg.type)).not.toContain('restore');
   });
 

@@ -5,25 +5,33 @@ describe('validating the content script’s answers (page-facing)', () => {
   test('accepts the two good shapes', () => {
     expect(parseJobBeginReply({ ok: true })).toEqual({ ok: true });
     expect(parseJobBeginReply({ ok: true, dataUrl: 'data:image/png;base64,AAAA' })).toEqual({ ok: true, dataUrl: 'data:image/png;base64,AAAA' });
-    expect(parseJobBeginReply({ ok: false, error: { code: 'not-found', message: 'gone' } }))
-      .toEqual({ ok: false, error: { code: 'not-found', message: 'gone' } });
+    expect(parseJobBeginReply({ ok: false, error: { code: 'no-target', key: 'errImageGone' } }))
+      .toEqual({ ok: false, error: { code: 'no-target', key: 'errImageGone' } });
   });
-  test('drops extra fields from errors', () => {
-    expect(parseJobBeginReply({ ok: false, error: { code: 'blocked', message: 'x', html: '<img onerror>' } }))
-      .toEqual({ ok: false, error: { code: 'blocked', message: 'x' } });
+  test('drops extra fields from errors: a page sends a key, never text of its own', () => {
+    expect(parseJobBeginReply({ ok: false, error: { code: 'blocked', key: 'errPageRefusesRead', message: 'Click here', html: '<img onerror>', subs: [] } }))
+      .toEqual({ ok: false, error: { code: 'blocked', key: 'errPageRefusesRead' } });
   });
   test.each([
     [undefined], [null], ['ok'], [[]], [{ ok: 'true' }],
     [{ ok: true, dataUrl: 'javascript:alert(1)' }],
     [{ ok: true, dataUrl: 'https://evil.example/x.png' }],
     [{ ok: true, dataUrl: 42 }],
-    [{ ok: false, error: { code: 'pwned', message: 'x' } }],
-    [{ ok: false, error: { code: 'internal', message: 'x'.repeat(501) } }],
+    [{ ok: false, error: { code: 'pwned', key: 'errImageGone' } }],
+    // The old shape: text of the page's choosing.
+    [{ ok: false, error: { code: 'not-found', message: 'gone' } }],
+    // Keys a page may not name: the engine's (with words of its choosing in them), another kind of message, none at all.
+    [{ ok: false, error: { code: 'internal', key: 'errEngineFailed', subs: ['visit evil.example'] } }],
+    [{ ok: false, error: { code: 'internal', key: 'errEngineLost' } }],
+    [{ ok: false, error: { code: 'internal', key: 'extName' } }],
+    [{ ok: false, error: { code: 'internal', key: 'errNoSuchKey' } }],
+    [{ ok: false, error: { code: 'internal', key: 'toString' } }],
+    // A page key with substitutions it does not take.
+    [{ ok: false, error: { code: 'no-target', key: 'errImageGone', subs: ['x'] } }],
     [{ ok: false }],
   ])('rejects %j as an internal error', (v) => {
     const r = parseJobBeginReply(v);
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.error.code).toBe('internal');
+    expect(r).toEqual({ ok: false, error: { code: 'internal', key: 'errPageAnswer' } });
   });
   test('which URLs the offscreen document fetches and which only the page can read', () => {
     expect(isFetchableUrl('https://a.example/x.jpg')).toBe(true);

@@ -8,8 +8,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import { t } from '../i18n/t';
-import type { WelcomeExampleReply } from '../messaging/protocol';
+import { jobError, type WelcomeExampleReply } from '../messaging/protocol';
 import { extensionUrl } from '../platform/extension-url';
 import { styleName } from '../styles/names';
 import { resolveOptions } from './jobs';
@@ -55,6 +54,6 @@ export async function paintWelcomeExample(styleId?: string): Promise<WelcomeExam
   });
   if (!reply.ok) return reply;
   const { dataUrl } = reply.result;
-  if (!dataUrl) return { ok: false, error: { code: 'internal', message: t('welcomeExampleNoPicture') } };
+  if (!dataUrl) return { ok: false, error: jobError('internal', 'errExampleNoPicture') };
   return { ok: true, dataUrl, styleId: options.styleId, styleName: await styleName(options.styleId) };
 }

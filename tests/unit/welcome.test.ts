@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { fakeOffscreen, settled } from '../support/worker';
+import { errorText } from '../../src/i18n/errors';
 
 vi.mock('../../src/background/offscreen', () => ({ ensureOffscreen: vi.fn(async () => {}), closeOffscreen: vi.fn(async () => {}) }));
 
@@ -90,7 +91,9 @@ describe('the live example', () => {
 
   test('a reply without a picture is an error, not an empty example', async () => {
     fakeOffscreen(() => ({ ok: true, result: { width: 1, height: 1, timings: {} } }));
-    expect(await paintWelcomeExample()).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/\w/) } });
+    const reply = await paintWelcomeExample();
+    expect(reply).toMatchObject({ ok: false, error: { code: 'internal', key: 'errExampleNoPicture' } });
+    expect(!reply.ok && errorText(reply.error)).toBe('The engine answered without a picture.');
   });
 });
 

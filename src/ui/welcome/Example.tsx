@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../i18n/errors';
 import { t } from '../../i18n/t';
 import { sendFromWelcome } from '../../messaging/send';
 import { extensionUrl } from '../../platform/extension-url';
@@ -35,7 +36,7 @@ export function Example() {
     try {
       const reply = await sendFromWelcome({ to: 'background', type: 'welcome-example', ...(styleId ? { styleId } : {}) });
       if (!reply) setState({ kind: 'error', message: t('welcomeExampleNoAnswer') });
-      else if (!reply.ok) setState({ kind: 'error', message: reply.error.message });
+      else if (!reply.ok) setState({ kind: 'error', message: errorText(reply.error) });
       else {
         setLastStyle(reply.styleId);
         setState({ kind: 'done', dataUrl: reply.dataUrl, styleId: reply.styleId, styleName: reply.styleName });

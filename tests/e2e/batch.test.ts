@@ -214,18 +214,21 @@ describe('Batch: stylize every image on the page', () => {
     if (!heap) return;
     // The results go 4 MiB per garbage collection (src/content/release.ts), not all in the next
     // one: each of these (1280², 4.9 MB) alone.
+    // Each result also kept a detached image of the page's own picture (src/content/swap.ts, for a
+    // compare): those go at once, and cost the pause nothing, since the page shows those very
+    // resources again. So at most one per result, and one result, die in the first collection.
     const died = detachedBefore - (await detachedImages());
-    console.log(`after restore all and one collection, ${died} of ${results} results have died`);
+    console.log(`after restore all and one collection, ${died} detached images have died, for ${results} results`);
     expect(results).toBeGreaterThanOrEqual(10);
-    expect(died).toBeLessThanOrEqual(1);
-    // And they do go, in turns, over the next collections.
+    expect(died).toBeLessThanOrEqual(results + 1);
+    // And the results do go, in turns, over the next collections.
     let diedLater = died;
     for (let i = 0; i < 4; i++) {
       await new Promise((r) => setTimeout(r, 300)); // the finalization callback lets the next one go
       diedLater = detachedBefore - (await detachedImages());
     }
     console.log(`after four more collections, ${diedLater} have died`);
-    expect(diedLater).toBeGreaterThanOrEqual(3);
+    expect(diedLater - died).toBeGreaterThanOrEqual(2);
   });
 
   test('a second run, from the keyboard shortcut, cancelled midway leaves the rest untouched, and restore all still works', async () => {

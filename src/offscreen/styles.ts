@@ -52,7 +52,7 @@ export class StyleService {
     const builtin = builtinStyle(styleId);
     if (builtin) {
       const { blob } = await fetchImage({ kind: 'url', url: this.extensionUrl(builtin.path) });
-      return { image: await createImageBitmap(blob), origin: { kind: 'builtin', path: builtin.path }, name: builtin.name };
+      return { image: await createImageBitmap(blob), origin: { kind: 'builtin', path: builtin.path }, name: builtin.id };
     }
     if (!rec) throw new JobFailure('internal', 'errStyleGone');
     const blob = rec.image ?? (rec.origin.kind === 'url' ? (await fetchImage({ kind: 'url', url: rec.origin.url })).blob : undefined);

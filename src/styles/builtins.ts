@@ -3,14 +3,15 @@ export const BUILTIN_STYLE_COUNT = 26;
 
 export interface BuiltinStyle {
   id: string;
-  name: string;
+  /** 1…26: a built-in style's name is its number, in the person's language (`builtinStyleName`, ./names.ts). */
+  number: number;
   /** Extension-relative path of the style image. */
   path: string;
 }
 
 export const BUILTIN_STYLES: readonly BuiltinStyle[] = Array.from({ length: BUILTIN_STYLE_COUNT }, (_, i) => ({
   id: `builtin:style${i}`,
-  name: `Style ${i + 1}`,
+  number: i + 1,
   path: `/styles/style${i}.jpg`,
 }));
 

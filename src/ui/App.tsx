@@ -5,6 +5,7 @@ import { exportLibrary, importStyles } from '../library/store';
 import { sendFromPopup } from '../messaging/send';
 import { getSettings, updateSettings, type Settings } from '../settings/settings';
 import { BUILTIN_STYLES } from '../styles/builtins';
+import { builtinStyleName } from '../styles/names';
 import { extensionUrl } from '../platform/extension-url';
 import { blobToDataUrl } from '../messaging/bytes';
 import { BatchPanel } from './BatchPanel';
@@ -46,7 +47,7 @@ export function App() {
 
   const userStyles = listing.styles.filter((s) => s.origin.kind !== 'builtin');
   const gridStyles: GridStyle[] = [
-    ...BUILTIN_STYLES.map((s) => ({ id: s.id, name: s.name, thumbnail: extensionUrl(s.path) })),
+    ...BUILTIN_STYLES.map((s) => ({ id: s.id, name: builtinStyleName(s), thumbnail: extensionUrl(s.path) })),
     ...userStyles.map((s) => ({ id: s.id, name: s.name, thumbnail: thumbs[s.id] ?? '' })),
   ];
 

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ENGINE_LOST } from '../../src/messaging/protocol';
 import { withText } from '../../src/i18n/errors';
-import { builtinStyle, DEFAULT_STYLE_ID } from '../../src/styles/builtins';
+import { DEFAULT_STYLE_ID } from '../../src/styles/builtins';
 import { getSettings, updateSettings } from '../../src/settings/settings';
 import { deferred, fakeContent, fakeOffscreen, settled, stylized } from '../support/worker';
 
@@ -23,7 +23,8 @@ const FRAME = 3;
 const TOP = 'https://news.example/story.html';
 const FRAME_URL = 'https://gallery.example/embed.html';
 const PHOTO = 'https://cdn.example/photo.jpg';
-const DEFAULT_NAME = builtinStyle(DEFAULT_STYLE_ID)!.name;
+/** What the menus call the default style (builtin:style19), in English. */
+const DEFAULT_NAME = 'Style 20';
 
 /** A right-click on `srcUrl` inside frame FRAME of tab TAB, as contextMenus.onClicked reports it. */
 const click = (menuItemId: string, srcUrl = PHOTO) => ({ menuItemId, srcUrl, frameId: FRAME, frameUrl: FRAME_URL, pageUrl: TOP });

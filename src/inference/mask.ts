@@ -271,3 +271,78 @@ export function coverage(alphaRgba: Uint8ClampedArray): number {
   for (let i = 3; i < alphaRgba.length; i += 4) sum += alphaRgba[i];
   return sum / (255 * (alphaRgba.length / 4));
 }
+
+/**
+ * The keep-mask's ramp over the subject's probability (keepAlpha's lo and hi). Lower than an even
+ * 0.25–0.75: DeepLab is sure of the background (below 1 % almost everywhere off the subject), so a
+ * point it gives 0.1–0.5 is more often a faintly seen part of the subject (white leggings against a
+ * white wall) than background; the refinement then puts the edge where the photo's edge is. On the
+ * quality fixtures the lower ramp halved the bleed for a point or two more halo (docs/benchmark.md, "Part 4").
+ */
+export const KEEP_RAMP = { lo: 0.1, hi: 0.5 } as const;
+
+/** recoverThinParts' thresholds: `core`, the subject for sure; `faint`, a part of it seen faintly. */
+export const THIN_PARTS = { core: 0.5, faint: 0.1 } as const;
+
+/**
+ * Thin parts DeepLab sees only faintly (a raised arm, a leg stretched back: a trail of grid points at
+ * 0.1–0.5 reaching out from the subject, where the background around is below 0.01) made subject:
+ * the faint points connected to the sure ones (8-neighbours, through points at `faint` or more) that
+ * reach beyond the sure region's own soft rim, and their faint neighbours, get their subject logits
+ * raised so that `faint` becomes 0.75, past KEEP_RAMP, and the refinement then snaps their edge to
+ * the photo's. The rim itself, the faint ring one point wide around every sure region, is left as it
+ * is: raising it too would widen the whole outline into a halo. Works on the grid's points (a few
+ * thousand), not the pixels. Returns `logits` itself when no point was raised.
+ */
+export function recoverThinParts(
+  logits: Float32Array, grid: LogitGrid, subject: readonly number[] = ALL_OBJECTS, { core, faint } = THIN_PARTS,
+): Float32Array {
+  const points = gridPoints(grid);
+  if (!points || points.gw * points.gh * NUM_CLASSES !== logits.length) {
+    throw new Error(`mask: ${logits.length / NUM_CLASSES} grid points do not fit ${grid.width}×${grid.height} at step ${grid.step}`);
+  }
+  const { gw, gh } = points, n = gw * gh;
+  const p = subjectProbability(logits, subject);
+  /** Calls `f` with each 8-neighbour of point `i` (and `i` itself) inside the grid. */
+  const around = (i: number, f: (j: number) => void) => {
+    const x = i % gw, y = (i - x) / gw;
+    for (let Y = Math.max(0, y - 1); Y <= Math.min(gh - 1, y + 1); Y++) for (let X = Math.max(0, x - 1); X <= Math.min(gw - 1, x + 1); X++) f(Y * gw + X);
+  };
+  // The faint points connected to a sure one, and the rim: every point next to a sure one.
+  const connected = new Uint8Array(n), rim = new Uint8Array(n), stack: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (p[i] < core) continue;
+    connected[i] = 1;
+    stack.push(i);
+    around(i, (j) => (rim[j] = 1));
+  }
+  while (stack.length) {
+    around(stack.pop()!, (j) => {
+      if (!connected[j] && p[j] >= faint) {
+        connected[j] = 1;
+        stack.push(j);
+      }
+    });
+  }
+  // The parts: connected faint points beyond the rim, with their connected neighbours (which joins them to the subject).
+  const raise = new Uint8Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (!connected[i] || rim[i]) continue;
+    any = true;
+    around(i, (j) => {
+      if (connected[j] && p[j] < core) raise[j] = 1;
+    });
+  }
+  if (!any) return logits;
+  const logit = (v: number) => Math.log(v / (1 - v));
+  const lift = logit(0.75) - logit(faint);
+  const isSubject = subjectFlags(subject);
+  const out = logits.slice();
+  for (let i = 0; i < n; i++) {
+    if (!raise[i]) continue;
+    // The same lift on every subject class moves the subject's log-odds by exactly `lift`.
+    for (let c = 0, b = i * NUM_CLASSES; c < NUM_CLASSES; c++) if (isSubject[c]) out[b + c] += lift;
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import type { ImageSource, MaskOptions, PickPoint, StylizeOptions, StylizeResult
 import { composite, refinedKeep } from './composite';
 import { decodeImage, fetchImage, mayHaveAlpha, type FetchFacts } from './decode';
 import { encodeBmp } from './encode';
-import { argmaxLabels, gridPoints, subjectKeepAlpha } from './mask';
+import { argmaxLabels, gridPoints, KEEP_RAMP, recoverThinParts, subjectKeepAlpha } from './mask';
 import { pickSeed, type KeepRegion } from './pick';
 import {
   OFFICIAL_TRANSFER_SIZE, segmentationGrid, segmentationSize, STYLE_SIZE, transferSize, type ModelSet, type SegmentationSize, type TransferSize,
@@ -75,7 +75,8 @@ export function keepMask(logits: Float32Array, size: SegmentationSize, options: 
       invert = false; // inverted after the cut
     }
   }
-  const alpha = new ImageData(subjectKeepAlpha(logits, { subject, invert, grid: segmentationGrid(size) }), size.width, size.height);
+  const grid = segmentationGrid(size);
+  const alpha = new ImageData(subjectKeepAlpha(recoverThinParts(logits, grid, subject), { subject, invert, grid, ...KEEP_RAMP }), size.width, size.height);
   return { key, alpha, region, picked };
 }
 

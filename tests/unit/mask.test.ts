@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, subjectKeepAlpha, subjectProbability, upsampleLogits } from '../../src/inference/mask';
+import { ALL_OBJECTS, argmaxLabels, coverage, keepAlpha, NUM_CLASSES, PERSON, recoverThinParts, subjectKeepAlpha, subjectProbability, upsampleLogits } from '../../src/inference/mask';
 
 /** Logits for pixels, each given as {class: logit}, other classes at -10. */
 function logits(...pixels: Record<number, number>[]) {
@@ -178,5 +178,45 @@ describe('keep-alpha on a grid: cells decided from their corners', () => {
     expect(() => subjectKeepAlpha(grid, { subject: [PERSON], grid: { width: 257, height: 257, step: 7 } })).toThrow(/do not fit/);
     expect(() => subjectKeepAlpha(grid, { subject: [PERSON], grid: { width: 265, height: 257, step: 8 } })).toThrow(/do not fit/);
     expect(() => upsampleLogits(grid, { width: 256, height: 257, step: 8 })).toThrow(/do not fit/);
+  });
+});
+
+describe('recoverThinParts', () => {
+  const grid = { width: 81, height: 81, step: 8 }; // 11×11 points
+  /** Logits whose person probability at each point is `p(gx, gy)`. */
+  const grid11 = (p: (gx: number, gy: number) => number) => {
+    const l = new Float32Array(11 * 11 * NUM_CLASSES).fill(-20);
+    for (let gy = 0; gy < 11; gy++) {
+      for (let gx = 0; gx < 11; gx++) {
+        const b = (gy * 11 + gx) * NUM_CLASSES, v = p(gx, gy);
+        l[b] = 0;
+        l[b + PERSON] = Math.log(v / (1 - v));
+      }
+    }
+    return l;
+  };
+  const personAt = (l: Float32Array, gx: number, gy: number) => subjectProbability(l.subarray((gy * 11 + gx) * NUM_CLASSES, (gy * 11 + gx + 1) * NUM_CLASSES), [PERSON])[0];
+
+  test("a subject's faint rim alone is left as it is (the outline does not grow)", () => {
+    const l = grid11((x, y) => (Math.max(Math.abs(x - 5), Math.abs(y - 5)) <= 2 ? 0.99 : Math.max(Math.abs(x - 5), Math.abs(y - 5)) === 3 ? 0.3 : 0.001));
+    expect(recoverThinParts(l, grid, [PERSON])).toBe(l);
+  });
+
+  test('a faint trail reaching out of the subject is raised past the keep ramp, the rim beside it and the background are not', () => {
+    const l = grid11((x, y) => (y >= 7 ? 0.99 : x === 5 ? 0.15 : y === 6 ? 0.2 : 0.001));
+    const out = recoverThinParts(l, grid, [PERSON]);
+    expect(out).not.toBe(l);
+    for (let y = 0; y <= 6; y++) expect(personAt(out, 5, y), `trail at row ${y}`).toBeGreaterThan(0.6);
+    expect(personAt(out, 1, 6)).toBeCloseTo(0.2, 5); // the rim, away from the trail
+    expect(personAt(out, 1, 1)).toBeCloseTo(0.001, 5);
+    expect(personAt(out, 5, 9)).toBeCloseTo(0.99, 5); // the sure part is unchanged
+  });
+
+  test('a faint patch not connected to the subject stays faint; other classes are not raised', () => {
+    const l = grid11((x, y) => (y >= 8 ? 0.99 : x === 2 && y === 2 ? 0.4 : 0.001));
+    expect(recoverThinParts(l, grid, [PERSON])).toBe(l);
+    // Counted as a dog's keep, the person's trail is nothing.
+    const trail = grid11((x, y) => (y >= 7 ? 0.99 : x === 5 ? 0.15 : 0.001));
+    expect(recoverThinParts(trail, grid, [12])).toBe(trail);
   });
 });

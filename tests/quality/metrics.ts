@@ -237,6 +237,19 @@ export function frameStrip(reference: Uint8Array, painted: Uint8Array, w: number
   return { strip: { painted: share(hit, zone), widest, touching }, pixels };
 }
 
+/** A rectangle in a photo's pixels. */
+export interface Box { x: number; y: number; w: number; h: number }
+
+/** `reference` (1 = subject, `width` wide) with every pixel in `boxes` made background: a correction by hand. */
+export function withBackground(reference: Uint8Array, width: number, boxes: readonly Box[]): Uint8Array {
+  const out = reference.slice();
+  const height = reference.length / width;
+  for (const { x, y, w, h } of boxes) {
+    for (let row = Math.max(0, y); row < Math.min(height, y + h); row++) out.fill(0, row * width + Math.max(0, x), row * width + Math.min(width, x + w));
+  }
+  return out;
+}
+
 /** Every measure for one photo, and the masks an overlay draws. */
 export function measure(result: Rgba, original: Rgba, reference: Uint8Array): { quality: PhotoQuality; masks: QualityMasks } {
   sameSize(result, original);

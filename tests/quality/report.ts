@@ -11,6 +11,8 @@ export interface PhotoRecord extends PhotoQuality {
   overlay: string;
   /** Why this photo's reference mask is not to be trusted about what the subject is (see DOUBTFUL_REFERENCES). */
   referenceDoubt?: string;
+  /** What was corrected by hand in this photo's reference (see REFERENCE_FIXES). */
+  referenceFix?: string;
 }
 
 export interface QualityRecord {
@@ -53,7 +55,7 @@ export function markdown(r: QualityRecord): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.photos.map((p) => {
       const missed = Object.entries(p.targets).filter(([, ok]) => !ok).map(([k]) => k);
-      return `| ${p.name}${p.referenceDoubt ? ' ¹' : ''} | ${p.width}×${p.height} | ${pct(p.referenceArea)} / ${pct(p.keptArea)} | ${pct(p.halo.share)} | ${pct(p.bleed.share)} | `
+      return `| ${p.name}${p.referenceDoubt ? ' ¹' : ''}${p.referenceFix ? ' ²' : ''} | ${p.width}×${p.height} | ${pct(p.referenceArea)} / ${pct(p.keptArea)} | ${pct(p.halo.share)} | ${pct(p.bleed.share)} | `
         + `${num(p.boundary.f)} (${num(p.boundary.precision.share)} / ${num(p.boundary.recall.share)}) | `
         + `${p.strip.touching ? `${pct(p.strip.painted.share)} / ${p.strip.widest} px` : 'not on the edge'} | ${missed.join(', ') || '–'} |`;
     }),
@@ -61,6 +63,7 @@ export function markdown(r: QualityRecord): string {
     ...(r.soundReferences && r.photos.some((p) => p.referenceDoubt) ? overallRows('all but ¹', r.soundReferences) : []),
     '',
     ...r.photos.filter((p) => p.referenceDoubt).map((p) => `¹ ${p.name}: the reference is doubtful: ${p.referenceDoubt}.`),
+    ...r.photos.filter((p) => p.referenceFix).map((p) => `² ${p.name}: the reference is corrected by hand: ${p.referenceFix}.`),
     '',
     `Over all photos (pooled): halo ${mark(summaryTargets(r.overall.pooled).halo)}, bleed ${mark(summaryTargets(r.overall.pooled).bleed)}, `
       + `F ${mark(summaryTargets(r.overall.pooled).f)}, frame strip ${mark(r.photos.every((p) => p.targets.strip))}.`,
@@ -89,7 +92,7 @@ export function compareMarkdown(before: QualityRecord, after: QualityRecord, bef
   const strip = (p: PhotoRecord) => (p.strip.touching ? `${pct(p.strip.painted.share)} / ${p.strip.widest} px` : '–');
   const rows = names.map((n) => {
     const b = before.photos.find((p) => p.name === n), a = after.photos.find((p) => p.name === n);
-    return `| ${n}${a?.referenceDoubt ? ' ¹' : ''} | ${arrow(cell(b, (p) => pct(p.halo.share)), cell(a, (p) => pct(p.halo.share)))} | ${arrow(cell(b, (p) => pct(p.bleed.share)), cell(a, (p) => pct(p.bleed.share)))} | `
+    return `| ${n}${a?.referenceDoubt ? ' ¹' : ''}${a?.referenceFix ? ' ²' : ''} | ${arrow(cell(b, (p) => pct(p.halo.share)), cell(a, (p) => pct(p.halo.share)))} | ${arrow(cell(b, (p) => pct(p.bleed.share)), cell(a, (p) => pct(p.bleed.share)))} | `
       + `${arrow(cell(b, (p) => num(p.boundary.f)), cell(a, (p) => num(p.boundary.f)))} | ${arrow(cell(b, strip), cell(a, strip))} |`;
   });
   const overall = (['pooled', 'mean'] as const).map((k) => {

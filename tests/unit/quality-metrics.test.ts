@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  boundaryF, distanceTo, frameStrip, keptPixels, measure, meetsTargets, outline, overall, overlay, paintedPixels, type Rgba,
+  boundaryF, distanceTo, frameStrip, keptPixels, measure, meetsTargets, outline, overall, overlay, paintedPixels, withBackground, type Rgba,
 } from '../quality/metrics';
 
 /** 300×400: diagonal 500, so the bands are 10 px and the boundary tolerance 2.5 px (no borderline distances). */
@@ -206,4 +206,18 @@ test('overall: pooled over pixels and mean over photos', () => {
   // No reference subject on any edge: no strip share (NaN) and no strip.
   expect(o.pooled.stripShare).toBeNaN();
   expect(o.pooled.stripWidest).toBe(0);
+});
+
+describe('a reference corrected by hand', () => {
+  test('the boxes become background, clipped to the picture; the rest and the input are unchanged', () => {
+    const ref = new Uint8Array(5 * 4).fill(1);
+    const fixed = withBackground(ref, 5, [{ x: 1, y: 1, w: 2, h: 2 }, { x: 4, y: 3, w: 9, h: 9 }]);
+    expect([...fixed]).toEqual([
+      1, 1, 1, 1, 1,
+      1, 0, 0, 1, 1,
+      1, 0, 0, 1, 1,
+      1, 1, 1, 1, 0,
+    ]);
+    expect(ref.every((v) => v === 1)).toBe(true);
+  });
 });

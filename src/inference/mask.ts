@@ -277,7 +277,7 @@ export function coverage(alphaRgba: Uint8ClampedArray): number {
  * 0.25–0.75: DeepLab is sure of the background (below 1 % almost everywhere off the subject), so a
  * point it gives 0.1–0.5 is more often a faintly seen part of the subject (white leggings against a
  * white wall) than background; the refinement then puts the edge where the photo's edge is. On the
- * quality fixtures the lower ramp halved the bleed for a point or two more halo (docs/benchmark.md, "Part 4").
+ * quality fixtures the lower ramp alone cut the bleed by a third for 1.5 points more halo (docs/benchmark.md, "Part 4").
  */
 export const KEEP_RAMP = { lo: 0.1, hi: 0.5 } as const;
 

@@ -59,7 +59,7 @@ const maskKey = ({ subject, invert, pick }: MaskOptions) =>
  * `cached` when it was made for the same settings. With a pick, the subject is the class under the
  * point (the nearest grid point of a subject class, PICK_REACH), and the region holding it is cut
  * out once the mask is refined; with no object there, every object of the subject classes is kept,
- * and the result says so.
+ * and the result says so. Thin parts DeepLab sees only faintly are kept too (recoverThinParts).
  */
 export function keepMask(logits: Float32Array, size: SegmentationSize, options: MaskOptions, cached?: KeepMask): KeepMask {
   const key = maskKey(options);

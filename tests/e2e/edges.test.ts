@@ -136,4 +136,3 @@ describe('edges', () => {
     expectKeptAndPainted(images, { leg }, [{ x: 250, y: 600, w: 40, h: 30 }, { x: 250, y: 763, w: 40, h: 10 }]);
   });
 });
-

@@ -256,11 +256,28 @@ async function launchFirefox(extensionDir: string, prefs: Record<string, unknown
     kind: 'firefox',
     downloads,
     async stopBackground() {
-      await background.evaluate(async () => {
-        const bg = await globalThis.chrome.runtime.getBackgroundPage() as unknown as { stoppedWorkerMarker?: boolean };
-        bg.stoppedWorkerMarker = true;
-      });
-      await rdp.terminateBackground(GECKO_ID);
+      // Firefox cancels a suspension when an event reaches the page while its onSuspend runs (a busy
+      // batch sends many), and terminateBackgroundScript still answers: terminate again until the
+      // page marked is dead, asked through the bridge's old reference so no new page is woken.
+      for (let attempt = 1; ; attempt++) {
+        await background.evaluate(async () => {
+          const bg = await globalThis.chrome.runtime.getBackgroundPage() as unknown as { stoppedWorkerMarker?: boolean };
+          bg.stoppedWorkerMarker = true;
+        });
+        await rdp.terminateBackground(GECKO_ID);
+        for (let i = 0; i < 20; i++) {
+          const dead = await bridge.evaluate(() => {
+            try {
+              return (globalThis as unknown as { backdropBridge: { page(): Window | null } }).backdropBridge.page()?.closed !== false;
+            } catch {
+              return true; // "can't access dead object": the page is gone
+            }
+          });
+          if (dead) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        if (attempt === 10) throw new Error('Firefox kept the event page running through 10 terminations');
+      }
     },
     async backgroundWasRestarted() {
       return background.evaluate(async () => {

@@ -16,6 +16,9 @@
  *   pixels going straight in from the edge (px).
  *
  * Distances are Euclidean between pixel centres (an exact distance transform).
+ *
+ * Pixels marked `unscored` (a reference corrected by hand: a region it cannot be trusted on either
+ * way) count in none of the measures: not in a band, not on an outline, not in the frame strip.
  */
 
 export interface Rgba {
@@ -81,6 +84,8 @@ export interface QualityMasks {
   keptOutline: Uint8Array;
   /** The painted runs counted as frame strip. */
   strip: Uint8Array;
+  /** Pixels no measure counts (a reference corrected by hand), when there are any. */
+  unscored?: Uint8Array;
 }
 
 const share = (count: number, total: number): Share => ({ count, total, share: total ? count / total : NaN });
@@ -250,11 +255,18 @@ export function withBackground(reference: Uint8Array, width: number, boxes: read
   return out;
 }
 
+/** 1 inside any of `boxes` (clipped to the picture). */
+export function boxMask(width: number, height: number, boxes: readonly Box[]): Uint8Array {
+  return withBackground(new Uint8Array(width * height).fill(1), width, boxes).map((v) => 1 - v);
+}
+
 /** Every measure for one photo, and the masks an overlay draws. */
-export function measure(result: Rgba, original: Rgba, reference: Uint8Array): { quality: PhotoQuality; masks: QualityMasks } {
+export function measure(result: Rgba, original: Rgba, reference: Uint8Array, unscored?: Uint8Array): { quality: PhotoQuality; masks: QualityMasks } {
   sameSize(result, original);
   const { width: w, height: h } = result;
   if (reference.length !== w * h) throw new Error(`reference mask has ${reference.length} pixels, not ${w}×${h}`);
+  if (unscored && unscored.length !== w * h) throw new Error(`unscored mask has ${unscored.length} pixels, not ${w}×${h}`);
+  const scored = (i: number) => !unscored?.[i];
   const diagonal = Math.hypot(w, h);
   const bandPx = BAND_SHARE * diagonal, tolerancePx = F_TOLERANCE_SHARE * diagonal;
   const kept = keptPixels(result, original), painted = paintedPixels(result, original);
@@ -264,6 +276,7 @@ export function measure(result: Rgba, original: Rgba, reference: Uint8Array): { 
   let out = 0, halo = 0, inn = 0, bleed = 0, refArea = 0, keptArea = 0;
   for (let i = 0; i < w * h; i++) {
     if (kept[i]) keptArea++;
+    if (!scored(i)) continue;
     if (reference[i]) {
       refArea++;
       if (toBackground[i] <= bandPx) {
@@ -278,7 +291,10 @@ export function measure(result: Rgba, original: Rgba, reference: Uint8Array): { 
     }
   }
   const referenceOutline = outline(reference, w, h), keptOutline = outline(kept, w, h);
-  const strip = frameStrip(reference, painted, w, h);
+  if (unscored) {
+    for (let i = 0; i < w * h; i++) if (unscored[i]) referenceOutline[i] = keptOutline[i] = 0;
+  }
+  const strip = frameStrip(unscored ? reference.map((v, i) => (unscored[i] ? 0 : v)) : reference, painted, w, h);
   return {
     quality: {
       width: w, height: h, diagonal, bandPx, tolerancePx,
@@ -287,7 +303,7 @@ export function measure(result: Rgba, original: Rgba, reference: Uint8Array): { 
       strip: strip.strip,
       referenceArea: refArea / (w * h), keptArea: keptArea / (w * h),
     },
-    masks: { kept, painted, outsideBand, insideBand, referenceOutline, keptOutline, strip: strip.pixels },
+    masks: { kept, painted, outsideBand, insideBand, referenceOutline, keptOutline, strip: strip.pixels, ...(unscored ? { unscored } : {}) },
   };
 }
 
@@ -347,7 +363,7 @@ export function meetsTargets(q: PhotoQuality): { halo: boolean; bleed: boolean; 
 
 /**
  * The picture a person looks at: the original dimmed, halo pixels red, bleed blue, frame strip
- * yellow, the reference outline green (drawn last, one pixel wide).
+ * yellow, the reference outline green (drawn last, one pixel wide); unscored pixels in grey.
  */
 export function overlay(original: Rgba, masks: QualityMasks, dim = 0.35): Uint8Array {
   const n = original.width * original.height;
@@ -360,7 +376,8 @@ export function overlay(original: Rgba, masks: QualityMasks, dim = 0.35): Uint8A
   };
   for (let i = 0, j = 0; i < n; i++, j += 4) {
     out[j + 3] = 255;
-    if (masks.referenceOutline[i]) paint(j, 0, 255, 0);
+    if (masks.unscored?.[i]) paint(j, 96, 96, 96);
+    else if (masks.referenceOutline[i]) paint(j, 0, 255, 0);
     else if (masks.strip[i]) paint(j, 255, 220, 0);
     else if (masks.outsideBand[i] && masks.kept[i]) paint(j, 255, 0, 0);
     else if (masks.insideBand[i] && masks.painted[i]) paint(j, 40, 110, 255);

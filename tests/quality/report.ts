@@ -70,7 +70,7 @@ export function markdown(r: QualityRecord): string {
     '',
     'Bands: 2 % of each photo\'s diagonal; F tolerance 0.5 %; kept: within 3/255 on every channel; painted: mean difference over 12/255; '
       + `frame strip: reference-subject pixels within ${r.params.edgePx} px of the edge. Overlays: halo red, bleed blue, frame strip yellow, `
-      + 'reference outline green, on the original dimmed.',
+      + 'reference outline green, unscored boxes grey, on the original dimmed.',
   ];
   return lines.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  boundaryF, distanceTo, frameStrip, keptPixels, measure, meetsTargets, outline, overall, overlay, paintedPixels, withBackground, type Rgba,
+  boundaryF, boxMask, distanceTo, frameStrip, keptPixels, measure, meetsTargets, outline, overall, overlay, paintedPixels, withBackground, type Rgba,
 } from '../quality/metrics';
 
 /** 300×400: diagonal 500, so the bands are 10 px and the boundary tolerance 2.5 px (no borderline distances). */
@@ -219,5 +219,43 @@ describe('a reference corrected by hand', () => {
       1, 1, 1, 1, 0,
     ]);
     expect(ref.every((v) => v === 1)).toBe(true);
+  });
+
+  test('boxMask is 1 inside the boxes, clipped to the picture', () => {
+    expect([...boxMask(4, 3, [{ x: -1, y: 1, w: 2, h: 5 }, { x: 3, y: 0, w: 1, h: 1 }])]).toEqual([
+      0, 0, 0, 1,
+      1, 0, 0, 0,
+      1, 0, 0, 0,
+    ]);
+  });
+
+  test('an unscored box counts in no measure: a bystander kept there and a subject painted there leave the figures of a perfect result', () => {
+    const orig = original();
+    // The subject kept exactly, a bystander the reference leaves out kept too (x 60–94, y 160–199,
+    // 5 px from the subject), and a second reference subject (x 220–259, y 300–359) painted.
+    const second = rect(220, 300, 260, 360);
+    const reference = SUBJECT.map((v, i) => v | second[i]);
+    const kept = SUBJECT.map((v, i) => v | rect(60, 160, 95, 200)[i]);
+    const plain = measure(result(orig, kept), orig, reference).quality;
+    expect(plain.halo.count).toBeGreaterThan(0);
+    expect(plain.bleed.count).toBeGreaterThan(0);
+    expect(plain.boundary.precision.share).toBeLessThan(1);
+    expect(plain.boundary.recall.share).toBeLessThan(1);
+
+    const unscored = boxMask(W, H, [{ x: 50, y: 150, w: 48, h: 60 }, { x: 205, y: 285, w: 70, h: 90 }]);
+    const { quality: q, masks } = measure(result(orig, kept), orig, reference, unscored);
+    const perfect = measure(result(orig, SUBJECT), orig, SUBJECT).quality;
+    // The halo band loses its pixels in the first box: x 90–97 (within 10 px of the subject), y 150–209.
+    expect(q.halo.count).toBe(0);
+    expect(q.halo.total).toBe(perfect.halo.total - 8 * 60);
+    expect(q.bleed).toEqual(perfect.bleed);
+    expect(q.boundary).toEqual(perfect.boundary);
+    // The areas are of the whole picture, as they are.
+    expect(q.keptArea).toBe(plain.keptArea);
+    // The overlay greys the unscored boxes.
+    const px = overlay(orig, masks);
+    const at = (x: number, y: number) => [...px.subarray((y * W + x) * 4, (y * W + x) * 4 + 3)];
+    expect(at(70, 170)).toEqual([96, 96, 96]);
+    expect(at(5, 5)).not.toEqual([96, 96, 96]);
   });
 });

@@ -40,11 +40,11 @@ const TUNED_MASK_SIDE = 257;
 
 /**
  * The filter's radius, as a share of the diagonal, for a keep-mask `maskLong` pixels on its long
- * side: the tuned 3 % at 257, less in proportion for a finer mask, so that the window stays about
+ * side: the tuned share at 257 (REFINE_DEFAULTS), less in proportion for a finer mask, so that the window stays about
  * as many of the mask's 8-pixel cells wide. A window as wide as at 257 averages the thin parts a finer
  * mask found (a raised arm two or three cells wide) back under the ramp: on the fixtures, a 769 px
- * mask kept 14 % of the dancer's raised arm with the 3 % radius, 74 % with this one (docs/benchmark.md,
- * "Thin parts").
+ * mask kept 14 % of the dancer's raised arm with the radius tuned at 257 then (3 %), 74 % with it scaled
+ * down (docs/benchmark.md, "Thin parts").
  */
 export const refineShareFor = (maskLong: number) => REFINE_DEFAULTS.radiusShare * Math.min(1, TUNED_MASK_SIDE / maskLong);
 

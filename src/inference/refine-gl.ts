@@ -3,10 +3,10 @@
  * pass, so that the keep-alpha it gives matches the CPU path's within rounding
  * (tests/e2e/refine-gl.test.ts). refine-path.ts decides whether this document uses it.
  *
- * Passes, each a full-screen triangle into float render targets (two, ping-ponged):
- *   prep (I, p, I·p, I·I) → box rows → box columns = the four means → coefficients (a, b) →
- *   box rows → box columns = (mean a, mean b) → q = mean a · I + mean b, the ramp, into the
- *   canvas's alpha.
+ * Passes, each a full-screen triangle into float render targets:
+ *   prep (into four targets at once: I = RGB and p; I·p; and the six products of the colour channels)
+ *   → box rows → box columns, for each of the four = the means → coefficients (a = RGB, b) → box rows
+ *   → box columns = (mean a, mean b) → q = mean a · I + mean b, the ramp, into the canvas's alpha.
  * Box windows are clipped to the image exactly as boxMean clips them (the mean over the pixels the
  * window holds), so nothing from outside the picture is pulled in at the frame.
  *
@@ -34,22 +34,29 @@ const HEADER = `#version 300 es
 precision highp float;
 precision highp int;
 precision highp sampler2D;
-out vec4 o;
-float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
 `;
 
+/** The photo's colour and the coarse mask, and the products whose window means the filter needs. */
 const PREP = `${HEADER}
 uniform sampler2D guide;
 uniform sampler2D mask;
+layout(location = 0) out vec4 ip;
+layout(location = 1) out vec4 ixp;
+layout(location = 2) out vec4 ii1;
+layout(location = 3) out vec4 ii2;
 void main() {
   ivec2 c = ivec2(gl_FragCoord.xy);
-  float I = luma(texelFetch(guide, c, 0).rgb);
+  vec3 I = texelFetch(guide, c, 0).rgb;
   float p = texelFetch(mask, c, 0).a;
-  o = vec4(I, p, I * p, I * I);
+  ip = vec4(I, p);
+  ixp = vec4(I * p, 0.0);
+  ii1 = vec4(I.r * I.r, I.r * I.g, I.r * I.b, I.g * I.g);
+  ii2 = vec4(I.g * I.b, I.b * I.b, 0.0, 0.0);
 }`;
 
 /** One direction of the clipped box mean (dir (1,0): rows; (0,1): columns). */
 const BOX = `${HEADER}
+out vec4 o;
 uniform sampler2D src;
 uniform int r;
 uniform ivec2 dir;
@@ -64,17 +71,34 @@ void main() {
   o = s / float(hi - lo + 1);
 }`;
 
+/** a = (Σ + eps·U)⁻¹ cov(I, p) by the cofactors of the symmetric 3×3, b = mean p − a · mean I (refine.ts). */
 const COEF = `${HEADER}
-uniform sampler2D means;
+out vec4 o;
+uniform sampler2D mIp;
+uniform sampler2D mIxp;
+uniform sampler2D mII1;
+uniform sampler2D mII2;
 uniform float eps;
 void main() {
-  vec4 m = texelFetch(means, ivec2(gl_FragCoord.xy), 0);
-  float a = (m.z - m.x * m.y) / (m.w - m.x * m.x + eps);
-  o = vec4(a, m.y - a * m.x, 0.0, 0.0);
+  ivec2 c = ivec2(gl_FragCoord.xy);
+  vec4 m = texelFetch(mIp, c, 0);
+  vec3 mI = m.rgb;
+  float mp = m.a;
+  vec3 cov = texelFetch(mIxp, c, 0).rgb - mI * mp;
+  vec4 q1 = texelFetch(mII1, c, 0);
+  vec2 q2 = texelFetch(mII2, c, 0).rg;
+  float rr = q1.r - mI.r * mI.r + eps, rg = q1.g - mI.r * mI.g, rb = q1.b - mI.r * mI.b;
+  float gg = q1.a - mI.g * mI.g + eps, gb = q2.r - mI.g * mI.b, bb = q2.g - mI.b * mI.b + eps;
+  float c00 = gg * bb - gb * gb, c01 = gb * rb - rg * bb, c02 = rg * gb - gg * rb;
+  float c11 = rr * bb - rb * rb, c12 = rb * rg - rr * gb, c22 = rr * gg - rg * rg;
+  float det = rr * c00 + rg * c01 + rb * c02;
+  vec3 a = vec3(dot(vec3(c00, c01, c02), cov), dot(vec3(c01, c11, c12), cov), dot(vec3(c02, c12, c22), cov)) / det;
+  o = vec4(a, mp - dot(a, mI));
 }`;
 
 /** Into the canvas: its row 0 is the bottom one, the textures' row 0 the image's top, hence the flip. */
 const FINAL = `${HEADER}
+out vec4 o;
 uniform sampler2D coef;
 uniform sampler2D guide;
 uniform float lo;
@@ -83,8 +107,8 @@ uniform int h;
 void main() {
   ivec2 c = ivec2(gl_FragCoord.xy);
   c.y = h - 1 - c.y;
-  vec2 ab = texelFetch(coef, c, 0).xy;
-  float q = ab.x * luma(texelFetch(guide, c, 0).rgb) + ab.y;
+  vec4 ab = texelFetch(coef, c, 0);
+  float q = dot(ab.rgb, texelFetch(guide, c, 0).rgb) + ab.a;
   float t = clamp((q - lo) / span, 0.0, 1.0);
   o = vec4(0.0, 0.0, 0.0, t * t * (3.0 - 2.0 * t));
 }`;
@@ -147,7 +171,7 @@ export class GlGuidedFilter {
     this.programs = {
       prep: this.compile(PREP, ['guide', 'mask']),
       box: this.compile(BOX, ['src', 'r', 'dir', 'size']),
-      coef: this.compile(COEF, ['means', 'eps']),
+      coef: this.compile(COEF, ['mIp', 'mIxp', 'mII1', 'mII2', 'eps']),
       final: this.compile(FINAL, ['coef', 'guide', 'lo', 'span', 'h']),
     };
   }
@@ -214,25 +238,31 @@ export class GlGuidedFilter {
     const gl = this.gl;
     const guideTex = this.texture(w, h, guide);
     const maskTex = this.texture(w, h, mask);
-    const targets = [this.texture(w, h), this.texture(w, h)];
+    // Four for the means (0–3), one to box through and to hold the coefficients (4).
+    const targets = [0, 1, 2, 3, 4].map(() => this.texture(w, h));
     const fbos = targets.map((t) => {
       const f = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, f);
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
       return f;
     });
+    // The prep pass writes the first four targets at once.
+    const prepFbo = gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, prepFbo);
+    for (let k = 0; k < 4; k++) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, targets[k], 0);
+    gl.drawBuffers([gl.COLOR_ATTACHMENT0, gl.COLOR_ATTACHMENT1, gl.COLOR_ATTACHMENT2, gl.COLOR_ATTACHMENT3]);
     try {
-      for (const f of fbos) {
+      for (const f of [...fbos, prepFbo]) {
         gl.bindFramebuffer(gl.FRAMEBUFFER, f);
         if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) throw new GlUnavailable('float render target incomplete');
       }
       gl.viewport(0, 0, w, h);
       gl.disable(gl.BLEND);
-      /** A pass from `inputs` (sampler name → texture) into target `to` (or the canvas). */
-      const pass = (name: keyof GlGuidedFilter['programs'], to: number | null, inputs: Record<string, WebGLTexture>, set?: (u: (n: string) => WebGLUniformLocation | null) => void) => {
+      /** A pass from `inputs` (sampler name → texture) into target `to` (an index of fbos, the prep framebuffer, or the canvas). */
+      const pass = (name: keyof GlGuidedFilter['programs'], to: number | 'prep' | null, inputs: Record<string, WebGLTexture>, set?: (u: (n: string) => WebGLUniformLocation | null) => void) => {
         const { program, uniforms } = this.programs[name];
         gl.useProgram(program);
-        gl.bindFramebuffer(gl.FRAMEBUFFER, to === null ? null : fbos[to]);
+        gl.bindFramebuffer(gl.FRAMEBUFFER, to === null ? null : to === 'prep' ? prepFbo : fbos[to]);
         Object.entries(inputs).forEach(([sampler, tex], unit) => {
           gl.activeTexture(gl.TEXTURE0 + unit);
           gl.bindTexture(gl.TEXTURE_2D, tex);
@@ -246,8 +276,9 @@ export class GlGuidedFilter {
           gl.bindTexture(gl.TEXTURE_2D, null);
         }
       };
-      const box = (from: number, to: number) => {
-        for (const [dir, src, dst] of [[[1, 0], from, to], [[0, 1], to, from]] as const) {
+      /** The box mean of target `from`, through target `via`, back into `from`. */
+      const box = (from: number, via: number) => {
+        for (const [dir, src, dst] of [[[1, 0], from, via], [[0, 1], via, from]] as const) {
           pass('box', dst, { src: targets[src] }, (u) => {
             gl.uniform1i(u('r'), r);
             gl.uniform2i(u('dir'), dir[0], dir[1]);
@@ -255,14 +286,14 @@ export class GlGuidedFilter {
           });
         }
       };
-      pass('prep', 0, { guide: guideTex, mask: maskTex });
-      box(0, 1); // the means, back in 0
-      pass('coef', 1, { means: targets[0] }, (u) => gl.uniform1f(u('eps'), eps));
-      box(1, 0); // mean a, mean b, back in 1
+      pass('prep', 'prep', { guide: guideTex, mask: maskTex });
+      for (let k = 0; k < 4; k++) box(k, 4); // the means, back in 0–3
+      pass('coef', 4, { mIp: targets[0], mIxp: targets[1], mII1: targets[2], mII2: targets[3] }, (u) => gl.uniform1f(u('eps'), eps));
+      box(4, 0); // mean a, mean b, back in 4
       this.canvas.width = w;
       this.canvas.height = h;
       gl.viewport(0, 0, w, h);
-      pass('final', null, { coef: targets[1], guide: guideTex }, (u) => {
+      pass('final', null, { coef: targets[4], guide: guideTex }, (u) => {
         gl.uniform1f(u('lo'), lo);
         gl.uniform1f(u('span'), hi - lo);
         gl.uniform1i(u('h'), h);
@@ -272,8 +303,8 @@ export class GlGuidedFilter {
       if (this.isLost) throw new GlUnavailable('WebGL context lost');
       return out;
     } finally {
-      // Nothing held between jobs: at 1600² the two float targets alone are 82 MB.
-      for (const f of fbos) gl.deleteFramebuffer(f);
+      // Nothing held between jobs: at 1600² the five float targets alone are 205 MB.
+      for (const f of [...fbos, prepFbo]) gl.deleteFramebuffer(f);
       for (const t of [guideTex, maskTex, ...targets]) gl.deleteTexture(t);
     }
   }

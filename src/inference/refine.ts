@@ -1,7 +1,7 @@
 /**
  * Edge refinement of the keep-mask with the photo as the guide (issue 18): a guided filter (He, Sun
- * and Tang) on the photo's luma snaps the coarse mask's outline, DeepLab's 33² grid stretched over
- * the whole photo, onto the photo's own edges. Pure maths over typed arrays (tests/unit/refine.test.ts);
+ * and Tang) on the photo's colour snaps the coarse mask's outline, DeepLab's grid stretched over the
+ * whole photo, onto the photo's own edges. Pure maths over typed arrays (tests/unit/refine.test.ts);
  * the pipeline runs it at a reduced "working" resolution (the fast guided filter's subsampling) and
  * the canvas upscales the result.
  *
@@ -44,43 +44,57 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
 }
 
 /**
- * The guided filter: q = mean(a)·I + mean(b), with a = cov(I, p) / (var(I) + eps), b = mean(p) − a·mean(I)
- * over each (2r+1)² window. Where the guide `I` is flat, q is `p` smoothed; where it has an edge, q
- * follows it. I and p in [0, 1].
+ * The guided filter with the photo's colour as the guide (He, Sun and Tang, "Guided Image Filtering",
+ * the colour case): in each (2r+1)² window q = a·I + b with I the RGB vector, a = (Σ + eps·U)⁻¹ cov(I, p)
+ * and b = mean(p) − a·mean(I), Σ the window's 3×3 colour covariance; q = mean(a)·I + mean(b). Where the
+ * photo is flat, q is `p` smoothed; where it has an edge, in brightness or in hue alone (a red shirt
+ * against green leaves of the same luma), q follows it. `rgba` bytes, p in [0, 1].
  */
-export function guidedFilter(I: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): Float32Array {
+export function colourGuidedFilter(rgba: Uint8ClampedArray | Uint8Array, p: Float32Array, w: number, h: number, r: number, eps: number): Float32Array {
   const n = w * h;
-  const Ip = new Float32Array(n), II = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    Ip[i] = I[i] * p[i];
-    II[i] = I[i] * I[i];
+  const R = new Float32Array(n), G = new Float32Array(n), B = new Float32Array(n);
+  for (let i = 0, k = 0; i < n; i++, k += 4) {
+    R[i] = rgba[k] / 255;
+    G[i] = rgba[k + 1] / 255;
+    B[i] = rgba[k + 2] / 255;
   }
-  const mI = boxMean(I, w, h, r), mp = boxMean(p, w, h, r), mIp = boxMean(Ip, w, h, r), mII = boxMean(II, w, h, r);
-  const a = Ip, b = II; // reused
+  const mean = (f: (i: number) => number) => {
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = f(i);
+    return boxMean(v, w, h, r);
+  };
+  const mR = boxMean(R, w, h, r), mG = boxMean(G, w, h, r), mB = boxMean(B, w, h, r), mp = boxMean(p, w, h, r);
+  const mRp = mean((i) => R[i] * p[i]), mGp = mean((i) => G[i] * p[i]), mBp = mean((i) => B[i] * p[i]);
+  const mRR = mean((i) => R[i] * R[i]), mRG = mean((i) => R[i] * G[i]), mRB = mean((i) => R[i] * B[i]);
+  const mGG = mean((i) => G[i] * G[i]), mGB = mean((i) => G[i] * B[i]), mBB = mean((i) => B[i] * B[i]);
+  // The coefficients, written over arrays no longer needed.
+  const aR = mRp, aG = mGp, aB = mBp, b = mp;
   for (let i = 0; i < n; i++) {
-    const cov = mIp[i] - mI[i] * mp[i];
-    const v = mII[i] - mI[i] * mI[i];
-    a[i] = cov / (v + eps);
-    b[i] = mp[i] - a[i] * mI[i];
+    const cR = mRp[i] - mR[i] * mp[i], cG = mGp[i] - mG[i] * mp[i], cB = mBp[i] - mB[i] * mp[i];
+    const rr = mRR[i] - mR[i] * mR[i] + eps, rg = mRG[i] - mR[i] * mG[i], rb = mRB[i] - mR[i] * mB[i];
+    const gg = mGG[i] - mG[i] * mG[i] + eps, gb = mGB[i] - mG[i] * mB[i], bb = mBB[i] - mB[i] * mB[i] + eps;
+    // The symmetric matrix's inverse by its cofactors (eps keeps it well away from singular).
+    const c00 = gg * bb - gb * gb, c01 = gb * rb - rg * bb, c02 = rg * gb - gg * rb;
+    const c11 = rr * bb - rb * rb, c12 = rb * rg - rr * gb, c22 = rr * gg - rg * rg;
+    const det = rr * c00 + rg * c01 + rb * c02;
+    const a0 = (c00 * cR + c01 * cG + c02 * cB) / det;
+    const a1 = (c01 * cR + c11 * cG + c12 * cB) / det;
+    const a2 = (c02 * cR + c12 * cG + c22 * cB) / det;
+    b[i] = mp[i] - a0 * mR[i] - a1 * mG[i] - a2 * mB[i];
+    aR[i] = a0;
+    aG[i] = a1;
+    aB[i] = a2;
   }
-  const ma = boxMean(a, w, h, r), mb = boxMean(b, w, h, r);
-  const q = ma; // reused
-  for (let i = 0; i < n; i++) q[i] = ma[i] * I[i] + mb[i];
+  const maR = boxMean(aR, w, h, r), maG = boxMean(aG, w, h, r), maB = boxMean(aB, w, h, r), mb = boxMean(b, w, h, r);
+  const q = maR; // reused
+  for (let i = 0; i < n; i++) q[i] = maR[i] * R[i] + maG[i] * G[i] + maB[i] * B[i] + mb[i];
   return q;
-}
-
-/** Luma in [0, 1] of RGBA bytes (Rec. 601 weights). */
-export function luma(rgba: Uint8ClampedArray | Uint8Array): Float32Array {
-  const n = rgba.length >> 2;
-  const out = new Float32Array(n);
-  for (let i = 0, k = 0; i < n; i++, k += 4) out[i] = (0.299 * rgba[k] + 0.587 * rgba[k + 1] + 0.114 * rgba[k + 2]) / 255;
-  return out;
 }
 
 export interface RefineOptions {
   /** Window radius, as a share of the image's diagonal (scale-free). */
   radiusShare?: number;
-  /** The guided filter's regularization (luma in [0, 1]): larger, smoother; smaller, closer to the guide's edges. */
+  /** The guided filter's regularization (colour channels in [0, 1]): larger, smoother; smaller, closer to the guide's edges. */
   eps?: number;
   /** The ramp from the filtered mask to keep-alpha: below `lo` exactly 0, above `hi` exactly 255. */
   lo?: number;
@@ -88,11 +102,13 @@ export interface RefineOptions {
 }
 
 /**
- * Tuned on 257² keep-masks (docs/benchmark.md): a radius of 3 % of the diagonal, about 1.4 of the
- * mask's 8-pixel cells stretched over the photo. refinedKeep scales it down for a finer mask
- * (composite.ts refineShareFor).
+ * Chosen with `npm run quality` (docs/benchmark.md, "Part 5"): a radius of 4.5 % of the diagonal for a
+ * 257² keep-mask, about two of its 8-pixel cells stretched over the photo, which refinedKeep scales down
+ * for a finer mask (composite.ts refineShareFor); the ramp a little below the middle, so that a soft
+ * edge the colour guide finds (fur, hair) leans to the subject. A wider window or a higher ramp leaves
+ * more of the old background around the subject, a narrower or lower one paints more of its edge.
  */
-export const REFINE_DEFAULTS: Required<RefineOptions> = { radiusShare: 0.03, eps: 1e-3, lo: 0.35, hi: 0.65 };
+export const REFINE_DEFAULTS: Required<RefineOptions> = { radiusShare: 0.045, eps: 1e-3, lo: 0.28, hi: 0.58 };
 
 /** The filter's radius in pixels for a w×h image. */
 export const refineRadius = (w: number, h: number, share = REFINE_DEFAULTS.radiusShare) => Math.max(1, Math.round(share * Math.hypot(w, h)));
@@ -122,7 +138,7 @@ export function refineKeep(
     if (all) for (let i = 3; i < out.length; i += 4) out[i] = 255;
     return out;
   }
-  const q = guidedFilter(luma(guide), p, w, h, refineRadius(w, h, radiusShare), eps);
+  const q = colourGuidedFilter(guide, p, w, h, refineRadius(w, h, radiusShare), eps);
   const span = hi - lo;
   for (let i = 0; i < n; i++) {
     let t = (q[i] - lo) / span;

@@ -46,6 +46,16 @@ describe('refineKeep', () => {
       for (let x = 72; x < w; x++) expect(alphaAt(out, w, x, y)).toBe(0);
     }
   });
+  test('an edge in colour alone (the same luma on both sides) pulls the mask onto it too', () => {
+    // Red against teal of almost the same luma (101.9 and 105.3 of 255): a grey guide sees no edge here.
+    const g = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g.set(x < 70 ? [200, 60, 60, 255] : [20, 140, 150, 255], (y * w + x) * 4);
+    const out = refineKeep(g, rampMask(w, h, 62, 78), w, h);
+    for (const y of [0, 30, 60, h - 1]) {
+      for (let x = 0; x < 68; x++) expect(alphaAt(out, w, x, y)).toBe(255);
+      for (let x = 72; x < w; x++) expect(alphaAt(out, w, x, y)).toBe(0);
+    }
+  });
   test('flat regions stay exactly 0 or 255', () => {
     const g = guide(w, h, () => true);
     // A flat photo: the mask is only smoothed; far from its edge it is exact.
@@ -74,7 +84,7 @@ describe('refineKeep', () => {
 });
 
 describe('refineShareFor: the radius for a keep-mask of a given resolution', () => {
-  test('the tuned 3 % at 257 (and coarser), less in proportion for a finer mask', async () => {
+  test('the tuned share at 257 (and coarser), less in proportion for a finer mask', async () => {
     const { refineShareFor } = await import('../../src/inference/composite');
     expect(refineShareFor(257)).toBe(REFINE_DEFAULTS.radiusShare);
     expect(refineShareFor(129)).toBe(REFINE_DEFAULTS.radiusShare);

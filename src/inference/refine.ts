@@ -105,8 +105,8 @@ export interface RefineOptions {
  * Chosen with `npm run quality` (docs/benchmark.md, "Part 5"): a radius of 4.5 % of the diagonal for a
  * 257² keep-mask, about two of its 8-pixel cells stretched over the photo, which refinedKeep scales down
  * for a finer mask (composite.ts refineShareFor); the ramp a little below the middle, so that a soft
- * edge the colour guide finds (fur, hair) leans to the subject. A wider window or a higher ramp leaves
- * more of the old background around the subject, a narrower or lower one paints more of its edge.
+ * edge the colour guide finds (fur, hair) leans to the subject. A wider window or a higher ramp paints
+ * more of the subject's edge; a narrower or lower one leaves more of the old background around it.
  */
 export const REFINE_DEFAULTS: Required<RefineOptions> = { radiusShare: 0.045, eps: 1e-3, lo: 0.28, hi: 0.58 };
 

@@ -245,20 +245,20 @@ export function frameStrip(reference: Uint8Array, painted: Uint8Array, w: number
 /** A rectangle in a photo's pixels. */
 export interface Box { x: number; y: number; w: number; h: number }
 
-/** `reference` (1 = subject, `width` wide) with every pixel in `boxes` made background: a correction by hand. */
-export function withBackground(reference: Uint8Array, width: number, boxes: readonly Box[]): Uint8Array {
-  const out = reference.slice();
-  const height = reference.length / width;
+/** `mask` (`width` wide) with every pixel in `boxes` (clipped to the picture) set to `value`, in place. */
+function fillBoxes(mask: Uint8Array, width: number, boxes: readonly Box[], value: number): Uint8Array {
+  const height = mask.length / width;
   for (const { x, y, w, h } of boxes) {
-    for (let row = Math.max(0, y); row < Math.min(height, y + h); row++) out.fill(0, row * width + Math.max(0, x), row * width + Math.min(width, x + w));
+    for (let row = Math.max(0, y); row < Math.min(height, y + h); row++) mask.fill(value, row * width + Math.max(0, x), row * width + Math.min(width, x + w));
   }
-  return out;
+  return mask;
 }
 
+/** `reference` (1 = subject, `width` wide) with every pixel in `boxes` made background: a correction by hand. */
+export const withBackground = (reference: Uint8Array, width: number, boxes: readonly Box[]) => fillBoxes(reference.slice(), width, boxes, 0);
+
 /** 1 inside any of `boxes` (clipped to the picture). */
-export function boxMask(width: number, height: number, boxes: readonly Box[]): Uint8Array {
-  return withBackground(new Uint8Array(width * height).fill(1), width, boxes).map((v) => 1 - v);
-}
+export const boxMask = (width: number, height: number, boxes: readonly Box[]) => fillBoxes(new Uint8Array(width * height), width, boxes, 1);
 
 /** Every measure for one photo, and the masks an overlay draws. */
 export function measure(result: Rgba, original: Rgba, reference: Uint8Array, unscored?: Uint8Array): { quality: PhotoQuality; masks: QualityMasks } {
